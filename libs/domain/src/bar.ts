@@ -1,0 +1,32 @@
+// The canonical bar as it travels between stages (mirrors schemas/md.raw.bars.v1.avsc and
+// schemas/md.bars.v1.avsc). Times are UTC epoch microseconds; a bar is labelled by its start.
+export type Timeframe = '1m' | '5m' | '15m' | '1h' | '1d';
+export const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m', '1h', '1d'];
+
+export interface RawBar {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly provider: string;
+  /** Bar start, UTC epoch microseconds (provider's event time). */
+  readonly eventTime: number;
+  /** When the gateway read it, UTC epoch microseconds. */
+  readonly ingestTime: number;
+  readonly open: string;
+  readonly high: string;
+  readonly low: string;
+  readonly close: string;
+  readonly volume: number;
+  readonly tradeCount: number | null;
+  readonly vwap: string | null;
+  /** Higher revision replaces lower for the same (symbol, timeframe, eventTime). */
+  readonly revision: number;
+}
+
+export type Session = 'PRE' | 'REGULAR' | 'POST' | 'CLOSED' | 'UNKNOWN';
+
+export interface CleanBar extends RawBar {
+  readonly session: Session;
+  /** Cumulative back-adjustment factors; 1 until corporate actions are applied. */
+  readonly splitFactor: number;
+  readonly dividendFactor: number;
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { holidays, tradingDay } from './exchange-calendar';
+import { missingSessions } from './session-gaps';
+import { parseTimestamp } from './time';
+
+// Real data: the DBB minute file (naive UTC) from ../shared/data (or MD_SHARED_DATA), see its README.
+const DBB = join(process.env.MD_SHARED_DATA ?? join(__dirname, '../../../../shared/data'), 'bars/DBB_1min_2023-07-10_to_2025-07-08.csv');
+
+describe('missing sessions', () => {
+  const times = readFileSync(DBB, 'utf8').trim().split('\n').slice(1).map((l) => parseTimestamp(l.slice(0, 19), 'UTC'));
+
+  it('reports no holiday, weekend or special closure in the real DBB series', () => {
+    const missing = missingSessions(times, '2023-07-10', '2025-07-08');
+    for (const date of missing) expect(tradingDay(date).open).toBe(true);
+    const closures = [...holidays(2024).keys(), ...holidays(2025).keys()];
+    expect(missing.filter((d) => closures.includes(d))).toEqual([]);
+  });
+
+  it('reports a planted missing session exactly once', () => {
+    const day = '2024-03-12';
+    const without = times.filter((t) => new Date(t / 1000).toISOString().slice(0, 10) !== day);
+    const before = missingSessions(times, '2024-03-01', '2024-03-31');
+    const after = missingSessions(without, '2024-03-01', '2024-03-31');
+    expect(after.filter((d) => !before.includes(d))).toEqual([day]);
+  });
+});
