@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { LOCAL_STACK } from './services';
+
+// Every service reads its environment once, at boot, through one zod schema (STYLE.md habit 6).
+// A bad value stops the process with one line that names the variable and what it must be.
+export class ConfigInvalid extends Error {}
+
+export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue.path.join('.') || '(environment)';
+  const given = issue.path.length ? env[String(issue.path[0])] : undefined;
+  const shown = given === undefined ? 'unset' : `"${given}"`;
+  throw new ConfigInvalid(`config: ${variable} is invalid (${shown}): ${issue.message}`);
+}
+
+/** For main.ts: parse, or print the one line and exit 1. */
+export function loadConfigOrExit<S extends z.ZodTypeAny>(schema: S): z.infer<S> {
+  try {
+    return parseConfig(schema);
+  } catch (err) {
+    if (!(err instanceof ConfigInvalid)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+const brokerList = z
+  .string()
+  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((b) => /^[^:\s]+:\d{1,5}$/.test(b)), 'must be host:port[,host:port…]');
+
+/** Fields every service shares. Defaults match the local stack (deploy/local/stack.sh). */
+export const commonConfig = {
+  /** Kafka bootstrap servers, comma separated. */
+  KAFKA_BROKERS: brokerList.default(LOCAL_STACK.kafkaBrokers),
+  /** Confluent-compatible schema registry base URL (Apicurio: /apis/ccompat/v7). */
+  SCHEMA_REGISTRY_URL: z.string().url().default(LOCAL_STACK.registryUrl),
+  /** Port of the HTTP server for /health, /ready, /metrics and the service's API. */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535),
+  /** Bind address of the HTTP server. */
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Seconds allowed to finish the in-flight batch on SIGTERM before exiting anyway. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(20),
+  /** Nest log levels, comma separated (error,warn,log,debug,verbose). */
+  LOG_LEVEL: z.string().default('log,warn,error'),
+};
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -1,0 +1,43 @@
+// Every topic the platform uses, declared once (STYLE.md habit 4). Nothing else hard-codes a
+// topic string: services import these constants, and topic creation reads TOPIC_TABLE.
+export const TOPICS = {
+  rawBars: 'md.raw.bars.v1',
+  rawTrades: 'md.raw.trades.v1',
+  rawQuotes: 'md.raw.quotes.v1',
+  bars: 'md.bars.v1',
+  deadLetter: 'md.dlq.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export interface TopicSpec {
+  name: TopicName;
+  partitions: number;
+  /** -1 keeps records forever. Raw topics keep 7 days: enough to replay a week into a fixed stage. */
+  retentionMs: number;
+  cleanupPolicy: 'delete' | 'compact';
+  /** Schema file in schemas/ for the value (TopicNameStrategy subject `<topic>-value`). */
+  valueSchema: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// Partitions bound how far a consumer group can scale out (one consumer per partition).
+export const TOPIC_TABLE: readonly TopicSpec[] = [
+  { name: TOPICS.rawBars, partitions: 6, retentionMs: 7 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.raw.bars.v1.avsc' },
+  { name: TOPICS.rawTrades, partitions: 6, retentionMs: 3 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.raw.trades.v1.avsc' },
+  { name: TOPICS.rawQuotes, partitions: 6, retentionMs: 3 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.raw.quotes.v1.avsc' },
+  { name: TOPICS.bars, partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.bars.v1.avsc' },
+  { name: TOPICS.deadLetter, partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.dlq.v1.avsc' },
+];
+
+export function topicSpec(name: TopicName): TopicSpec {
+  const spec = TOPIC_TABLE.find((t) => t.name === name);
+  if (!spec) throw new Error(`topic ${name} is not declared in TOPIC_TABLE`);
+  return spec;
+}
+
+/** Confluent TopicNameStrategy. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
