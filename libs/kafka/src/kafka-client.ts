@@ -1,0 +1,27 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+// kafkajs logs go through the service's own Nest logger (STYLE.md habit 7).
+function nestLogCreator() {
+  const logger = new Logger('kafkajs');
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, timestamp: _t, logger: _l, ...extra } = log;
+      const line = `${message}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}`;
+      if (level === logLevel.ERROR) logger.error(line);
+      else if (level === logLevel.WARN) logger.warn(line);
+      else if (level === logLevel.INFO) logger.log(line);
+      else logger.debug(line);
+    };
+}
+
+export function createKafka(clientId: string, brokers: string[]): Kafka {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    logCreator: nestLogCreator(),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}

@@ -1,0 +1,104 @@
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Logger } from '@nestjs/common';
+import { TOPIC_TABLE, valueSchemaOf, valueSubject, type TopicName } from '@md/contracts';
+import { InvalidRecordError, TransientError } from '@md/domain';
+import { DecimalType } from './avro-decimal';
+import { backoffDelay, sleep } from './backoff';
+
+const REGISTRY_TIMEOUT_MS = 10_000;
+const REGISTER_ATTEMPTS = 5;
+
+/**
+ * The registry client has no request timeout; seen here: a registration answered 200 by
+ * Apicurio whose response never reached the client, which then waited forever. Every call is
+ * raced against a deadline and a late answer becomes a TransientError (registration and schema
+ * look-ups are idempotent, so the caller retries).
+ */
+async function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TransientError(`schema registry did not answer ${what} within ${REGISTRY_TIMEOUT_MS} ms`)), REGISTRY_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Avro values in the Confluent wire format (magic byte, schema id, body) through a
+ * Confluent-compatible registry (Apicurio's /apis/ccompat/v7 here). Writers register their
+ * topic's schema once at start and encode with that id; readers decode by the id in the
+ * message, so an evolved writer schema is read without redeploying readers.
+ */
+export class SchemaCodec {
+  private readonly logger = new Logger(SchemaCodec.name);
+  readonly registry: SchemaRegistry;
+  private readonly ids = new Map<string, number>();
+  private readonly seenIds = new Set<number>();
+
+  constructor(registryUrl: string) {
+    this.registry = new SchemaRegistry(
+      { host: registryUrl, retry: { retries: 3 } },
+      { [SchemaType.AVRO]: { logicalTypes: { decimal: DecimalType } } },
+    );
+  }
+
+  /** Registers the value schema of `topic` (BACKWARD) and remembers its id. */
+  async registerTopic(topic: TopicName): Promise<number> {
+    const subject = valueSubject(topic);
+    const schema = JSON.stringify(valueSchemaOf(topic));
+    let id: number | undefined;
+    for (let attempt = 0; id === undefined; attempt++) {
+      try {
+        ({ id } = await withDeadline(
+          this.registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.BACKWARD }),
+          `registering ${subject}`,
+        ));
+      } catch (err) {
+        if (!(err instanceof TransientError) || attempt + 1 >= REGISTER_ATTEMPTS) throw err;
+        this.logger.warn(`${err.message}; retrying`);
+        await sleep(backoffDelay(attempt));
+      }
+    }
+    this.ids.set(topic, id);
+    this.logger.log(`schema ${subject} registered as id ${id}`);
+    return id;
+  }
+
+  async registerAll(topics: readonly TopicName[] = TOPIC_TABLE.map((t) => t.name)): Promise<void> {
+    for (const topic of topics) await this.registerTopic(topic);
+  }
+
+  async encode(topic: TopicName, value: unknown): Promise<Buffer> {
+    const id = this.ids.get(topic) ?? (await this.registerTopic(topic));
+    try {
+      return await this.registry.encode(id, value);
+    } catch (err) {
+      throw new InvalidRecordError(`cannot encode a ${topic} record: ${(err as Error).message}`, err);
+    }
+  }
+
+  /** Decodes a Confluent-framed Avro value; garbage is an InvalidRecordError (dead-letter it). */
+  async decode<T>(buffer: Buffer | null): Promise<T> {
+    if (!buffer || buffer.length < 5 || buffer[0] !== 0) {
+      throw new InvalidRecordError('value is not Confluent-framed Avro (magic byte 0 + schema id)');
+    }
+    try {
+      const schemaId = buffer.readInt32BE(1);
+      // Only a first sight of a schema id goes to the registry; later decodes hit the client cache.
+      if (this.seenIds.has(schemaId)) return (await this.registry.decode(buffer)) as T;
+      const value = (await withDeadline(this.registry.decode(buffer), `schema id ${schemaId}`)) as T;
+      this.seenIds.add(schemaId);
+      return value;
+    } catch (err) {
+      if (err instanceof TransientError) throw err;
+      const message = (err as Error).message ?? String(err);
+      if (/ECONNREFUSED|ETIMEDOUT|socket hang up|5\d\d/.test(message)) {
+        throw new TransientError(`schema registry unavailable: ${message}`, err);
+      }
+      throw new InvalidRecordError(`undecodable Avro value: ${message}`, err);
+    }
+  }
+}

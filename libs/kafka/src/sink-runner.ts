@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+import { TOPICS } from '@md/contracts';
+import { chunks } from './chunks';
+import { isRetriableError } from './classify-error';
+import { writeIsolatingFailures } from './isolate-failures';
+import { retryWhileRetriable, StopRequested } from './retry-loop';
+import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
+
+export interface SinkHandler<T> {
+  decode(message: KafkaMessage, topic: string): Promise<T>;
+  /** Idempotent write of a batch (upsert on the natural key); throws to reject or retry. */
+  write(records: T[]): Promise<void>;
+}
+
+const DLQ_SEND_BATCH = 200;
+
+const firstReason = (rejected: Array<{ error: unknown }>) => (rejected.length ? String((rejected[0].error as Error)?.message ?? rejected[0].error) : 'undecodable record');
+
+interface Decoded<T> {
+  message: KafkaMessage;
+  value: T;
+}
+
+/**
+ * Consumer for sinks (database, cache). Per bounded chunk: decode, write, dead-letter the bad
+ * records, and only then commit the offset, so a crash anywhere replays at most the chunk, which
+ * the idempotent write absorbs. During an outage the partition is paused and the write retried
+ * with backoff until it succeeds or the consumer stops.
+ */
+export class SinkRunner<T> {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+
+  constructor(
+    private readonly ctx: StageContext,
+    private readonly handler: SinkHandler<T>,
+    private readonly dlqProducer: Producer,
+  ) {
+    this.logger = new Logger(`${SinkRunner.name}:${ctx.stage}`);
+    this.consumer = ctx.kafka.consumer(consumerConfig(ctx));
+  }
+
+  get kafkaConsumer(): Consumer {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    await subscribe(this.ctx, this.consumer);
+    exitOnCrash(this.consumer, this.logger);
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, pause } = payload;
+    const keepGoing = () => isRunning() && !isStale();
+    for (const chunk of chunks(batch.messages, this.ctx.maxBatchRecords)) {
+      if (!keepGoing()) return;
+      const started = process.hrtime.bigint();
+      let resume: (() => void) | undefined;
+      try {
+        const rejects = await retryWhileRetriable(() => this.writeChunk(batch.topic, batch.partition, chunk), {
+          keepGoing,
+          heartbeat,
+          onRetry: (err) => {
+            this.ctx.metrics.retries.inc({ stage: this.ctx.stage, error: (err as Error).name ?? 'Error' });
+            if (!resume) {
+              resume = pause();
+              this.ctx.metrics.pausedPartitions.inc({ stage: this.ctx.stage });
+            }
+          },
+        }, this.ctx.backoff, this.logger);
+        if (rejects.length) {
+          // Bounded produce requests: a whole rejected chunk in one request can exceed the broker's message.max.bytes.
+          for (const part of chunks(rejects, DLQ_SEND_BATCH)) await this.dlqProducer.send({ topic: TOPICS.deadLetter, messages: part });
+        }
+        const last = chunk[chunk.length - 1].offset;
+        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        resolveOffset(last);
+        this.ctx.metrics.recordsIn.inc({ stage: this.ctx.stage, topic: batch.topic }, chunk.length);
+        this.ctx.metrics.batchDuration.observe({ stage: this.ctx.stage }, Number(process.hrtime.bigint() - started) / 1e9);
+      } catch (err) {
+        if (err instanceof StopRequested) return;
+        throw err;
+      } finally {
+        if (resume) {
+          resume();
+          this.ctx.metrics.pausedPartitions.dec({ stage: this.ctx.stage });
+        }
+      }
+      await heartbeat();
+    }
+  }
+
+  /** Returns dead-letter messages for the records that cannot be stored; stores the rest. */
+  private async writeChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<Message[]> {
+    const good: Decoded<T>[] = [];
+    const dead: Message[] = [];
+    for (const message of chunk) {
+      try {
+        good.push({ message, value: await this.handler.decode(message, topic) });
+      } catch (err) {
+        if (isRetriableError(err)) throw err;
+        dead.push(await deadLetterMessage(this.ctx, err, topic, partition, message));
+      }
+    }
+    const rejected = await writeIsolatingFailures(good, (items) => this.handler.write(items.map((d) => d.value)));
+    for (const { item, error } of rejected) dead.push(await deadLetterMessage(this.ctx, error, topic, partition, item.message));
+    this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: 'database' }, good.length - rejected.length);
+    if (dead.length) this.logger.warn(`${dead.length} of ${chunk.length} records dead-lettered (${topic}/${partition}); first: ${firstReason(rejected)}`);
+    return dead;
+  }
+}

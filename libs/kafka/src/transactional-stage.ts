@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
+import { TOPICS } from '@md/contracts';
+import { chunks } from './chunks';
+import { isRetriableError } from './classify-error';
+import { createTransactionalProducer } from './producer';
+import { retryWhileRetriable, StopRequested } from './retry-loop';
+import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
+
+export interface OutputRecord {
+  topic: string;
+  key: string;
+  value: Buffer;
+}
+
+/** Pure-ish transform of one input message; throw InvalidRecordError to dead-letter it. */
+export type Transform = (message: KafkaMessage, topic: string) => Promise<OutputRecord[]>;
+
+/**
+ * Consume-transform-produce in Kafka transactions (KIP-98): the outputs of a chunk, its
+ * dead-letter records and the input offsets commit atomically, so downstream read_committed
+ * consumers see each input's effect exactly once even across crashes. Transactional ids are
+ * per instance; kafkajs does not implement KIP-447 group-metadata fencing, so zombie fencing
+ * relies on the stable id (TRANSACTIONAL_ID) of a restarted instance.
+ */
+export class TransactionalStage {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  readonly producer: Producer;
+
+  constructor(
+    private readonly ctx: StageContext,
+    transactionalId: string,
+    private readonly transform: Transform,
+  ) {
+    this.logger = new Logger(`${TransactionalStage.name}:${ctx.stage}`);
+    this.consumer = ctx.kafka.consumer({ ...consumerConfig(ctx), readUncommitted: false });
+    this.producer = createTransactionalProducer(ctx.kafka, transactionalId);
+  }
+
+  get kafkaConsumer(): Consumer {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await subscribe(this.ctx, this.consumer);
+    exitOnCrash(this.consumer, this.logger, [this.producer]);
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+    const keepGoing = () => isRunning() && !isStale();
+    for (const chunk of chunks(batch.messages, this.ctx.maxBatchRecords)) {
+      if (!keepGoing()) return;
+      const started = process.hrtime.bigint();
+      try {
+        const outputs = await retryWhileRetriable(() => this.transformChunk(batch.topic, batch.partition, chunk), {
+          keepGoing, heartbeat, onRetry: (err) => this.ctx.metrics.retries.inc({ stage: this.ctx.stage, error: (err as Error).name }),
+        }, this.ctx.backoff, this.logger);
+        const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
+        await retryWhileRetriable(() => this.commit(outputs, batch.topic, batch.partition, next), {
+          keepGoing, heartbeat, onRetry: (err) => this.ctx.metrics.retries.inc({ stage: this.ctx.stage, error: (err as Error).name }),
+        }, this.ctx.backoff, this.logger);
+      } catch (err) {
+        if (err instanceof StopRequested) return;
+        throw err;
+      }
+      resolveOffset(chunk[chunk.length - 1].offset);
+      this.ctx.metrics.recordsIn.inc({ stage: this.ctx.stage, topic: batch.topic }, chunk.length);
+      this.ctx.metrics.batchDuration.observe({ stage: this.ctx.stage }, Number(process.hrtime.bigint() - started) / 1e9);
+      await heartbeat();
+    }
+  }
+
+  private async transformChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<Map<string, Message[]>> {
+    const byTopic = new Map<string, Message[]>();
+    const add = (t: string, m: Message) => (byTopic.get(t) ?? byTopic.set(t, []).get(t)!).push(m);
+    for (const message of chunk) {
+      try {
+        for (const out of await this.transform(message, topic)) add(out.topic, { key: out.key, value: out.value });
+      } catch (err) {
+        if (isRetriableError(err)) throw err;
+        add(TOPICS.deadLetter, await deadLetterMessage(this.ctx, err, topic, partition, message));
+      }
+    }
+    return byTopic;
+  }
+
+  private async commit(outputs: Map<string, Message[]>, topic: string, partition: number, nextOffset: string): Promise<void> {
+    const txn = await this.producer.transaction();
+    try {
+      const topicMessages: TopicMessages[] = [...outputs].map(([t, messages]) => ({ topic: t, messages }));
+      if (topicMessages.length) await txn.sendBatch({ topicMessages });
+      await txn.sendOffsets({ consumerGroupId: this.ctx.groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch((abortErr) => this.logger.warn(`abort failed: ${abortErr.message}`));
+      throw err;
+    }
+    for (const [t, messages] of outputs) {
+      if (t !== TOPICS.deadLetter) this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: t }, messages.length);
+    }
+  }
+}
