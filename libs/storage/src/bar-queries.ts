@@ -1,0 +1,116 @@
+import type { Timeframe } from '@md/domain';
+import type { Queryable } from './db-port';
+import { sqlIdentifier } from './sql-identifier';
+
+export interface BarRow {
+  symbol: string;
+  timeframe: Timeframe;
+  time: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  vwap: string | null;
+}
+
+export interface BarsQuery {
+  symbol: string;
+  timeframe: Timeframe;
+  from: Date;
+  to: Date;
+  /** Mandatory bound on rows returned; the API caps it. */
+  limit: number;
+  adjusted: boolean;
+}
+
+const BUCKET: Record<Exclude<Timeframe, '1m'>, string> = { '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
+const AGGREGATE_VIEW: Record<Exclude<Timeframe, '1m'>, string> = { '5m': 'bars_5m', '15m': 'bars_15m', '1h': 'bars_1h', '1d': 'bars_1d' };
+
+const ROW = `symbol, $2::text AS timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text`;
+
+/**
+ * Bars of one symbol in [from, to), oldest first, at most `limit`. Raw 1-minute rows come from
+ * `bars`, coarser raw bars from the aggregate views (continuous aggregates on TimescaleDB,
+ * materialised views on PostgreSQL); adjusted bars from `bars_adjusted`, aggregated on the fly
+ * for coarser timeframes, so they always reflect the latest factors. All values are bound
+ * parameters; only the configured schema name is spliced, after validation.
+ */
+export async function queryBars(db: Queryable, schema: string, q: BarsQuery): Promise<BarRow[]> {
+  const s = sqlIdentifier(schema);
+  const params = [q.symbol, q.timeframe, q.from.toISOString(), q.to.toISOString(), q.limit];
+  const range = `symbol = $1 AND time >= $3::timestamptz AND time < $4::timestamptz`;
+  let sql: string;
+  if (q.timeframe === '1m') {
+    const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
+    sql = `SELECT ${ROW} FROM ${table} WHERE timeframe = '1m' AND ${range} ORDER BY time LIMIT $5`;
+  } else if (!q.adjusted) {
+    sql = `SELECT ${ROW} FROM ${s}.${AGGREGATE_VIEW[q.timeframe]} WHERE ${range} ORDER BY time LIMIT $5`;
+  } else {
+    sql = `
+      SELECT symbol, $2::text AS timeframe, bucket AS time,
+             (array_agg(open ORDER BY time))[1]::text AS open, max(high)::text AS high, min(low)::text AS low,
+             (array_agg(close ORDER BY time DESC))[1]::text AS close, sum(volume)::text AS volume,
+             round(sum(coalesce(vwap, (high + low + close) / 3) * volume) / nullif(sum(volume), 0), 8)::text AS vwap
+      FROM (SELECT *, date_bin('${BUCKET[q.timeframe]}'::interval, time, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket
+            FROM ${s}.bars_adjusted WHERE timeframe = '1m' AND ${range}) b
+      GROUP BY symbol, bucket ORDER BY bucket LIMIT $5`;
+  }
+  const { rows } = await db.query<BarRow & { time: Date | string }>(sql, params);
+  return rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() }));
+}
+
+/** The newest 1-minute bar of each symbol (one index probe per symbol on (symbol, time desc)). */
+export async function latestBars(db: Queryable, schema: string, symbols: string[]): Promise<BarRow[]> {
+  const s = sqlIdentifier(schema);
+  const { rows } = await db.query<BarRow & { time: Date | string }>(
+    `SELECT l.* FROM unnest($1::text[]) AS sym(symbol)
+     CROSS JOIN LATERAL (
+       SELECT symbol, timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text
+       FROM ${s}.bars b WHERE b.symbol = sym.symbol AND b.timeframe = '1m' ORDER BY time DESC LIMIT 1) l`,
+    [symbols],
+  );
+  return rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() }));
+}
+
+export interface BarsSummary {
+  symbol: string;
+  timeframe: string;
+  rows: number;
+  first: string | null;
+  last: string | null;
+}
+
+export async function barsSummary(db: Queryable, schema: string, symbol: string, timeframe: Timeframe): Promise<BarsSummary> {
+  const s = sqlIdentifier(schema);
+  const { rows } = await db.query<{ rows: number | string; first: Date | null; last: Date | null }>(
+    `SELECT count(*) AS rows, min(time) AS first, max(time) AS last FROM ${s}.bars WHERE symbol = $1 AND timeframe = $2`,
+    [symbol, timeframe],
+  );
+  const r = rows[0];
+  return { symbol, timeframe, rows: Number(r.rows), first: r.first ? new Date(r.first).toISOString() : null, last: r.last ? new Date(r.last).toISOString() : null };
+}
+
+/** Latest snapshot of an underlying's chain for one expiry (or all expiries), bounded. */
+export async function optionChain(db: Queryable, schema: string, underlying: string, expiry: string | undefined, limit: number): Promise<Record<string, unknown>[]> {
+  const s = sqlIdentifier(schema);
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (occ_symbol) occ_symbol, underlying, expiry::text, strike::text, option_type, snapshot_time,
+            bid::text, ask::text, last::text, volume, open_interest, implied_volatility, delta, gamma, theta, vega, rho, greeks_source, provider
+     FROM ${s}.options_chain
+     WHERE underlying = $1 AND ($2::date IS NULL OR expiry = $2::date)
+     ORDER BY occ_symbol, snapshot_time DESC LIMIT $3`,
+    [underlying, expiry ?? null, limit],
+  );
+  return rows;
+}
+
+export async function corporateActions(db: Queryable, schema: string, symbol: string, limit: number): Promise<Record<string, unknown>[]> {
+  const s = sqlIdentifier(schema);
+  const { rows } = await db.query(
+    `SELECT symbol, effective_date::text, action_type, details, provider, revision
+     FROM ${s}.corporate_actions WHERE symbol = $1 ORDER BY effective_date DESC LIMIT $2`,
+    [symbol, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,69 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Pool, type PoolConfig } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db, QueryResult, Queryable } from './db-port';
+
+/** PostgreSQL/TimescaleDB server adapter over a bounded pg Pool. */
+export class PgDb implements Db {
+  readonly kind = 'pg' as const;
+  private readonly pool: Pool;
+
+  constructor(connectionString: string, options: PoolConfig = {}) {
+    this.pool = new Pool({ connectionString, max: 4, connectionTimeoutMillis: 5000, ...options });
+    // An idle client dying (server restart) must not crash the process; the next query retries.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
+    const result = await this.pool.query(sql, params);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    // A checked-out client has no pool error listener: a server that goes away mid-transaction
+    // emits 'error' on it, which would crash the process. Mark it broken; the query rejects anyway.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const tx: Queryable = {
+        query: async <R>(sql: string, params: unknown[] = []) => {
+          const r = await client.query(sql, params);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+        },
+        copyFrom: async (sql, chunks) => {
+          await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+        },
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
