@@ -1,0 +1,76 @@
+import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+export interface ServiceBoot {
+  name: string;
+  module: unknown;
+  port: number;
+  host: string;
+  logLevels: string;
+  /** Seconds to finish the in-flight batch on SIGTERM before exiting anyway. */
+  graceSeconds: number;
+}
+
+let shutdownRequested: ((reason: string) => void) | undefined;
+
+/** Lets a part of the service end it the same way SIGTERM does (e.g. a one-shot replay that finished). */
+export function requestShutdown(reason: string): void {
+  if (shutdownRequested) shutdownRequested(reason);
+  else process.exit(0);
+}
+
+/**
+ * Creates the Nest app, listens, and drains on SIGTERM/SIGINT: app.close() runs each provider's
+ * onApplicationShutdown (stop fetching, finish and commit the batch, close clients), then the
+ * process exits 0. A drain that overruns the grace period exits 1 rather than hanging a rollout.
+ */
+export async function bootService(boot: ServiceBoot): Promise<INestApplication> {
+  const logger = new Logger(boot.name);
+  const app = await NestFactory.create(boot.module as any, {
+    logger: boot.logLevels.split(',').map((l) => l.trim()) as LogLevel[],
+    abortOnError: false,
+  });
+  let closing = false;
+  shutdownRequested = (reason: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${reason}: draining`);
+    setTimeout(() => {
+      logger.error(`drain exceeded ${boot.graceSeconds}s, exiting`);
+      process.exit(1);
+    }, boot.graceSeconds * 1000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error(`drain failed: ${err?.message ?? err}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdownRequested?.(signal));
+  await app.listen(boot.port, boot.host);
+  logger.log(`listening on http://${boot.host}:${boot.port} (/health /ready /metrics)`);
+  return app;
+}
+
+export interface ServiceConfigBase {
+  HTTP_PORT: number;
+  HTTP_HOST: string;
+  LOG_LEVEL: string;
+  SHUTDOWN_GRACE_SECONDS: number;
+}
+
+/** main.ts in one call: boot with a parsed config, or log why not and exit 1. */
+export function runService<C extends ServiceConfigBase>(name: string, config: C, module: unknown): void {
+  bootService({
+    name,
+    module,
+    port: config.HTTP_PORT,
+    host: config.HTTP_HOST,
+    logLevels: config.LOG_LEVEL,
+    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  }).catch((err) => {
+    new Logger(name).error(err?.stack ?? String(err));
+    process.exit(1);
+  });
+}
