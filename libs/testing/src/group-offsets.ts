@@ -1,0 +1,26 @@
+import type { Kafka } from 'kafkajs';
+import { endOffsets, retryUntil } from '@md/kafka';
+
+/**
+ * Commits a new consumer group's offsets at the current end of `topics`, so a stage started
+ * under it sees only what is produced from now on. Tests use it to run a fresh pipeline on a
+ * shared broker without re-reading every earlier run's records.
+ */
+export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const end = await endOffsets(kafka, topic);
+      const partitions = [...end].map(([partition, offset]) => ({ partition, offset }));
+      // On a fresh broker the group coordinator (__consumer_offsets) may not be up yet.
+      await retryUntil(`setting offsets of ${groupId} on ${topic}`, () => admin.setOffsets({ groupId, topic, partitions }));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1296).toString(36).toUpperCase()}`;
+}

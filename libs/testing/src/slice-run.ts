@@ -1,0 +1,46 @@
+import type { Kafka } from 'kafkajs';
+import { LOCAL_STACK } from '@md/config';
+import { TOPIC_TABLE, TOPICS } from '@md/contracts';
+import { createKafka, ensureTopics } from '@md/kafka';
+import { PgDb } from '@md/storage';
+import { startGroupAtEnd, uniqueId } from './group-offsets';
+
+/** One isolated run of the bars slice on the shared stack: its own symbol, groups and ids. */
+export interface SliceRun {
+  run: string;
+  kafka: Kafka;
+  db: PgDb;
+  /** The writer's schema for this run (dropped by finishSliceRun). */
+  schema: string;
+  preprocessorEnv: Record<string, string>;
+  writerEnv: Record<string, string>;
+}
+
+/**
+ * Topics exist, and the run's preprocessor and writer groups start at the topics' current end,
+ * so the run sees only what it produces, and the writer gets a schema of its own. `run` doubles
+ * as the symbol to replay under.
+ */
+export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
+  const run = uniqueId(prefix);
+  const kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
+  await ensureTopics(kafka, TOPIC_TABLE);
+  await startGroupAtEnd(kafka, `prep-${run}`, [TOPICS.rawBars]);
+  await startGroupAtEnd(kafka, `writer-${run}`, [TOPICS.bars]);
+  const schema = `t_${run.toLowerCase()}`;
+  return {
+    run,
+    kafka,
+    schema,
+    db: new PgDb(LOCAL_STACK.databaseUrl),
+    preprocessorEnv: { GROUP_ID: `prep-${run}`, TRANSACTIONAL_ID: `prep-${run}`, SESSION_TIMEOUT_MS: '6000' },
+    writerEnv: { GROUP_ID: `writer-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000' },
+  };
+}
+
+/** Drops the run's schema and closes its connections. */
+export async function finishSliceRun(slice: SliceRun | undefined): Promise<void> {
+  if (!slice) return;
+  await slice.db.query(`DROP SCHEMA IF EXISTS ${slice.schema} CASCADE`);
+  await slice.db.close();
+}
