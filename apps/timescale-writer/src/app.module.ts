@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KafkaModule } from '@md/kafka';
+import { ObservabilityModule } from '@md/observability';
+import { BarsSinkService } from './bars-sink.service';
+import type { WriterConfig } from './config';
+import { ReadApiController } from './read-api.controller';
+import { CONFIG, StorageService } from './storage.service';
+
+@Module({})
+export class AppModule {
+  static with(config: WriterConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forService('timescale-writer'),
+        KafkaModule.forService({ clientId: 'md-timescale-writer', brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL }),
+      ],
+      controllers: [ReadApiController],
+      providers: [{ provide: CONFIG, useValue: config }, StorageService, BarsSinkService],
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
+
+const interval = z.string().regex(/^\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)$/, 'must be an interval such as "30 days"');
+const intervalOrNone = z.union([z.literal('none'), interval]).transform((v) => (v === 'none' ? null : v));
+
+export const WriterConfig = z.object({
+  ...commonConfig,
+  HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['timescale-writer']),
+  /** PostgreSQL or TimescaleDB server. Unset: embedded TimescaleDB (PGlite) in EMBEDDED_DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** Folder of the embedded database when DATABASE_URL is unset. */
+  EMBEDDED_DATA_DIR: z.string().min(1).default('.md-data/pglite'),
+  /** Schema holding all tables and views (created by the migrations). */
+  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case SQL identifier').default('md'),
+  /** Chunk interval of the 1-minute bars hypertable: size chunks by data rate (see README). */
+  CHUNK_INTERVAL_1M: interval.default('30 days'),
+  /** Compress TimescaleDB chunks older than this. */
+  COMPRESS_AFTER: interval.default('7 days'),
+  /** Drop 1-minute bars older than this ("none": keep forever). */
+  RETENTION_BARS_1M: intervalOrNone.default('none'),
+  /** Seconds between maintenance runs (refresh views; on embedded TimescaleDB also run its policy jobs). */
+  MAINTENANCE_INTERVAL_SECONDS: positiveInt(60),
+  /** Consumer group of the bars sink. */
+  GROUP_ID: z.string().min(1).default('md-timescale-writer'),
+  /** Consumer group session timeout (ms): how long partitions of a crashed instance wait before moving. */
+  SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+  /** Upper bound on rows per database transaction (the offset commit follows each one). */
+  MAX_BATCH_RECORDS: positiveInt(5000),
+  /** Fetch waits for this many bytes (or FETCH_MAX_WAIT_MS) so writes are batched by size and age. */
+  FETCH_MIN_BYTES: positiveInt(64 * 1024),
+  /** Longest a fetch waits for FETCH_MIN_BYTES: the upper bound on a bar's wait before its write. */
+  FETCH_MAX_WAIT_MS: positiveInt(250),
+  /** Cap of the retry backoff during a database outage, in milliseconds. */
+  RETRY_MAX_MS: positiveInt(5000),
+  /** Largest number of rows one read API call may return. */
+  MAX_QUERY_ROWS: positiveInt(10_000),
+});
+export type WriterConfig = z.infer<typeof WriterConfig>;
+
