@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Logger } from '@nestjs/common';
+import { Command } from 'commander';
+import { LOCAL_STACK } from '@md/config';
+import { TOPIC_TABLE, TOPICS } from '@md/contracts';
+import { DEFAULT_BAR_COLUMNS, cleanBar, csvRowToRawBar, nowMicros, type CleanBar } from '@md/domain';
+import { SchemaCodec, createKafka, ensureTopics } from '@md/kafka';
+import { dbbFilePath, generateBars, repoRoot } from '@md/testing';
+import { postgresCopyRate } from './copy-baseline';
+import { endToEndRate } from './end-to-end';
+import { kafkaProduceConsumeRate } from './kafka-baseline';
+import { sinkRates } from './sink-bench';
+import { readLatency } from './storage-bench';
+
+// `npm run bench`: every figure is printed next to the limit it is measured against, from the
+// same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
+const SECTIONS = ['e2e', 'sink', 'read'];
+const program = new Command()
+  .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
+  .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
+  .option('--read-targets <list>', 'pg,embedded', 'pg,embedded')
+  .option('--only <list>', `sections: ${SECTIONS.join(',')}`, SECTIONS.join(','))
+  .option('--database-url <url>', 'PostgreSQL for the sink, COPY and reads', LOCAL_STACK.databaseUrl)
+  .parse();
+
+function readBars(file: string): CleanBar[] {
+  const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+  const hasSymbol = lines[0].split(',').length === 7;
+  const opts = { columns: { ...DEFAULT_BAR_COLUMNS, symbol: hasSymbol ? 'symbol' : undefined }, zone: 'UTC', symbol: 'DBB', timeframe: '1m' as const, provider: 'file' };
+  return lines.map((line) => {
+    const f = line.split(',');
+    const [symbol, timestamp, open, high, low, close, volume] = hasSymbol ? f : ['DBB', ...f];
+    return cleanBar(csvRowToRawBar({ symbol, timestamp, open, high, low, close, volume }, opts, nowMicros()));
+  });
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(['warn', 'error']);
+  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string }>();
+  const only = new Set(o.only.split(','));
+  execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const dir = mkdtempSync(join(tmpdir(), 'md-bench-'));
+  const file = join(dir, 'bars.csv');
+  const symbols = await generateBars(dbbFilePath(), o.bars, file);
+  console.log(`generated ${o.bars} bars (${symbols.length} symbols x the DBB minute series)`);
+  const bars = readBars(file);
+  const copyRate = await postgresCopyRate(o.databaseUrl, bars);
+  console.log(`postgres COPY:               ${Math.round(copyRate)} rows/s (the limit for sinks)`);
+
+  if (only.has('e2e')) {
+    const kafka = createKafka('md-bench', [LOCAL_STACK.kafkaBrokers]);
+    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    await ensureTopics(kafka, TOPIC_TABLE);
+    const e2e = await endToEndRate(file, o.bars, o.databaseUrl);
+    const messages = [];
+    for (const bar of bars) messages.push({ key: bar.symbol, value: await codec.encode(TOPICS.bars, bar) });
+    const kafkaRate = await kafkaProduceConsumeRate(kafka, messages, 6);
+    console.log(`end to end:                  ${Math.round(e2e)} bars/s`);
+    console.log(`kafkajs produce→consume:     ${Math.round(kafkaRate)} msgs/s`);
+    console.log(`ratio end-to-end / min(kafka, copy) = ${(e2e / Math.min(kafkaRate, copyRate)).toFixed(3)}`);
+  }
+  if (only.has('sink')) {
+    const sink = await sinkRates(o.databaseUrl, bars);
+    console.log(`sink upsert, unnest:         ${Math.round(sink.unnest)} rows/s = ${(sink.unnest / copyRate).toFixed(3)} x COPY`);
+    console.log(`sink upsert, COPY + merge:   ${Math.round(sink.copyMerge)} rows/s = ${(sink.copyMerge / copyRate).toFixed(3)} x COPY`);
+  }
+  if (only.has('read')) {
+    const series = readBars(dbbFilePath());
+    for (const target of o.readTargets.split(',') as Array<'pg' | 'embedded'>) {
+      const r = await readLatency(target, o.databaseUrl, series, o.readRows, 300, (s) => process.stderr.write(`${s}\r`));
+      console.log(`\nread 1 day of 1m bars, ${target} (${r.rows} rows stored): p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (target p95 < 50 ms)`);
+      if (r.compression) console.log(`compression of 1m bars, ${target}: ${r.compression.toFixed(1)}:1 (target > 10:1)`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(`bench failed: ${err?.stack ?? err}`);
+  process.exit(1);
+});
