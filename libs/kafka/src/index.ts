@@ -17,3 +17,4 @@ export * from './kafka.module';
 export * from './broker-probe';
 export * from './topic-reader';
 export * from './retry-until';
+export * from './state-store';

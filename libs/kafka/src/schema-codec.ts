@@ -57,8 +57,12 @@ export class SchemaCodec {
           `registering ${subject}`,
         ));
       } catch (err) {
-        if (!(err instanceof TransientError) || attempt + 1 >= REGISTER_ATTEMPTS) throw err;
-        this.logger.warn(`${err.message}; retrying`);
+        // Two services registering a new subject at once: Apicurio answers the second one's
+        // compatibility-rule write with "A rule named 'COMPATIBILITY' already exists". The
+        // subject is there now, so the retry succeeds.
+        const raced = /rule named .* already exists/i.test((err as Error).message ?? '');
+        if (!(err instanceof TransientError || raced) || attempt + 1 >= REGISTER_ATTEMPTS) throw err;
+        this.logger.warn(`${(err as Error).message}; retrying`);
         await sleep(backoffDelay(attempt));
       }
     }

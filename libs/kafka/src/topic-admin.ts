@@ -34,3 +34,28 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     await admin.disconnect();
   }
 }
+
+/** Creates a stage's compacted state changelog if missing (see changelogTopic in contracts). */
+export async function ensureChangelog(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if ((await admin.listTopics()).includes(topic)) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{
+        topic, numPartitions: partitions, replicationFactor: -1,
+        // Compacted: the latest state per key survives; small segments so the cleaner keeps
+        // restores short (Kafka Streams uses the same settings for its changelogs).
+        configEntries: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'segment.ms', value: String(60 * 60 * 1000) },
+          { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+        ],
+      }],
+    });
+    await retryUntil(`waiting for leaders of ${topic}`, () => admin.fetchTopicOffsets(topic));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
-import { TOPICS } from '@md/contracts';
+import { BAR_PARTITIONS, TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
 import { isRetriableError } from './classify-error';
 import { createTransactionalProducer } from './producer';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
 import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
+import { PartitionState, type KeyedState } from './state-store';
+import { ensureChangelog } from './topic-admin';
+import { readTopicRange } from './topic-reader';
 
 export interface OutputRecord {
   topic: string;
@@ -13,8 +16,12 @@ export interface OutputRecord {
   value: Buffer;
 }
 
-/** Pure-ish transform of one input message; throw InvalidRecordError to dead-letter it. */
-export type Transform = (message: KafkaMessage, topic: string) => Promise<OutputRecord[]>;
+/**
+ * Transform of one input message; throw InvalidRecordError to dead-letter it. `state` is the
+ * input partition's keyed state (only with a changelog topic); validate a message before
+ * mutating state, since a dead-lettered message's partial mutations are kept.
+ */
+export type Transform = (message: KafkaMessage, topic: string, state: KeyedState) => Promise<OutputRecord[]>;
 
 /**
  * Consume-transform-produce in Kafka transactions (KIP-98): the outputs of a chunk, its
@@ -27,11 +34,18 @@ export class TransactionalStage {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
   readonly producer: Producer;
+  private readonly states = new Map<number, PartitionState>();
+  private restorePending = true;
 
+  /**
+   * `changelogTopic`: a compacted topic with as many partitions as each input topic (inputs are
+   * keyed alike, so partition p of every input shares partition p's state).
+   */
   constructor(
     private readonly ctx: StageContext,
     transactionalId: string,
     private readonly transform: Transform,
+    private readonly changelogTopic?: string,
   ) {
     this.logger = new Logger(`${TransactionalStage.name}:${ctx.stage}`);
     this.consumer = ctx.kafka.consumer({ ...consumerConfig(ctx), readUncommitted: false });
@@ -43,9 +57,14 @@ export class TransactionalStage {
   }
 
   async start(): Promise<void> {
+    if (this.changelogTopic) await ensureChangelog(this.ctx.kafka, this.changelogTopic, BAR_PARTITIONS);
     await this.producer.connect();
     await subscribe(this.ctx, this.consumer);
     exitOnCrash(this.consumer, this.logger, [this.producer]);
+    // After every rebalance another instance may have moved our partitions' state on.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.restorePending = true;
+    });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
   }
 
@@ -56,6 +75,7 @@ export class TransactionalStage {
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     const keepGoing = () => isRunning() && !isStale();
+    if (this.changelogTopic && this.restorePending) await this.restoreState(this.changelogTopic);
     for (const chunk of chunks(batch.messages, this.ctx.maxBatchRecords)) {
       if (!keepGoing()) return;
       const started = process.hrtime.bigint();
@@ -78,17 +98,36 @@ export class TransactionalStage {
     }
   }
 
+  /** Rebuilds every partition's state from the changelog (last record per key wins). */
+  private async restoreState(changelogTopic: string): Promise<void> {
+    const started = Date.now();
+    this.states.clear();
+    const records = await readTopicRange(this.ctx.kafka, changelogTopic, new Map(), { maxMessages: Number.MAX_SAFE_INTEGER });
+    for (const r of records) this.stateOf(r.partition).restore(r.key?.toString() ?? '', r.value ? r.value.toString() : null);
+    this.restorePending = false;
+    this.logger.log(`restored state from ${changelogTopic}: ${records.length} records in ${Date.now() - started} ms`);
+  }
+
+  private stateOf(partition: number): PartitionState {
+    let state = this.states.get(partition);
+    if (!state) this.states.set(partition, (state = new PartitionState(partition)));
+    return state;
+  }
+
   private async transformChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<Map<string, Message[]>> {
     const byTopic = new Map<string, Message[]>();
     const add = (t: string, m: Message) => (byTopic.get(t) ?? byTopic.set(t, []).get(t)!).push(m);
+    const state = this.stateOf(partition);
+    state.rollback(); // a retried chunk starts again from the committed state
     for (const message of chunk) {
       try {
-        for (const out of await this.transform(message, topic)) add(out.topic, { key: out.key, value: out.value });
+        for (const out of await this.transform(message, topic, state)) add(out.topic, { key: out.key, value: out.value });
       } catch (err) {
         if (isRetriableError(err)) throw err;
         add(TOPICS.deadLetter, await deadLetterMessage(this.ctx, err, topic, partition, message));
       }
     }
+    if (this.changelogTopic) for (const m of state.changelogMessages()) add(this.changelogTopic, m);
     return byTopic;
   }
 
@@ -103,8 +142,9 @@ export class TransactionalStage {
       await txn.abort().catch((abortErr) => this.logger.warn(`abort failed: ${abortErr.message}`));
       throw err;
     }
+    this.stateOf(partition).commit();
     for (const [t, messages] of outputs) {
-      if (t !== TOPICS.deadLetter) this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: t }, messages.length);
+      if (t !== TOPICS.deadLetter && t !== this.changelogTopic) this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: t }, messages.length);
     }
   }
 }
