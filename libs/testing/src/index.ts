@@ -6,3 +6,4 @@ export * from './dbb-fixture';
 export * from './slice-run';
 export * from './generate-bars';
 export * from './postgres-control';
+export * from './lean-files';
