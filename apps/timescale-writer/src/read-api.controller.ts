@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, Inject, Query, UseFilters, type ArgumentsHost, type ExceptionFilter, Catch } from '@nestjs/common';
-import type { Timeframe } from '@md/domain';
-import { barsSummary, corporateActions, latestBars, optionChain, queryBars } from '@md/storage';
+import { fillGaps, fillReach, microsToIso, type FillableBar, type GapFillOptions, type GapPolicy, type SessionScope, type Timeframe } from '@md/domain';
+import { barsSummary, corporateActions, latestBars, optionChain, queryBars, type BarRow, type BarsQuery } from '@md/storage';
 import type { WriterConfig } from './config';
 import { BadQuery, actionsQuery, barsQuery, chainQuery, latestQuery, parseQuery, summaryQuery } from './read-api.schemas';
 import { CONFIG, StorageService } from './storage.service';
@@ -14,6 +14,21 @@ class BadQueryFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * A gap with more empty open slots than one regular session holds (a week of days) stays empty:
+ * that is a missing session, which the quality monitor reports, not a quiet market.
+ */
+const MAX_FILL_BARS: Record<Timeframe, number> = { '1m': 390, '5m': 78, '15m': 26, '1h': 7, '1d': 5 };
+
+type StoredBar = Omit<BarRow, 'volume'> & FillableBar;
+
+const toFillable = (row: BarRow): StoredBar => ({ ...row, eventTime: Date.parse(row.time) * 1000, volume: Number(row.volume), tradeCount: null });
+
+const toJson = (b: StoredBar & { fill: string }) => ({
+  symbol: b.symbol, timeframe: b.timeframe, time: microsToIso(b.eventTime), open: b.open, high: b.high, low: b.low, close: b.close,
+  volume: String(b.volume), vwap: b.vwap, fill: b.fill,
+});
+
 /** Read API over the stored bars, option chains and corporate actions. Every value is a bound parameter. */
 @Controller('v1')
 @UseFilters(BadQueryFilter)
@@ -23,8 +38,31 @@ export class ReadApiController {
   @Get('bars')
   async bars(@Query() query: unknown) {
     const q = parseQuery(barsQuery(this.config.MAX_QUERY_ROWS), query);
-    const rows = await queryBars(this.storage.db, this.storage.schema, { ...q, timeframe: q.timeframe as Timeframe });
-    return { symbol: q.symbol, timeframe: q.timeframe, adjusted: q.adjusted, count: rows.length, truncated: rows.length === q.limit, bars: rows };
+    const range: BarsQuery = { ...q, timeframe: q.timeframe as Timeframe };
+    // fill=none returns the stored rows untouched, only marked real.
+    const rows = q.fill === 'none'
+      ? (await queryBars(this.storage.db, this.storage.schema, range)).map((r) => ({ ...r, fill: 'none' }))
+      : await this.filledBars(range, q.fill, q.sessions);
+    const { symbol, timeframe, adjusted, fill, sessions } = q;
+    return { symbol, timeframe, adjusted, fill, sessions, count: rows.length, truncated: rows.length === q.limit, bars: rows };
+  }
+
+  /**
+   * Stored bars with the empty open slots filled. The nearest stored bar on each side (within
+   * fillReach) anchors the first and last gap, so a page that starts or ends in a gap is filled as
+   * the whole series would be. The limit counts the rows returned, fills included.
+   */
+  private async filledBars(range: BarsQuery, policy: GapPolicy, sessions: SessionScope) {
+    const options: GapFillOptions = { policy, sessions, timeframe: range.timeframe, maxFillBars: MAX_FILL_BARS[range.timeframe] };
+    const [from, to] = [range.from.getTime() * 1000, range.to.getTime() * 1000];
+    const reach = fillReach(from, to, options);
+    const query = (q: Partial<BarsQuery>) => queryBars(this.storage.db, this.storage.schema, { ...range, ...q });
+    const [rows, before] = await Promise.all([query({}), query({ from: new Date(reach.from / 1000), to: range.from, limit: 1, order: 'desc' })]);
+    // A full page stops short of the range's end: its last gap belongs to the next page.
+    const after = rows.length === range.limit ? [] : await query({ from: range.to, to: new Date(reach.to / 1000), limit: 1 });
+    const filled = fillGaps([...before, ...rows, ...after].map(toFillable), options);
+    const inRange = filled.slice(before.length, filled.length - after.length).filter((b) => b.fill === 'none' || (b.eventTime >= from && b.eventTime < to));
+    return inRange.slice(0, range.limit).map(toJson);
   }
 
   @Get('bars/latest')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIMEFRAMES } from '@md/domain';
+import { GAP_POLICIES, SESSION_SCOPES, TIMEFRAMES, type GapPolicy, type SessionScope } from '@md/domain';
 
 // Query parameters of the read API. Symbols by pattern, times as ISO-8601 with a zone, and a
 // mandatory row limit: an unbounded query on 10 million rows is how a dashboard takes a
@@ -16,6 +16,11 @@ export const barsQuery = (maxRows: number) =>
       to: instant,
       limit: z.coerce.number().int().min(1).max(maxRows),
       adjusted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      // Empty open slots: 'none' returns the stored bars as they are; fills are marked, never stored.
+      fill: z.enum(GAP_POLICIES as [GapPolicy, ...GapPolicy[]]).default('none'),
+      // Which open slots may be filled. Stored bars are returned whatever it says, so 'extended',
+      // the hours the feeds record, is the default.
+      sessions: z.enum(SESSION_SCOPES as [SessionScope, ...SessionScope[]]).default('extended'),
     })
     .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
 

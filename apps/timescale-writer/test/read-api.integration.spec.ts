@@ -87,6 +87,47 @@ describe('read API (integration)', () => {
     }
   });
 
+  it('fills a regular day to 390 one-minute slots, each fill marked and carrying the last close', async () => {
+    const range = `symbol=${slice.run}&timeframe=1m&from=2023-07-10T13:30:00Z&to=2023-07-10T20:00:00Z&limit=1000`;
+    const stored = (await get(`/v1/bars?${range}`)).body;
+    const { status, body } = await get(`/v1/bars?${range}&fill=ffill&sessions=regular`);
+    expect(status).toBe(200);
+    expect(stored.bars.every((b: any) => b.fill === 'none')).toBe(true);
+    expect(body).toMatchObject({ fill: 'ffill', sessions: 'regular', count: 390 });
+    expect(body.bars.filter((b: any) => b.fill === 'none')).toEqual(stored.bars);
+    body.bars.forEach((b: any, i: number) => {
+      if (b.fill === 'none') return;
+      const close = body.bars[i - 1].close;
+      expect(b).toMatchObject({ fill: 'ffill', open: close, high: close, low: close, close, volume: '0', vwap: null });
+    });
+  });
+
+  it('interpolates the closes of a gap exactly, also on a page that starts inside the gap', async () => {
+    const page = async (from: string, to: string) =>
+      (await get(`/v1/bars?symbol=${slice.run}&from=${from}&to=${to}&limit=10&fill=interpolate`)).body.bars.map((b: any) => [b.time.slice(11, 16), b.close, b.fill]);
+    // The file has 13:30 close 17.91 and 13:34 close 17.921 and nothing between.
+    expect(await page('2023-07-10T13:30:00Z', '2023-07-10T13:35:00Z')).toEqual([
+      ['13:30', '17.91000000', 'none'], ['13:31', '17.91275000', 'interpolated'], ['13:32', '17.91550000', 'interpolated'],
+      ['13:33', '17.91825000', 'interpolated'], ['13:34', '17.92100000', 'none'],
+    ]);
+    expect(await page('2023-07-10T13:32:00Z', '2023-07-10T13:34:00Z')).toEqual([['13:32', '17.91550000', 'interpolated'], ['13:33', '17.91825000', 'interpolated']]);
+  });
+
+  it('counts fills against the limit', async () => {
+    const { body } = await get(`/v1/bars?symbol=${slice.run}&from=2023-07-10T13:30:00Z&to=2023-07-10T14:00:00Z&limit=3&fill=ffill`);
+    expect(body).toMatchObject({ count: 3, truncated: true });
+    expect(body.bars.map((b: any) => b.fill)).toEqual(['none', 'ffill', 'ffill']);
+  });
+
+  it('rejects an unknown fill policy or session scope with a clear 400', async () => {
+    const range = `symbol=${slice.run}&from=2023-07-10T00:00:00Z&to=2023-07-11T00:00:00Z&limit=5`;
+    for (const [param, message] of [['fill=bfill', /query parameter fill: .*'none' \| 'ffill' \| 'interpolate'/], ['sessions=overnight', /query parameter sessions/]] as const) {
+      const { status, body } = await get(`/v1/bars?${range}&${param}`);
+      expect(status).toBe(400);
+      expect(body.message).toMatch(message);
+    }
+  });
+
   it('answers option-chain and corporate-action queries (empty until their feeds exist)', async () => {
     expect((await get('/v1/options/chain?underlying=AAPL&expiry=2024-08-02')).body).toEqual({ underlying: 'AAPL', expiry: '2024-08-02', contracts: [] });
     expect((await get('/v1/corporate-actions?symbol=AAPL')).body).toEqual({ symbol: 'AAPL', actions: [] });

@@ -22,6 +22,8 @@ export interface BarsQuery {
   /** Mandatory bound on rows returned; the API caps it. */
   limit: number;
   adjusted: boolean;
+  /** 'desc' returns the newest first: the nearest bar before a time, for gap filling. Default 'asc'. */
+  order?: 'asc' | 'desc';
 }
 
 const BUCKET: Record<Exclude<Timeframe, '1m'>, string> = { '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
@@ -30,7 +32,7 @@ const AGGREGATE_VIEW: Record<Exclude<Timeframe, '1m'>, string> = { '5m': 'bars_5
 const ROW = `symbol, $2::text AS timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text`;
 
 /**
- * Bars of one symbol in [from, to), oldest first, at most `limit`. Raw 1-minute rows come from
+ * Bars of one symbol in [from, to), oldest first (or newest first), at most `limit`. Raw 1-minute rows come from
  * `bars`, coarser raw bars from the aggregate views (continuous aggregates on TimescaleDB,
  * materialised views on PostgreSQL); adjusted bars from `bars_adjusted`, aggregated on the fly
  * for coarser timeframes, so they always reflect the latest factors. All values are bound
@@ -40,12 +42,13 @@ export async function queryBars(db: Queryable, schema: string, q: BarsQuery): Pr
   const s = sqlIdentifier(schema);
   const params = [q.symbol, q.timeframe, q.from.toISOString(), q.to.toISOString(), q.limit];
   const range = `symbol = $1 AND time >= $3::timestamptz AND time < $4::timestamptz`;
+  const order = q.order === 'desc' ? 'DESC' : 'ASC';
   let sql: string;
   if (q.timeframe === '1m') {
     const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
-    sql = `SELECT ${ROW} FROM ${table} WHERE timeframe = '1m' AND ${range} ORDER BY time LIMIT $5`;
+    sql = `SELECT ${ROW} FROM ${table} WHERE timeframe = '1m' AND ${range} ORDER BY time ${order} LIMIT $5`;
   } else if (!q.adjusted) {
-    sql = `SELECT ${ROW} FROM ${s}.${AGGREGATE_VIEW[q.timeframe]} WHERE ${range} ORDER BY time LIMIT $5`;
+    sql = `SELECT ${ROW} FROM ${s}.${AGGREGATE_VIEW[q.timeframe]} WHERE ${range} ORDER BY time ${order} LIMIT $5`;
   } else {
     sql = `
       SELECT symbol, $2::text AS timeframe, bucket AS time,
@@ -54,7 +57,7 @@ export async function queryBars(db: Queryable, schema: string, q: BarsQuery): Pr
              round(sum(coalesce(vwap, (high + low + close) / 3) * volume) / nullif(sum(volume), 0), 8)::text AS vwap
       FROM (SELECT *, date_bin('${BUCKET[q.timeframe]}'::interval, time, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket
             FROM ${s}.bars_adjusted WHERE timeframe = '1m' AND ${range}) b
-      GROUP BY symbol, bucket ORDER BY bucket LIMIT $5`;
+      GROUP BY symbol, bucket ORDER BY bucket ${order} LIMIT $5`;
   }
   const { rows } = await db.query<BarRow & { time: Date | string }>(sql, params);
   return rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() }));
