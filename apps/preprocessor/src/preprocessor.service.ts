@@ -1,17 +1,26 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage } from 'kafkajs';
-import { TOPICS } from '@md/contracts';
-import { cleanBar, type RawBar } from '@md/domain';
-import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, trackConsumer, type OutputRecord } from '@md/kafka';
+import { TOPICS, changelogTopic, topicSpec, type CorporateActionRecord, type RestatementRecord } from '@md/contracts';
+import {
+  InvalidRecordError, RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CleanBar, type CorporateAction, type RawBar,
+} from '@md/domain';
+import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import { PreprocessorConfig } from './config';
+import { PreprocessorMetrics } from './preprocessor-metrics';
+import { toRestatement, toCorporateAction } from './records';
 
 export const CONFIG = 'CONFIG';
 
-/** md.raw.bars.v1 -> validate, session-tag -> md.bars.v1, rejects -> md.dlq.v1, in transactions. */
+/**
+ * md.raw.bars.v1 -> validate, session-tag, de-duplicate by revision, adjustment factors ->
+ * md.bars.v1; md.corporate.actions.v1 -> md.restatements.v1; rejects -> md.dlq.v1. One Kafka
+ * transaction per chunk carries the outputs, the state changelog and the input offsets.
+ */
 @Injectable()
 export class PreprocessorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PreprocessorService.name);
+  private readonly counters: PreprocessorMetrics;
   private stage?: TransactionalStage;
 
   constructor(
@@ -20,28 +29,71 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
     private readonly codec: SchemaCodec,
     private readonly metrics: StageMetrics,
     private readonly readiness: Readiness,
-  ) {}
+  ) {
+    this.counters = new PreprocessorMetrics(metrics);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.codec.registerAll([TOPICS.bars, TOPICS.deadLetter]);
+    const inputs = [TOPICS.rawBars, TOPICS.corporateActions];
+    await ensureTopics(this.kafka, [...inputs, TOPICS.bars, TOPICS.restatements, TOPICS.deadLetter].map(topicSpec));
+    await this.codec.registerAll([TOPICS.bars, TOPICS.restatements, TOPICS.deadLetter]);
     const ctx = {
       stage: 'preprocessor', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
-      groupId: this.config.GROUP_ID, topics: [TOPICS.rawBars], maxBatchRecords: this.config.MAX_BATCH_RECORDS, sessionTimeoutMs: this.config.SESSION_TIMEOUT_MS,
+      groupId: this.config.GROUP_ID, topics: inputs, maxBatchRecords: this.config.MAX_BATCH_RECORDS, sessionTimeoutMs: this.config.SESSION_TIMEOUT_MS,
       backoff: DEFAULT_BACKOFF, fromBeginning: true,
     };
-    this.stage = new TransactionalStage(ctx, this.config.TRANSACTIONAL_ID, (m) => this.transform(m));
+    const changelog = changelogTopic(this.config.GROUP_ID);
+    this.stage = new TransactionalStage(ctx, this.config.TRANSACTIONAL_ID, (m, topic, state) => this.transform(m, topic, state), changelog);
     this.readiness.register('kafka', trackConsumer(this.stage.kafkaConsumer));
     await this.stage.start();
-    this.logger.log(`consuming ${TOPICS.rawBars} as ${this.config.GROUP_ID}`);
+    this.logger.log(`consuming ${inputs.join(', ')} as ${this.config.GROUP_ID}, state in ${changelog}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.stage?.stop();
   }
 
-  private async transform(message: KafkaMessage): Promise<OutputRecord[]> {
-    const raw = await this.codec.decode<RawBar>(message.value);
-    const bar = cleanBar(raw);
-    return [{ topic: TOPICS.bars, key: bar.symbol, value: await this.codec.encode(TOPICS.bars, bar) }];
+  private transform(message: KafkaMessage, topic: string, state: KeyedState): Promise<OutputRecord[]> {
+    return topic === TOPICS.corporateActions ? this.onAction(message, state) : this.onBar(message, state);
+  }
+
+  private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
+    const bar = cleanBar(await this.codec.decode<RawBar>(message.value));
+    const revisions = state.load(`rev|${bar.timeframe}|${bar.symbol}`, (s) => (s ? RevisionLog.fromJSON(s as never, this.revisionOptions) : new RevisionLog(this.revisionOptions)));
+    const decision = revisions.decide(bar);
+    this.counters.decisions.inc({ decision });
+    if (decision === 'duplicate' || decision === 'stale') return [];
+    if (decision === 'conflict') {
+      throw new InvalidRecordError(
+        `${bar.symbol} ${bar.timeframe} bar at ${new Date(bar.eventTime / 1000).toISOString()}: same revision ${bar.revision} as an earlier bar with different prices or volume; the first is kept — send a correction with a higher revision`,
+      );
+    }
+    const adjustments = state.load(`adj|${bar.symbol}`, SymbolAdjustments.fromJSON);
+    const change = adjustments.observeBar(bar);
+    const { splitFactor, dividendFactor } = adjustments.factorsAt(bar.eventTime);
+    const out: CleanBar = { ...bar, splitFactor, dividendFactor };
+    const records: OutputRecord[] = [{ topic: TOPICS.bars, key: bar.symbol, value: await this.codec.encode(TOPICS.bars, out) }];
+    if (change) records.push(...(await this.restatement(bar.symbol, change)));
+    return records;
+  }
+
+  private async onAction(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
+    const record = await this.codec.decode<CorporateActionRecord>(message.value);
+    const action: CorporateAction = toCorporateAction(record);
+    const adjustments = state.load(`adj|${action.symbol}`, SymbolAdjustments.fromJSON);
+    const reference = record.referencePrice === null ? undefined : Number(record.referencePrice);
+    return this.restatement(action.symbol, adjustments.addAction(action, reference));
+  }
+
+  private async restatement(symbol: string, change: AdjustmentChange): Promise<OutputRecord[]> {
+    if (!change.changed.length) return [];
+    this.counters.restatements.inc({ symbol });
+    const record: RestatementRecord = toRestatement(symbol, change, nowMicros());
+    this.logger.log(`restating ${symbol}: ${change.cause}`);
+    return [{ topic: TOPICS.restatements, key: symbol, value: await this.codec.encode(TOPICS.restatements, record) }];
+  }
+
+  private get revisionOptions() {
+    return { maxBarsPerSeries: this.config.REVISION_MEMORY_BARS, horizonMicros: this.config.REVISION_MEMORY_HOURS * 3_600_000_000, maxSeries: 1 };
   }
 }

@@ -23,6 +23,8 @@ export const WriterConfig = z.object({
   MAINTENANCE_INTERVAL_SECONDS: positiveInt(60),
   /** Consumer group of the bars sink. */
   GROUP_ID: z.string().min(1).default('md-timescale-writer'),
+  /** Consumer group of the corporate-action, restatement and quality-issue sink. */
+  EVENTS_GROUP_ID: z.string().min(1).default('md-timescale-writer-events'),
   /** Consumer group session timeout (ms): how long partitions of a crashed instance wait before moving. */
   SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
   /** Upper bound on rows per database transaction (the offset commit follows each one). */

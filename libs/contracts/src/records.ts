@@ -40,3 +40,46 @@ export interface QuoteRecord {
   conditions: string[];
   tape: string | null;
 }
+
+/** md.corporate.actions.v1 (schemas/md.corporate.actions.v1.avsc). */
+export interface CorporateActionRecord {
+  symbol: string;
+  exDate: string;
+  kind: 'SPLIT' | 'CASH_DIVIDEND';
+  ratioTo: number | null;
+  ratioFrom: number | null;
+  amount: string | null;
+  referencePrice: string | null;
+  provider: string;
+  revision: number;
+  ingestTime: number;
+}
+
+export interface AdjustmentSegmentRecord {
+  fromTime: number | null;
+  toTime: number | null;
+  splitFactor: number;
+  dividendFactor: number;
+}
+
+/** md.restatements.v1: a symbol's complete adjustment schedule and the range that changed. */
+export interface RestatementRecord {
+  symbol: string;
+  segments: AdjustmentSegmentRecord[];
+  changedFrom: number | null;
+  changedTo: number | null;
+  cause: string;
+  publishedAt: number;
+}
+
+/** md.quality.issues.v1 (schemas/md.quality.issues.v1.avsc); evidence is a JSON object as text. */
+export interface QualityIssueRecord {
+  type: string;
+  severity: 'INFO' | 'WARNING' | 'CRITICAL';
+  symbol: string;
+  timeframe: string;
+  windowStart: number;
+  windowEnd: number;
+  evidence: string;
+  detectedAt: number;
+}

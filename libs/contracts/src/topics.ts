@@ -6,6 +6,9 @@ export const TOPICS = {
   rawQuotes: 'md.raw.quotes.v1',
   bars: 'md.bars.v1',
   deadLetter: 'md.dlq.v1',
+  corporateActions: 'md.corporate.actions.v1',
+  restatements: 'md.restatements.v1',
+  qualityIssues: 'md.quality.issues.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -29,6 +32,11 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   { name: TOPICS.rawQuotes, partitions: 6, retentionMs: 3 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.raw.quotes.v1.avsc' },
   { name: TOPICS.bars, partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.bars.v1.avsc' },
   { name: TOPICS.deadLetter, partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.dlq.v1.avsc' },
+  // Keyed by symbol with the bar topics' partition count: co-partitioned, so the stage that owns
+  // a symbol's bars also sees its actions. Kept forever: adjustment needs the whole history.
+  { name: TOPICS.corporateActions, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.corporate.actions.v1.avsc' },
+  { name: TOPICS.restatements, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.restatements.v1.avsc' },
+  { name: TOPICS.qualityIssues, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.quality.issues.v1.avsc' },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {
@@ -40,4 +48,16 @@ export function topicSpec(name: TopicName): TopicSpec {
 /** Confluent TopicNameStrategy. */
 export function valueSubject(topic: string): string {
   return `${topic}-value`;
+}
+
+/**
+ * A stateful stage's private changelog, named after its consumer group as Kafka Streams names
+ * `<application.id>-<store>-changelog`: two pipelines with different groups never share state.
+ * Compacted, JSON values read by no one else (so no Avro schema), one partition per input
+ * partition (inputs are keyed by symbol with BAR_PARTITIONS partitions).
+ */
+export const BAR_PARTITIONS = 6;
+
+export function changelogTopic(groupId: string): string {
+  return `${groupId}-state-changelog`;
 }

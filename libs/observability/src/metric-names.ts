@@ -8,4 +8,10 @@ export const METRICS = {
   retries: 'md_retries_total',
   pausedPartitions: 'md_paused_partitions',
   ready: 'md_ready',
+  barDecisions: 'md_preprocessor_bar_decisions_total',
+  restatements: 'md_preprocessor_restatements_total',
+  qualityIssues: 'md_quality_issues_total',
+  qualityCompleteness: 'md_quality_completeness_ratio',
+  qualityFreshness: 'md_quality_freshness_seconds',
+  qualityMissingBars: 'md_quality_missing_bars_total',
 } as const;

@@ -11,3 +11,4 @@ export * from './storage-options';
 export * from './partitions';
 export * from './maintenance';
 export * from './migrations';
+export * from './market-events-writer';

@@ -14,6 +14,7 @@ export interface SliceRun {
   schema: string;
   preprocessorEnv: Record<string, string>;
   writerEnv: Record<string, string>;
+  qualityEnv: Record<string, string>;
 }
 
 /**
@@ -25,8 +26,10 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
   const run = uniqueId(prefix);
   const kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
   await ensureTopics(kafka, TOPIC_TABLE);
-  await startGroupAtEnd(kafka, `prep-${run}`, [TOPICS.rawBars]);
+  await startGroupAtEnd(kafka, `prep-${run}`, [TOPICS.rawBars, TOPICS.corporateActions]);
   await startGroupAtEnd(kafka, `writer-${run}`, [TOPICS.bars]);
+  await startGroupAtEnd(kafka, `writer-events-${run}`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues]);
+  await startGroupAtEnd(kafka, `quality-${run}`, [TOPICS.rawBars, TOPICS.bars]);
   const schema = `t_${run.toLowerCase()}`;
   return {
     run,
@@ -34,7 +37,10 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
     schema,
     db: new PgDb(LOCAL_STACK.databaseUrl),
     preprocessorEnv: { GROUP_ID: `prep-${run}`, TRANSACTIONAL_ID: `prep-${run}`, SESSION_TIMEOUT_MS: '6000' },
-    writerEnv: { GROUP_ID: `writer-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000' },
+    writerEnv: {
+      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
+    },
+    qualityEnv: { GROUP_ID: `quality-${run}`, TRANSACTIONAL_ID: `quality-${run}`, SESSION_TIMEOUT_MS: '6000' },
   };
 }
 

@@ -35,11 +35,14 @@ async function main(): Promise<void> {
   // at the topics' current end, so they process exactly this replay (not what tests or earlier
   // runs left on the topics) and the summary can account for every row.
   const job = `md-quickstart-${Date.now()}`;
-  await startGroupAtEnd(kafka, `${job}-preprocessor`, [TOPICS.rawBars]);
+  await startGroupAtEnd(kafka, `${job}-preprocessor`, [TOPICS.rawBars, TOPICS.corporateActions]);
   await startGroupAtEnd(kafka, `${job}-writer`, [TOPICS.bars]);
+  await startGroupAtEnd(kafka, `${job}-writer-events`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues]);
+  await startGroupAtEnd(kafka, `${job}-quality`, [TOPICS.rawBars, TOPICS.bars]);
   const env: Record<string, Record<string, string>> = {
-    preprocessor: { GROUP_ID: `${job}-preprocessor` },
-    'timescale-writer': { GROUP_ID: `${job}-writer`, EMBEDDED_DATA_DIR: embeddedDir },
+    preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
+    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, EMBEDDED_DATA_DIR: embeddedDir },
+    'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality` },
   };
   for (const name of SERVICE_NAMES.filter((n) => n !== 'feed-gateway')) {
     services.push(await startService(name, { HTTP_PORT: String(SERVICE_PORTS[name]), ...env[name] }, `start-${name}`));
@@ -57,9 +60,12 @@ async function main(): Promise<void> {
     if (status.state === 'failed') throw new Error(`replay failed: ${status.error}`);
     const cleaned = await metricValue(SERVICE_PORTS.preprocessor, 'md_records_in_total', { topic: TOPICS.rawBars });
     const rejectedDownstream = await metricValue(SERVICE_PORTS.preprocessor, 'md_records_rejected_total');
+    // Repeats of a bar already passed on (same revision, same content) are dropped, and counted.
+    const repeats = await metricValue(SERVICE_PORTS.preprocessor, 'md_preprocessor_bar_decisions_total', { decision: 'duplicate' })
+      + await metricValue(SERVICE_PORTS.preprocessor, 'md_preprocessor_bar_decisions_total', { decision: 'stale' });
     const stored = await metricValue(SERVICE_PORTS['timescale-writer'], 'md_records_in_total', { topic: TOPICS.bars });
-    progress.update(Math.min(stored + rejectedDownstream + status.rejected, sample.rows), { published: status.published, rejected: status.rejected + rejectedDownstream });
-    return status.state === 'done' && cleaned === status.published && stored === cleaned - rejectedDownstream;
+    progress.update(Math.min(stored + repeats + rejectedDownstream + status.rejected, sample.rows), { published: status.published, rejected: status.rejected + rejectedDownstream });
+    return status.state === 'done' && cleaned === status.published && stored === cleaned - rejectedDownstream - repeats;
   }, 30 * 60_000, 300);
   progress.stop();
   const elapsed = (Date.now() - began) / 1000;

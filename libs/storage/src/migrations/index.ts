@@ -6,13 +6,14 @@ import { parseStorageOptions, type StorageOptions } from '../storage-options';
 import { barsMigration } from './0001-bars.migration';
 import { barAggregatesMigration } from './0002-bar-aggregates.migration';
 import { marketTablesMigration } from './0003-market-tables.migration';
+import { adjustmentSegmentsMigration } from './0004-adjustment-segments.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
 export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
-export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration];
+export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied
