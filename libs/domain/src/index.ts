@@ -15,3 +15,5 @@ export * from './adjustment-schedule';
 export * from './lean-format';
 export * from './revision-log';
 export * from './symbol-adjustments';
+export * from './quality';
+export * from './quality-report';
