@@ -1,16 +1,9 @@
-import { DynamicModule, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { BrokerProbe, KafkaModule } from '@md/kafka';
+import { DynamicModule, Module } from '@nestjs/common';
+import { KafkaModule } from '@md/kafka';
 import { ObservabilityModule } from '@md/observability';
-
 import type { QualityConfig } from './config';
-
-// The foundation issue gives this service its process, config, probes and broker connection;
-// its processing is the subject of issue #4 and is not here yet: it consumes nothing.
-class Placeholder implements OnApplicationBootstrap {
-  onApplicationBootstrap(): void {
-    new Logger('quality-monitor').warn('connected, but processing is not implemented yet (issue #4): consuming nothing');
-  }
-}
+import { CONFIG, MonitorService } from './monitor.service';
+import { ReportRedirectController } from './report-redirect.controller';
 
 @Module({})
 export class AppModule {
@@ -21,7 +14,8 @@ export class AppModule {
         ObservabilityModule.forService('quality-monitor'),
         KafkaModule.forService({ clientId: 'md-quality-monitor', brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL }),
       ],
-      providers: [BrokerProbe, Placeholder],
+      controllers: [ReportRedirectController],
+      providers: [{ provide: CONFIG, useValue: config }, MonitorService],
     };
   }
 }

@@ -1,8 +1,42 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
-import { SERVICE_PORTS, commonConfig } from '@md/config';
+import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
+
+/** "DBB=30,XYZ=10" -> { DBB: 30, XYZ: 10 }: per-symbol overrides of a threshold. */
+const perSymbol = z
+  .string()
+  .regex(/^([A-Z][A-Z0-9.\-/]{0,20}=\d+)(,[A-Z][A-Z0-9.\-/]{0,20}=\d+)*$/, 'must be SYMBOL=number pairs separated by commas, e.g. DBB=30,XYZ=10')
+  .transform((v) => Object.fromEntries(v.split(',').map((p) => p.split('=')).map(([s, n]) => [s, Number(n)])) as Record<string, number>);
 
 export const QualityConfig = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['quality-monitor']),
+  /** Consumer group; instances share it and split the symbols (partitions). */
+  GROUP_ID: z.string().min(1).default('md-quality-monitor'),
+  /** Stable per instance: a restarted instance with the same id fences its previous self. */
+  TRANSACTIONAL_ID: z.string().min(1).default(`md-quality-monitor-${hostname()}`),
+  SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+  /** Upper bound on input records per Kafka transaction. */
+  MAX_BATCH_RECORDS: positiveInt(2000),
+  /** Longest run of empty regular-session minutes that is normal (0: every missing minute counts). */
+  QUIET_GAP_MINUTES: z.coerce.number().int().min(0).default(0),
+  /** Per-symbol overrides for thin instruments, e.g. DBB=30. */
+  QUIET_GAP_MINUTES_BY_SYMBOL: perSymbol.optional(),
+  /** Price outlier threshold in robust standard deviations (1.4826 x MAD of log returns). */
+  OUTLIER_SIGMAS: z.coerce.number().positive().default(10),
+  /** A 15-minute bucket's volume above this multiple of its median over recent sessions is an anomaly. */
+  VOLUME_ANOMALY_MULTIPLE: z.coerce.number().positive().default(10),
+  /** Buckets whose median volume is below this are not judged (block prints in a thin ETF). */
+  VOLUME_MIN_MEDIAN: z.coerce.number().min(0).default(1),
+  /** Two providers' closes further apart than this (basis points of their mean) disagree. */
+  PROVIDER_TOLERANCE_BPS: z.coerce.number().positive().default(10),
+  /** No new bar for this long while the regular session is open is stale data. */
+  STALE_AFTER_SECONDS: positiveInt(300),
+  /** How often staleness and freshness are evaluated against the wall clock. */
+  STALE_CHECK_SECONDS: positiveInt(15),
+  /** Streams whose newest bar is older than this are replays of history, not live feeds: no staleness. */
+  STALE_IGNORE_AFTER_HOURS: positiveInt(72),
+  /** Base URL of the timescale-writer's read API, where GET /v1/quality/report is served. */
+  READ_API_URL: z.string().url('must be a URL such as http://127.0.0.1:3105').default(`http://127.0.0.1:${SERVICE_PORTS['timescale-writer']}`),
 });
 export type QualityConfig = z.infer<typeof QualityConfig>;

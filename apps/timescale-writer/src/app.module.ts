@@ -4,6 +4,7 @@ import { ObservabilityModule } from '@md/observability';
 import { BarsSinkService } from './bars-sink.service';
 import { EventsSinkService } from './events-sink.service';
 import type { WriterConfig } from './config';
+import { QualityReportController } from './quality-report.controller';
 import { ReadApiController } from './read-api.controller';
 import { CONFIG, StorageService } from './storage.service';
 
@@ -16,7 +17,7 @@ export class AppModule {
         ObservabilityModule.forService('timescale-writer'),
         KafkaModule.forService({ clientId: 'md-timescale-writer', brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL }),
       ],
-      controllers: [ReadApiController],
+      controllers: [ReadApiController, QualityReportController],
       providers: [{ provide: CONFIG, useValue: config }, StorageService, BarsSinkService, EventsSinkService],
     };
   }

@@ -6,7 +6,7 @@ import { BadQuery, actionsQuery, barsQuery, chainQuery, latestQuery, parseQuery,
 import { CONFIG, StorageService } from './storage.service';
 
 @Catch(BadQuery)
-class BadQueryFilter implements ExceptionFilter {
+export class BadQueryFilter implements ExceptionFilter {
   catch(err: BadQuery, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse();
     const body = new BadRequestException(err.message).getResponse();

@@ -52,3 +52,16 @@ export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown): z
 }
 
 export class BadQuery extends Error {}
+
+export const qualityReportQuery = z
+  .object({
+    from: instant,
+    to: instant,
+    symbols: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((s) => s.trim()) : []))
+      .pipe(z.array(symbol).max(500)),
+    format: z.enum(['json', 'markdown', 'html']).default('json'),
+  })
+  .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });

@@ -14,4 +14,5 @@ export const METRICS = {
   qualityCompleteness: 'md_quality_completeness_ratio',
   qualityFreshness: 'md_quality_freshness_seconds',
   qualityMissingBars: 'md_quality_missing_bars_total',
+  qualitySessionOpen: 'md_quality_session_open',
 } as const;

@@ -12,3 +12,4 @@ export * from './partitions';
 export * from './maintenance';
 export * from './migrations';
 export * from './market-events-writer';
+export * from './quality-queries';

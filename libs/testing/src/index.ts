@@ -7,3 +7,4 @@ export * from './slice-run';
 export * from './generate-bars';
 export * from './postgres-control';
 export * from './lean-files';
+export * from './quality-oracle';

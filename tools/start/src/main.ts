@@ -8,6 +8,7 @@ import { SchemaCodec, createKafka, endOffsets, ensureTopics } from '@md/kafka';
 import { httpJson, metricValue, repoRoot, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService } from '@md/testing';
 import { deadLetterReasons } from './dead-letter-summary';
 import { createProgress } from './progress';
+import { qualitySummary, waitForQuality } from './quality-summary';
 import { chooseSample } from './sample';
 
 // `npm start`: the quick start. Brings the local stack up, runs the six services, replays the
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
     'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, EMBEDDED_DATA_DIR: embeddedDir },
-    'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality` },
+    // The sample is a thin ETF: quiet runs of up to 30 minutes and block prints are normal for it.
+    'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality`, QUIET_GAP_MINUTES_BY_SYMBOL: `${sample.symbol}=30`, VOLUME_ANOMALY_MULTIPLE: '50' },
   };
   for (const name of SERVICE_NAMES.filter((n) => n !== 'feed-gateway')) {
     services.push(await startService(name, { HTTP_PORT: String(SERVICE_PORTS[name]), ...env[name] }, `start-${name}`));
@@ -71,6 +73,9 @@ async function main(): Promise<void> {
   const elapsed = (Date.now() - began) / 1000;
 
   const stored = (await httpJson(SERVICE_PORTS['timescale-writer'], `/v1/bars/summary?symbol=${sample.symbol}&timeframe=1m`)).body;
+  await waitForQuality(status.published, await metricValue(SERVICE_PORTS.preprocessor, 'md_records_out_total', { topic: TOPICS.bars }));
+  const lastDay = new Date(Date.parse(stored.last) + 86_400_000).toISOString();
+  const quality = await qualitySummary(sample.symbol, stored.first, lastDay, join(root, '.stack', 'reports'));
   const reasons = await deadLetterReasons(kafka, codec, dlqStart);
   const codes = await Promise.all([...services].reverse().map((s) => stopService(s)));
 
@@ -81,6 +86,9 @@ async function main(): Promise<void> {
   say(`  rows stored      ${stored.rows}  (distinct ${sample.symbol} 1m bars, ${stored.first} .. ${stored.last}, ${database})`);
   say(`  rows rejected    ${[...reasons.values()].reduce((a, b) => a + b, 0)}  (md.dlq.v1)`);
   for (const [reason, n] of reasons) say(`    ${n} × ${reason}`);
+  say(`  quality          ${quality.days} trading days scored, ${quality.daysBelowTarget} below 99.9% complete${quality.worstDay ? ` (worst ${quality.worstDay.date}: ${(quality.worstDay.ratio * 100).toFixed(1)}%)` : ''}`);
+  for (const [type, n] of Object.entries(quality.counts)) say(`    ${n} × ${type}`);
+  say(`    report: ${quality.files.join(', ')}`);
   say(`  elapsed          ${elapsed.toFixed(1)} s`);
   say(`  throughput       ${Math.round(status.rowsRead / elapsed)} bars/s end to end`);
   say('');

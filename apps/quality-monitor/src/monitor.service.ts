@@ -1,0 +1,150 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { TOPICS, changelogTopic, topicSpec, type QualityIssueRecord } from '@md/contracts';
+import {
+  CleanBarChecks, RawBarChecks, newYorkMidnightUs, nowMicros, qualityStream, sessionAt, staleness,
+  type CleanBar, type DayCompleteness, type QualityChecksConfig, type QualityIssue, type RawBar,
+} from '@md/domain';
+import {
+  DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, createIdempotentProducer, ensureTopics, trackConsumer, type KeyedState, type OutputRecord,
+} from '@md/kafka';
+import { Readiness, StageMetrics } from '@md/observability';
+import type { QualityConfig } from './config';
+import { QualityMetrics } from './quality-metrics';
+
+export const CONFIG = 'CONFIG';
+const MICROS_PER_DAY = 86_400_000_000;
+const TIMEFRAME_US: Record<string, number> = { '1m': 60e6, '5m': 300e6, '15m': 900e6, '1h': 3600e6, '1d': MICROS_PER_DAY };
+
+interface LiveStream {
+  symbol: string;
+  timeframe: CleanBar['timeframe'];
+  lastEventUs: number;
+}
+
+/**
+ * md.raw.bars.v1 + md.bars.v1 -> streaming checks per (symbol, timeframe) -> md.quality.issues.v1,
+ * in Kafka transactions with the detectors' state changelog, so a restart neither repeats nor
+ * misses a finding. Staleness is judged against the wall clock on a timer.
+ */
+@Injectable()
+export class MonitorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MonitorService.name);
+  private readonly counters: QualityMetrics;
+  private readonly live = new Map<string, LiveStream>();
+  private readonly staleProducer: Producer;
+  private stage?: TransactionalStage;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: QualityConfig,
+    private readonly kafka: Kafka,
+    private readonly codec: SchemaCodec,
+    private readonly metrics: StageMetrics,
+    private readonly readiness: Readiness,
+  ) {
+    this.counters = new QualityMetrics(metrics);
+    this.staleProducer = createIdempotentProducer(kafka);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const inputs = [TOPICS.rawBars, TOPICS.bars];
+    await ensureTopics(this.kafka, [...inputs, TOPICS.qualityIssues, TOPICS.deadLetter].map(topicSpec));
+    await this.codec.registerAll([TOPICS.qualityIssues, TOPICS.deadLetter]);
+    const c = this.config;
+    const ctx = {
+      stage: 'quality-monitor', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
+      groupId: c.GROUP_ID, topics: inputs, maxBatchRecords: c.MAX_BATCH_RECORDS, sessionTimeoutMs: c.SESSION_TIMEOUT_MS,
+      backoff: DEFAULT_BACKOFF, fromBeginning: true,
+    };
+    const changelog = changelogTopic(c.GROUP_ID);
+    this.stage = new TransactionalStage(ctx, c.TRANSACTIONAL_ID, (m, topic, state) => this.transform(m, topic, state), changelog);
+    this.readiness.register('kafka', trackConsumer(this.stage.kafkaConsumer));
+    await this.staleProducer.connect();
+    await this.stage.start();
+    this.timer = setInterval(() => void this.checkFreshness().catch((err) => this.logger.warn(`staleness check failed: ${err.message}`)), c.STALE_CHECK_SECONDS * 1000);
+    this.logger.log(`checking ${inputs.join(', ')} as ${c.GROUP_ID}, state in ${changelog}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.stage?.stop();
+    await this.staleProducer.disconnect();
+  }
+
+  private async transform(message: KafkaMessage, topic: string, state: KeyedState): Promise<OutputRecord[]> {
+    if (topic === TOPICS.rawBars) {
+      const raw = await this.codec.decode<RawBar>(message.value);
+      const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), this.checksConfig(raw.symbol), s as never));
+      return this.publish(checks.observe(raw));
+    }
+    const bar = await this.codec.decode<CleanBar>(message.value);
+    // One provider's bars are one stream: gaps and returns mean nothing across two feeds.
+    const key = `clean|${bar.timeframe}|${bar.symbol}|${bar.provider}`;
+    const checks = state.load(key, (s) => CleanBarChecks.fromJSON(qualityStream(bar.symbol, bar.timeframe), this.checksConfig(bar.symbol), s as never));
+    const issues = checks.observe(bar);
+    for (const day of checks.newlyScoredDays()) issues.push(this.completenessRow(bar, day));
+    const seen = this.live.get(key);
+    if (!seen || bar.eventTime > seen.lastEventUs) this.live.set(key, { symbol: bar.symbol, timeframe: bar.timeframe, lastEventUs: bar.eventTime });
+    return this.publish(issues);
+  }
+
+  private completenessRow(bar: CleanBar, day: DayCompleteness): QualityIssue {
+    this.counters.completeness.set({ symbol: bar.symbol, timeframe: bar.timeframe }, day.ratio);
+    const start = newYorkMidnightUs(day.date);
+    return {
+      type: 'completeness', severity: day.ratio >= 0.999 ? 'info' : 'warning', symbol: bar.symbol, timeframe: bar.timeframe,
+      windowStartUs: start, windowEndUs: start + MICROS_PER_DAY, evidence: { ...day },
+    };
+  }
+
+  private async publish(issues: QualityIssue[]): Promise<OutputRecord[]> {
+    const out: OutputRecord[] = [];
+    for (const issue of issues) {
+      if (issue.type !== 'completeness') {
+        this.counters.issues.inc({ type: issue.type, symbol: issue.symbol, timeframe: issue.timeframe });
+        if (issue.type === 'missing_bars') this.counters.missingBars.inc({ symbol: issue.symbol, timeframe: issue.timeframe }, Number(issue.evidence.missingBars ?? 0));
+      }
+      out.push({ topic: TOPICS.qualityIssues, key: issue.symbol, value: await this.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
+    }
+    return out;
+  }
+
+  /**
+   * Freshness gauges and stale issues for live streams. Published outside the transaction (it
+   * consumes nothing); the issue's identity is its stream and last bar, so a repeat is one row.
+   */
+  private async checkFreshness(): Promise<void> {
+    const now = nowMicros();
+    this.counters.sessionOpen.set(sessionAt(now) === 'REGULAR' ? 1 : 0);
+    const ignoreBefore = now - this.config.STALE_IGNORE_AFTER_HOURS * 3_600_000_000;
+    const messages = [];
+    for (const s of this.live.values()) {
+      if (s.lastEventUs < ignoreBefore) continue; // a replay of history, not a live feed
+      const endUs = s.lastEventUs + (TIMEFRAME_US[s.timeframe] ?? 0);
+      this.counters.freshness.set({ symbol: s.symbol, timeframe: s.timeframe }, Math.max(0, (now - endUs) / 1e6));
+      const issue = staleness(endUs, now, this.config.STALE_AFTER_SECONDS, qualityStream(s.symbol, s.timeframe));
+      if (issue) messages.push({ key: s.symbol, value: await this.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
+    }
+    if (messages.length) await this.staleProducer.send({ topic: TOPICS.qualityIssues, messages });
+  }
+
+  private checksConfig(symbol: string): QualityChecksConfig {
+    const c = this.config;
+    return {
+      missing: { quietGapMinutes: c.QUIET_GAP_MINUTES_BY_SYMBOL?.[symbol] ?? c.QUIET_GAP_MINUTES },
+      outlier: { thresholdSigmas: c.OUTLIER_SIGMAS },
+      volume: { multiple: c.VOLUME_ANOMALY_MULTIPLE, minMedianVolume: c.VOLUME_MIN_MEDIAN },
+      duplicate: {},
+      zone: {},
+      providers: { toleranceBps: c.PROVIDER_TOLERANCE_BPS },
+    };
+  }
+}
+
+function toRecord(issue: QualityIssue): QualityIssueRecord {
+  return {
+    type: issue.type, severity: issue.severity.toUpperCase() as QualityIssueRecord['severity'], symbol: issue.symbol, timeframe: issue.timeframe,
+    windowStart: issue.windowStartUs, windowEnd: issue.windowEndUs, evidence: JSON.stringify(issue.evidence), detectedAt: nowMicros(),
+  };
+}
