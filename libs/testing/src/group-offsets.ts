@@ -24,3 +24,15 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: str
 export function uniqueId(prefix: string): string {
   return `${prefix}${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1296).toString(36).toUpperCase()}`;
 }
+
+/** A group's committed offset on one partition of `topic` (-1 when it has none). */
+export async function committedOffset(kafka: Kafka, groupId: string, topic: string, partition: number): Promise<bigint> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return BigInt(entry.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+  } finally {
+    await admin.disconnect();
+  }
+}
