@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Timeframe } from './bar';
+import type { RawBar, Timeframe } from './bar';
 import { fromScaled, toScaled } from './decimal';
 import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, tradingDay } from './exchange-calendar';
 import { newYorkDate } from './session-gaps';
@@ -24,16 +24,7 @@ export interface GapFillOptions {
 }
 
 /** The fields a fill reads or writes; RawBar and CleanBar have them. */
-export interface FillableBar {
-  readonly eventTime: number;
-  readonly open: string;
-  readonly high: string;
-  readonly low: string;
-  readonly close: string;
-  readonly volume: number;
-  readonly tradeCount: number | null;
-  readonly vwap: string | null;
-}
+export type FillableBar = Pick<RawBar, 'eventTime' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'tradeCount' | 'vwap'>;
 
 export type FilledBar<B extends FillableBar> = B & { readonly fill: FillMark };
 

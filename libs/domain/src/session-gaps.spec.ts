@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { holidays, tradingDay } from './exchange-calendar';
-import { missingSessions } from './session-gaps';
+import { missingSessions, newYorkDate } from './session-gaps';
 import { parseTimestamp } from './time';
 
 // Real data: the DBB minute file (naive UTC) from ../shared/data (or MD_SHARED_DATA), see its README.
@@ -23,5 +23,20 @@ describe('missing sessions', () => {
     const before = missingSessions(times, '2024-03-01', '2024-03-31');
     const after = missingSessions(without, '2024-03-01', '2024-03-31');
     expect(after.filter((d) => !before.includes(d))).toEqual([day]);
+  });
+});
+
+describe('newYorkDate', () => {
+  const us = (iso: string) => Date.parse(iso) * 1000;
+  it.each([
+    ['2024-03-10T04:59:59.999Z', '2024-03-09'], // 23:59:59 EST
+    ['2024-03-10T05:00:00.000Z', '2024-03-10'], // midnight EST, the day clocks spring forward
+    ['2024-07-04T03:59:00.000Z', '2024-07-03'], // 23:59 EDT
+    ['2024-07-04T04:00:00.000Z', '2024-07-04'],
+    ['2024-11-03T04:00:00.000Z', '2024-11-03'], // midnight EDT, the day clocks fall back
+    ['2024-11-04T04:59:00.000Z', '2024-11-03'], // 23:59 EST
+  ])('%s is %s in New York, in any order of calls', (iso, date) => {
+    expect(newYorkDate(us('2030-01-01T00:00:00Z'))).toBe('2029-12-31');
+    expect(newYorkDate(us(iso))).toBe(date);
   });
 });

@@ -77,11 +77,12 @@ export class SymbolAdjustments {
    * Returns the change when one was resolved, else undefined.
    */
   observeBar(bar: CleanBar): AdjustmentChange | undefined {
+    const date = newYorkDate(bar.eventTime);
     if (bar.timeframe === '1d' || bar.session === 'REGULAR') {
       const close = toScaledNumber(bar.close);
-      if (close !== undefined) this.recordClose(newYorkDate(bar.eventTime), close / 1e8);
+      if (close !== undefined) this.recordClose(date, close / 1e8);
     }
-    const date = newYorkDate(bar.eventTime);
+    if (!this.state.actions.length) return undefined;
     const ready = this.state.actions.filter((a) => this.waiting(a) && a.exDate <= date && this.closeBefore(a.exDate) !== undefined);
     if (!ready.length) return undefined;
     const actions = this.state.actions.map((a) => (ready.includes(a) ? { ...a, referencePrice: this.closeBefore(a.exDate) } : a));
@@ -107,7 +108,9 @@ export class SymbolAdjustments {
   }
 
   private recordClose(date: string, close: number): void {
+    const known = date in this.state.closes;
     this.state.closes[date] = close;
+    if (known) return; // only a new day can push the oldest out
     const dates = Object.keys(this.state.closes).sort();
     for (const old of dates.slice(0, Math.max(0, dates.length - KEPT_CLOSES))) delete this.state.closes[old];
   }

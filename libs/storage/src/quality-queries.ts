@@ -1,14 +1,9 @@
+import type { ReportRow } from '@md/domain';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
 
-export interface QualityIssueRow {
-  symbol: string;
-  timeframe: string;
-  type: string;
-  severity: string;
-  windowStart: string;
-  windowEnd: string;
-  evidence: Record<string, unknown>;
+/** A stored finding, in the report's row shape (libs/domain/src/quality-report.ts). */
+export interface QualityIssueRow extends ReportRow {
   detectedAt: string;
 }
 

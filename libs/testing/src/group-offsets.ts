@@ -1,23 +1,37 @@
 import type { Kafka } from 'kafkajs';
-import { endOffsets, retryUntil } from '@md/kafka';
+import { createTransactionalProducer, endOffsets, retryUntil } from '@md/kafka';
 
 /**
  * Commits a new consumer group's offsets at the current end of `topics`, so a stage started
  * under it sees only what is produced from now on. Tests use it to run a fresh pipeline on a
  * shared broker without re-reading every earlier run's records.
+ *
+ * Through a transaction's TxnOffsetCommit (KIP-98) rather than admin.setOffsets: kafkajs
+ * implements the latter by joining the group with a consumer and waiting out a fetch (5 s per
+ * topic here); a transactional producer commits any group's offsets, all topics at once.
  */
 export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
+  const entries: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> = [];
+  for (const topic of topics) {
+    const end = await endOffsets(kafka, topic);
+    entries.push({ topic, partitions: [...end].map(([partition, offset]) => ({ partition, offset })) });
+  }
+  const producer = createTransactionalProducer(kafka, `md-test-offsets-${groupId}`);
+  await producer.connect();
   try {
-    for (const topic of topics) {
-      const end = await endOffsets(kafka, topic);
-      const partitions = [...end].map(([partition, offset]) => ({ partition, offset }));
-      // On a fresh broker the group coordinator (__consumer_offsets) may not be up yet.
-      await retryUntil(`setting offsets of ${groupId} on ${topic}`, () => admin.setOffsets({ groupId, topic, partitions }));
-    }
+    // On a fresh broker the group coordinator (__consumer_offsets) may not be up yet.
+    await retryUntil(`committing the offsets of ${groupId}`, async () => {
+      const txn = await producer.transaction();
+      try {
+        await txn.sendOffsets({ consumerGroupId: groupId, topics: entries });
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+    });
   } finally {
-    await admin.disconnect();
+    await producer.disconnect();
   }
 }
 
