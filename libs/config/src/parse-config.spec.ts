@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigInvalid, commonConfig, parseConfig } from './parse-config';
 
@@ -16,5 +19,24 @@ describe('service config', () => {
   it('names the variable, the value given and what it must be', () => {
     expect(() => parseConfig(Schema, { KAFKA_BROKERS: 'kafka' })).toThrow(new ConfigInvalid('config: KAFKA_BROKERS is invalid ("kafka"): must be host:port[,host:port…]'));
     expect(() => parseConfig(Schema, { HTTP_PORT: '99999' })).toThrow(/^config: HTTP_PORT is invalid \("99999"\)/);
+  });
+});
+
+describe('secrets from files', () => {
+  const schema = z.object({ API_SECRET: z.string().min(1), REPLAY_FILE: z.string().optional() });
+  const file = join(mkdtempSync(join(tmpdir(), 'md-secret-')), 'secret');
+  writeFileSync(file, 's3cr3t\n');
+
+  it('reads NAME from NAME_FILE, trimmed', () => {
+    expect(parseConfig(schema, { API_SECRET_FILE: file })).toEqual({ API_SECRET: 's3cr3t' });
+  });
+
+  it('leaves variables that merely end in _FILE alone', () => {
+    expect(parseConfig(schema, { API_SECRET: 'x', REPLAY_FILE: '/data/bars.csv' })).toEqual({ API_SECRET: 'x', REPLAY_FILE: '/data/bars.csv' });
+  });
+
+  it('refuses both, and an unreadable file, naming the variable but not the secret', () => {
+    expect(() => parseConfig(schema, { API_SECRET: 'x', API_SECRET_FILE: file })).toThrow('config: API_SECRET and API_SECRET_FILE are both set');
+    expect(() => parseConfig(schema, { API_SECRET_FILE: '/nonexistent/secret' })).toThrow('config: API_SECRET_FILE is invalid ("/nonexistent/secret"): cannot read it (ENOENT)');
   });
 });

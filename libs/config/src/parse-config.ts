@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LOCAL_STACK } from './services';
 
@@ -5,8 +6,31 @@ import { LOCAL_STACK } from './services';
 // A bad value stops the process with one line that names the variable and what it must be.
 export class ConfigInvalid extends Error {}
 
+/**
+ * Secrets from files, the Docker/Kubernetes convention: for a schema key NAME, `NAME_FILE`
+ * names a file whose trimmed content is the value (a mounted Secret), so keys never sit in the
+ * environment or a compose file. Setting both is refused: which one wins would be a guess.
+ */
+export function withFileSecrets(schema: z.ZodTypeAny, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  if (!shape) return env;
+  const out = { ...env };
+  for (const [key, path] of Object.entries(env)) {
+    if (!key.endsWith('_FILE') || path === undefined) continue;
+    const name = key.slice(0, -'_FILE'.length);
+    if (!(name in shape)) continue;
+    if (env[name] !== undefined) throw new ConfigInvalid(`config: ${name} and ${key} are both set: set one (the file is the safer place for a secret)`);
+    try {
+      out[name] = readFileSync(path, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigInvalid(`config: ${key} is invalid ("${path}"): cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  return out;
+}
+
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withFileSecrets(schema, env));
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = issue.path.join('.') || '(environment)';
