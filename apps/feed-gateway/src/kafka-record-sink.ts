@@ -10,11 +10,12 @@ const TOPIC_OF: Record<CanonicalRecord['kind'], TopicName> = {
   trade: TOPICS.rawTrades,
   quote: TOPICS.rawQuotes,
   corporate_action: TOPICS.corporateActions,
+  option_quote: TOPICS.optionsChain,
 };
 
-/** The record key: the symbol (so one instrument stays ordered in one partition). */
+/** The record key: the symbol, or an option's OCC symbol (one instrument stays in one partition). */
 function keyOf(record: CanonicalRecord): string {
-  return record.value.symbol;
+  return record.kind === 'option_quote' ? record.value.occSymbol : record.value.symbol;
 }
 
 /**

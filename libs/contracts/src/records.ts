@@ -55,6 +55,36 @@ export interface CorporateActionRecord {
   ingestTime: number;
 }
 
+/**
+ * md.options.chain.v1 (schemas/md.options.chain.v1.avsc), keyed by the compact OCC symbol; the
+ * same shape as OptionQuote in libs/domain/src/options, which parses and prices it.
+ */
+export interface OptionQuoteRecord {
+  occSymbol: string;
+  underlying: string;
+  expiry: string;
+  strike: string;
+  optionType: 'C' | 'P';
+  snapshotTime: number;
+  lastTradeTime: number | null;
+  bid: string | null;
+  ask: string | null;
+  last: string | null;
+  volume: number | null;
+  openInterest: number | null;
+  impliedVolatility: number | null;
+  underlyingPrice: string | null;
+  /** Theta per calendar day; vega per 1 volatility point; rho per 1 rate point. */
+  delta: number | null;
+  gamma: number | null;
+  theta: number | null;
+  vega: number | null;
+  rho: number | null;
+  greeksSource: 'provider' | 'computed' | null;
+  provider: string;
+  ingestTime: number;
+}
+
 export interface AdjustmentSegmentRecord {
   fromTime: number | null;
   toTime: number | null;

@@ -9,6 +9,7 @@ export const TOPICS = {
   corporateActions: 'md.corporate.actions.v1',
   restatements: 'md.restatements.v1',
   qualityIssues: 'md.quality.issues.v1',
+  optionsChain: 'md.options.chain.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -37,6 +38,9 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   { name: TOPICS.corporateActions, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.corporate.actions.v1.avsc' },
   { name: TOPICS.restatements, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.restatements.v1.avsc' },
   { name: TOPICS.qualityIssues, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.quality.issues.v1.avsc' },
+  // Keyed by OCC symbol (DESIGN.md, Contracts): one contract's snapshots stay ordered. History
+  // lives in the options_chain table; the topic keeps a month for replaying a fixed consumer.
+  { name: TOPICS.optionsChain, partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.options.chain.v1.avsc' },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {

@@ -17,3 +17,4 @@ export * from './revision-log';
 export * from './symbol-adjustments';
 export * from './quality';
 export * from './quality-report';
+export * from './options';

@@ -1,4 +1,4 @@
-import type { CorporateActionRecord, QuoteRecord, TradeRecord } from '@md/contracts';
+import type { CorporateActionRecord, OptionQuoteRecord, QuoteRecord, TradeRecord } from '@md/contracts';
 import type { RawBar } from '@md/domain';
 
 // One interface for every connector (Alpaca, Polygon, E*TRADE, files, ...). A connector speaks
@@ -10,7 +10,8 @@ export type CanonicalRecord =
   | { kind: 'bar'; value: RawBar }
   | { kind: 'trade'; value: TradeRecord }
   | { kind: 'quote'; value: QuoteRecord }
-  | { kind: 'corporate_action'; value: CorporateActionRecord };
+  | { kind: 'corporate_action'; value: CorporateActionRecord }
+  | { kind: 'option_quote'; value: OptionQuoteRecord };
 
 /** Something the connector received and could not map: dead-lettered with the reason, never dropped. */
 export interface Rejected {

@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { DateTime } from 'luxon';
+import type { CorporateActionRecord } from '@md/contracts';
+import { InvalidRecordError, MICROS_PER_MS, corporateActionViolations, leanFileDate, parseDecimal, parseLeanFactorFile, tradingDay, type LeanFactorRow } from '@md/domain';
+import type { RecordSink } from '../provider';
+
+// Corporate actions from QuantConnect LEAN's factor and map files (LEAN docs, Data Format >
+// US Equity > Factor Files / Map Files).
+// Factor file row `yyyyMMdd,price factor,split factor,reference price`: the factors apply to
+// bars dated on or before the row, which is the trading day before an ex-date; the reference
+// price is that day's raw close. Between a row and the next:
+//   split      to/from = split factor(next) / split factor(row)
+//   dividend   amount  = (1 - price factor(row) / price factor(next)) x reference price(row)
+// (the dividend factor is 1 - dividend / previous close), rounded to cents as paid.
+// Map file row `yyyyMMdd,ticker[,exchange]`: the ticker in use up to that date.
+
+export interface LeanMapRow {
+  readonly date: string;
+  /** Upper case. */
+  readonly ticker: string;
+}
+
+/**
+ * A ticker change from a map file. md.corporate.actions.v1 has no kind for it (SPLIT and
+ * CASH_DIVIDEND only), so it is not published as an action: it is returned, and handed to
+ * sink.reject so the dead-letter topic shows it until a symbol-change contract exists.
+ */
+export interface TickerChange {
+  readonly fromSymbol: string;
+  readonly toSymbol: string;
+  /** First trading day under the new ticker. */
+  readonly effectiveDate: string;
+}
+
+export interface DerivedActions {
+  readonly actions: CorporateActionRecord[];
+  /** Factor-file steps that give no valid action, with the reason (the row is the earlier one). */
+  readonly rejected: { readonly row: LeanFactorRow; readonly reason: string }[];
+}
+
+export interface LeanActionOptions {
+  /** The ticker the actions are keyed by: LEAN files a company's history under its current ticker. */
+  readonly symbol: string;
+  readonly provider: string;
+  readonly ingestTime: number;
+  /** Default 0; raise it to correct an earlier publication. */
+  readonly revision?: number;
+}
+
+/** Factors are printed to 7 significant digits, so a 7:1 split reads 1 / 0.142857 = 7.000007. */
+const RATIO_TOLERANCE = 1e-5;
+/** Real ratios have one small term (2:1, 3:2, 1:10, 1:200); without it 355:113 would "match" pi. */
+const MAX_SMALL_TERM = 10;
+const MAX_RATIO_TERM = 1000;
+
+/** The first NYSE trading day after `date` (exchange-calendar.ts). */
+export function nextTradingDay(date: string): string {
+  let day = DateTime.fromISO(date, { zone: 'utc' });
+  do day = day.plus({ days: 1 });
+  while (!tradingDay(day.toISODate()!).open);
+  return day.toISODate()!;
+}
+
+/** The whole to:from with the smallest `from` within RATIO_TOLERANCE of `ratio`, else null. */
+export function splitRatio(ratio: number): { to: number; from: number } | null {
+  for (let from = 1; from <= MAX_RATIO_TERM; from++) {
+    const to = Math.round(ratio * from);
+    const plausible = to >= 1 && to <= MAX_RATIO_TERM && Math.min(to, from) <= MAX_SMALL_TERM;
+    if (plausible && Math.abs(to / from - ratio) <= RATIO_TOLERANCE * ratio) return { to, from };
+  }
+  return null;
+}
+
+function record(o: LeanActionOptions, exDate: string, fields: Pick<CorporateActionRecord, 'kind' | 'ratioTo' | 'ratioFrom' | 'amount' | 'referencePrice'>): CorporateActionRecord {
+  return { symbol: o.symbol, exDate, ...fields, provider: o.provider, revision: o.revision ?? 0, ingestTime: o.ingestTime };
+}
+
+function splitAction(row: LeanFactorRow, next: LeanFactorRow, exDate: string, o: LeanActionOptions): CorporateActionRecord {
+  const ratio = splitRatio(next.splitFactor / row.splitFactor);
+  if (!ratio) throw new InvalidRecordError(`split factor ${row.splitFactor} -> ${next.splitFactor} is no whole to:from ratio up to ${MAX_RATIO_TERM}`);
+  return record(o, exDate, { kind: 'SPLIT', ratioTo: ratio.to, ratioFrom: ratio.from, amount: null, referencePrice: null });
+}
+
+function dividendAction(row: LeanFactorRow, next: LeanFactorRow, exDate: string, o: LeanActionOptions): CorporateActionRecord {
+  if (!row.referencePrice) throw new InvalidRecordError('a dividend step needs the row\'s reference price (4-column factor file); none is given');
+  const cents = Math.round((1 - row.priceFactor / next.priceFactor) * row.referencePrice * 100);
+  if (cents <= 0) throw new InvalidRecordError(`price factor ${row.priceFactor} -> ${next.priceFactor} gives a dividend of ${cents} cents`);
+  const amount = parseDecimal((cents / 100).toFixed(2));
+  return record(o, exDate, { kind: 'CASH_DIVIDEND', ratioTo: null, ratioFrom: null, amount, referencePrice: parseDecimal(String(row.referencePrice)) });
+}
+
+/** The same checks as an action sent by hand (corporate-actions.ts): ticker, trading-day ex-date, amounts. */
+function assertValid(a: CorporateActionRecord): void {
+  const ratio = a.ratioTo !== null && a.ratioFrom !== null ? { ratio: { to: a.ratioTo, from: a.ratioFrom } } : {};
+  const kind = a.kind === 'SPLIT' ? 'split' : 'cash_dividend';
+  const problems = corporateActionViolations({ ...a, kind, ...ratio, amount: a.amount ?? undefined });
+  if (problems.length > 0) throw new InvalidRecordError(problems.join('; '));
+}
+
+function stepActions(row: LeanFactorRow, next: LeanFactorRow, o: LeanActionOptions): CorporateActionRecord[] {
+  const exDate = nextTradingDay(row.date);
+  const actions: CorporateActionRecord[] = [];
+  if (next.splitFactor !== row.splitFactor) actions.push(splitAction(row, next, exDate, o));
+  if (next.priceFactor !== row.priceFactor) actions.push(dividendAction(row, next, exDate, o));
+  actions.forEach(assertValid);
+  return actions;
+}
+
+/** Every split and dividend a factor file records, oldest first. */
+export function factorFileActions(rows: readonly LeanFactorRow[], o: LeanActionOptions): DerivedActions {
+  const actions: CorporateActionRecord[] = [];
+  const rejected: DerivedActions['rejected'] = [];
+  for (let i = 0; i + 1 < rows.length; i++) {
+    try {
+      actions.push(...stepActions(rows[i], rows[i + 1], o));
+    } catch (err) {
+      rejected.push({ row: rows[i], reason: `factor file row ${rows[i].date}: ${(err as Error).message}` });
+    }
+  }
+  return { actions, rejected };
+}
+
+export function parseLeanMapFile(text: string, source = 'LEAN map file'): LeanMapRow[] {
+  return text.split(/\r?\n/).flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    const [date, ticker] = line.split(',').map((f) => f.trim());
+    if (!ticker || !/^[a-z0-9.\-]+$/i.test(ticker)) throw new InvalidRecordError(`${source} line ${i + 1}: ticker ${JSON.stringify(ticker)} is missing or malformed; expected yyyyMMdd,ticker[,exchange]`);
+    return [{ date: leanFileDate(date), ticker: ticker.toUpperCase() }];
+  });
+}
+
+export function tickerChanges(rows: readonly LeanMapRow[]): TickerChange[] {
+  return rows.slice(1).flatMap((next, i) => {
+    const row = rows[i];
+    return next.ticker === row.ticker ? [] : [{ fromSymbol: row.ticker, toSymbol: next.ticker, effectiveDate: nextTradingDay(row.date) }];
+  });
+}
+
+export interface LeanCorporateActionFiles {
+  /** factor_files/<ticker>.csv; the ticker names the actions unless `symbol` is given. */
+  readonly factorFile: string;
+  readonly mapFile?: string;
+  readonly symbol?: string;
+  /** Default 'lean'. */
+  readonly provider?: string;
+  /** Epoch ms for ingest times; injected in tests. */
+  readonly now?: () => number;
+}
+
+/**
+ * Publishes a factor file's actions (one awaited batch: a company has tens, not thousands) and
+ * rejects, with the reason, every step it cannot map and every ticker change of the map file.
+ */
+export async function publishLeanCorporateActions(sink: RecordSink, files: LeanCorporateActionFiles): Promise<{ actions: CorporateActionRecord[]; tickerChanges: TickerChange[] }> {
+  const symbol = files.symbol ?? basename(files.factorFile).replace(/\.csv$/i, '').toUpperCase();
+  const options = { symbol, provider: files.provider ?? 'lean', ingestTime: (files.now ?? Date.now)() * MICROS_PER_MS };
+  const { actions, rejected } = factorFileActions(parseLeanFactorFile(await readFile(files.factorFile, 'utf8'), files.factorFile), options);
+  for (const r of rejected) await sink.reject({ payload: JSON.stringify(r.row), reason: r.reason, source: files.factorFile });
+  if (actions.length > 0) await sink.publish(actions.map((value) => ({ kind: 'corporate_action' as const, value })));
+  const changes = files.mapFile ? tickerChanges(parseLeanMapFile(await readFile(files.mapFile, 'utf8'), files.mapFile)) : [];
+  for (const c of changes) {
+    const reason = `ticker change ${c.fromSymbol} -> ${c.toSymbol} effective ${c.effectiveDate}: md.corporate.actions.v1 has no symbol-change kind; not published`;
+    await sink.reject({ payload: JSON.stringify(c), reason, source: files.mapFile! });
+  }
+  return { actions, tickerChanges: changes };
+}

@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { readFile, stat } from 'node:fs/promises';
+import type { OptionQuoteRecord } from '@md/contracts';
+import { MICROS_PER_MS, parseOptionChainCsv, type ChainSnapshotOptions, type OptionQuote } from '@md/domain';
+import type { CanonicalRecord, RecordSink, StreamingConnector } from '../provider';
+
+// Publishes an option chain snapshot file (Yahoo-style CSV, e.g. shared/data/options) on
+// md.options.chain.v1, one record per contract keyed by OCC symbol. Parsing and greeks are
+// libs/domain/src/options/chain-snapshot.ts; this only reads, batches and hands to the sink.
+
+/** A chain of every US listed option is ~1.5M rows, ~200 MB; a snapshot file is far smaller. */
+export const MAX_CHAIN_FILE_BYTES = 256 * 1024 * 1024;
+
+export interface OptionsChainFileOptions {
+  readonly file: string;
+  /** Provider name written into each record. Default 'yahoo' (the shared file's columns are yfinance's). */
+  readonly provider?: string;
+  /** Continuously compounded risk-free rate per year, from configuration (0.053 = 5.3%). */
+  readonly riskFreeRate: number;
+  /** Continuous dividend yield per underlying; absent means 0. */
+  readonly dividendYields?: Readonly<Record<string, number>>;
+  /** When the snapshot was taken, UTC micros; default: the latest last-trade time in the file. */
+  readonly snapshotTime?: number;
+  /** Records per publish; each publish is awaited (back-pressure). Default 1000. */
+  readonly batchSize?: number;
+  /** Epoch ms for ingest times; injected in tests. */
+  readonly now?: () => number;
+}
+
+// Compile-time check that the domain's quote and the topic's record are the same shape.
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const QUOTE_IS_RECORD: SameShape<OptionQuote, OptionQuoteRecord> = true;
+void QUOTE_IS_RECORD;
+
+async function readBounded(file: string): Promise<string> {
+  const { size } = await stat(file);
+  if (size > MAX_CHAIN_FILE_BYTES) throw new Error(`${file} is ${size} bytes, over the ${MAX_CHAIN_FILE_BYTES}-byte bound of a chain snapshot`);
+  return readFile(file, 'utf8');
+}
+
+export class OptionsChainFileConnector implements StreamingConnector {
+  private readonly logger = new Logger(OptionsChainFileConnector.name);
+  readonly provider: string;
+  readonly summary = { published: 0, rejected: 0 };
+  private stopping = false;
+
+  constructor(private readonly options: OptionsChainFileOptions) {
+    this.provider = options.provider ?? 'yahoo';
+  }
+
+  /** Publishes the whole file (rejected rows go to sink.reject); resolves when done or stopped. */
+  async start(sink: RecordSink): Promise<void> {
+    const { file, batchSize = 1000, now = Date.now } = this.options;
+    const parseOptions: ChainSnapshotOptions = { ...this.options, provider: this.provider, ingestTime: now() * MICROS_PER_MS };
+    const { quotes, rejected } = parseOptionChainCsv(await readBounded(file), parseOptions, file);
+    for (const r of rejected) await sink.reject({ payload: r.raw, reason: r.reason, source: `${file}:${r.line}` });
+    this.summary.rejected += rejected.length;
+    for (let i = 0; i < quotes.length && !this.stopping; i += batchSize) {
+      const batch: CanonicalRecord[] = quotes.slice(i, i + batchSize).map((value: OptionQuoteRecord) => ({ kind: 'option_quote', value }));
+      await sink.publish(batch);
+      this.summary.published += batch.length;
+    }
+    this.logger.log(`${file}: ${this.summary.published} option quotes published, ${this.summary.rejected} rejected`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+  }
+}
