@@ -18,3 +18,5 @@ export * from './symbol-adjustments';
 export * from './quality';
 export * from './quality-report';
 export * from './options';
+export * from './token-bucket';
+export * from './providers/alpaca-rest';

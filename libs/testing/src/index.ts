@@ -8,3 +8,4 @@ export * from './generate-bars';
 export * from './postgres-control';
 export * from './lean-files';
 export * from './quality-oracle';
+export * from './simulators/alpaca-rest-simulator';
