@@ -37,9 +37,30 @@ export const GatewayConfig = z.object({
       return z.NEVER;
     })
     .optional(),
-  /** Exit 0 once the replay is published (for one-shot jobs and the quick start). */
+  /** Exit 0 once every file job (CSV replay, LEAN files, factor file, option chain) is published. */
   REPLAY_EXIT_WHEN_DONE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Records per produce request; sends are awaited, which bounds memory to one batch. */
   PUBLISH_BATCH: positiveInt(1000),
+  /** LEAN zip files to replay (minute or daily trade bars, tick trades), comma separated. */
+  LEAN_FILES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((f) => f.trim()).filter(Boolean) : [])),
+  /** 'max' (as fast as Kafka takes it) or N for N x real time, paced by event time. */
+  LEAN_SPEED: z
+    .string()
+    .default('max')
+    .refine((v) => v === 'max' || Number(v) > 0, 'must be max or a number > 0 (1 = real time)')
+    .transform((v) => (v === 'max' ? ('max' as const) : Number(v))),
+  /** LEAN factor file (factor_files/<ticker>.csv): its splits and dividends go to md.corporate.actions.v1. */
+  LEAN_FACTOR_FILE: z.string().optional(),
+  /** LEAN map file (ticker history) beside the factor file; ticker changes are reported, not published. */
+  LEAN_MAP_FILE: z.string().optional(),
+  /** Symbol for the factor file's actions (default: the file name, e.g. aapl.csv -> AAPL). */
+  LEAN_SYMBOL: z.string().regex(/^[A-Za-z][A-Za-z0-9.\-/]{0,20}$/, 'must be a ticker such as AAPL').optional(),
+  /** Option chain snapshot CSV (the shared options_chain_snapshot file's columns) to md.options.chain.v1. */
+  OPTIONS_CHAIN_FILE: z.string().optional(),
+  /** Continuously compounded risk-free rate for computed greeks (0.053 = 5.3%); required with OPTIONS_CHAIN_FILE. */
+  OPTIONS_RISK_FREE_RATE: z.coerce.number().min(-0.1).max(1).optional(),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

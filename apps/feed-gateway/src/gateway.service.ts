@@ -6,10 +6,12 @@ import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } fr
 import { Readiness, StageMetrics, requestShutdown } from '@md/observability';
 import { BarFileReplay, type ReplayStatus } from './files/bar-file-replay';
 import type { GatewayConfig } from './config';
+import { fileJobs } from './file-jobs';
+import { KafkaRecordSink } from './kafka-record-sink';
 
 export const CONFIG = 'CONFIG';
 
-/** Entry point of data: owns the idempotent producer and the connectors (file replay so far). */
+/** Entry point of data: owns the idempotent producer and runs the configured connectors. */
 @Injectable()
 export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GatewayService.name);
@@ -20,7 +22,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(CONFIG) private readonly config: GatewayConfig,
     private readonly kafka: Kafka,
     private readonly codec: SchemaCodec,
-    metrics: StageMetrics,
+    private readonly metrics: StageMetrics,
     private readonly readiness: Readiness,
   ) {
     this.producer = createIdempotentProducer(kafka);
@@ -32,7 +34,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     await this.codec.registerAll();
     this.readiness.register('kafka', trackProducer(this.producer));
     await this.producer.connect();
-    if (this.config.REPLAY_FILE) void this.runReplay(this.config.REPLAY_FILE);
+    void this.runFiles();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -43,21 +45,32 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     return this.replay.status;
   }
 
-  private async runReplay(file: string): Promise<void> {
+  /** The CSV replay, then the other file jobs, one after the other; exit when asked to. */
+  private async runFiles(): Promise<void> {
     const c = this.config;
     try {
-      await this.replay.run(file, {
-        zone: c.REPLAY_ZONE,
-        symbol: c.REPLAY_SYMBOL?.toUpperCase(),
-        timeframe: c.REPLAY_TIMEFRAME as Timeframe,
-        provider: c.REPLAY_PROVIDER,
-        columns: c.REPLAY_COLUMNS,
-      });
+      if (c.REPLAY_FILE) await this.runReplay(c.REPLAY_FILE);
+      for (const job of fileJobs(c)) {
+        this.logger.log(`${job.name}: starting`);
+        const sink = new KafkaRecordSink(this.producer, this.codec, this.metrics, job.name);
+        this.logger.log(`${job.name}: ${await job.run(sink)}`);
+      }
     } catch (err) {
-      this.logger.error(`replay of ${file} failed: ${(err as Error).message}`);
+      this.logger.error(`file job failed: ${(err as Error).message}`);
       if (c.REPLAY_EXIT_WHEN_DONE) process.exit(1);
       return;
     }
-    if (c.REPLAY_EXIT_WHEN_DONE) requestShutdown('replay done');
+    if (c.REPLAY_EXIT_WHEN_DONE && (c.REPLAY_FILE || fileJobs(c).length)) requestShutdown('file jobs done');
+  }
+
+  private async runReplay(file: string): Promise<void> {
+    const c = this.config;
+    await this.replay.run(file, {
+      zone: c.REPLAY_ZONE,
+      symbol: c.REPLAY_SYMBOL?.toUpperCase(),
+      timeframe: c.REPLAY_TIMEFRAME as Timeframe,
+      provider: c.REPLAY_PROVIDER,
+      columns: c.REPLAY_COLUMNS,
+    });
   }
 }

@@ -1,21 +1,23 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
-import { TOPICS, topicSpec, type CorporateActionRecord, type QualityIssueRecord, type RestatementRecord } from '@md/contracts';
+import { TOPICS, topicSpec, type CorporateActionRecord, type OptionQuoteRecord, type QualityIssueRecord, type RestatementRecord } from '@md/contracts';
 import { SchemaCodec, SinkRunner, createIdempotentProducer, ensureTopics, trackConsumer } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
-import { replaceAdjustmentSchedule, upsertCorporateActions, upsertQualityIssues } from '@md/storage';
+import { replaceAdjustmentSchedule, upsertCorporateActions, upsertOptionQuotes, upsertQualityIssues } from '@md/storage';
 import type { WriterConfig } from './config';
 import { CONFIG, StorageService } from './storage.service';
 
 type MarketEvent =
   | { topic: typeof TOPICS.corporateActions; value: CorporateActionRecord }
   | { topic: typeof TOPICS.restatements; value: RestatementRecord }
-  | { topic: typeof TOPICS.qualityIssues; value: QualityIssueRecord };
+  | { topic: typeof TOPICS.qualityIssues; value: QualityIssueRecord }
+  | { topic: typeof TOPICS.optionsChain; value: OptionQuoteRecord };
 
-const EVENT_TOPICS = [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues];
+const EVENT_TOPICS = [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain];
 
 /**
- * Corporate actions, restatements (adjustment schedules) and quality issues into their tables.
+ * Corporate actions, restatements (adjustment schedules), quality issues and option-chain
+ * snapshots into their tables.
  * A consumer group of its own so a burst of bars never delays an adjustment, and the reverse.
  * All three writes are idempotent (upsert on identity, schedule replaced whole).
  */
@@ -64,13 +66,16 @@ export class EventsSinkService implements OnApplicationBootstrap, BeforeApplicat
     await db.transaction(async (tx) => {
       const actions: CorporateActionRecord[] = [];
       const issues: QualityIssueRecord[] = [];
+      const options: OptionQuoteRecord[] = [];
       for (const e of events) {
         if (e.topic === TOPICS.corporateActions) actions.push(e.value);
         else if (e.topic === TOPICS.qualityIssues) issues.push(e.value);
+        else if (e.topic === TOPICS.optionsChain) options.push(e.value);
         else await replaceAdjustmentSchedule(tx, e.value, schema); // in topic order: the last one wins
       }
       await upsertCorporateActions(tx, actions, schema);
       await upsertQualityIssues(tx, issues, schema);
+      await upsertOptionQuotes(tx, options, schema);
     });
   }
 }

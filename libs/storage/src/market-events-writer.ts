@@ -1,4 +1,4 @@
-import type { CorporateActionRecord, QualityIssueRecord, RestatementRecord } from '@md/contracts';
+import type { CorporateActionRecord, OptionQuoteRecord, QualityIssueRecord, RestatementRecord } from '@md/contracts';
 import { toIso } from './bar-writer';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
@@ -52,6 +52,24 @@ export async function upsertQualityIssues(db: Queryable, issues: readonly Qualit
          SET severity = EXCLUDED.severity, window_end = EXCLUDED.window_end, evidence = EXCLUDED.evidence,
              detected_at = LEAST(quality_issues.detected_at, EXCLUDED.detected_at)`,
       [i.symbol, i.timeframe, i.type, i.severity, toIso(i.windowStart), toIso(i.windowEnd), i.evidence, toIso(i.detectedAt)],
+    );
+  }
+}
+
+/** Upsert on (OCC symbol, snapshot time): a replayed snapshot rewrites the same row. */
+export async function upsertOptionQuotes(db: Queryable, quotes: readonly OptionQuoteRecord[], schema = 'md'): Promise<void> {
+  const s = sqlIdentifier(schema);
+  for (const q of quotes) {
+    await db.query(
+      `INSERT INTO ${s}.options_chain (occ_symbol, underlying, expiry, strike, option_type, snapshot_time, bid, ask, last, volume, open_interest,
+         implied_volatility, delta, gamma, theta, vega, rho, greeks_source, provider)
+       VALUES ($1, $2, $3::date, $4, $5, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       ON CONFLICT (occ_symbol, snapshot_time) DO UPDATE SET
+         bid = EXCLUDED.bid, ask = EXCLUDED.ask, last = EXCLUDED.last, volume = EXCLUDED.volume, open_interest = EXCLUDED.open_interest,
+         implied_volatility = EXCLUDED.implied_volatility, delta = EXCLUDED.delta, gamma = EXCLUDED.gamma, theta = EXCLUDED.theta,
+         vega = EXCLUDED.vega, rho = EXCLUDED.rho, greeks_source = EXCLUDED.greeks_source, provider = EXCLUDED.provider`,
+      [q.occSymbol, q.underlying, q.expiry, q.strike, q.optionType, toIso(q.snapshotTime), q.bid, q.ask, q.last, q.volume, q.openInterest,
+        q.impliedVolatility, q.delta, q.gamma, q.theta, q.vega, q.rho, q.greeksSource, q.provider],
     );
   }
 }

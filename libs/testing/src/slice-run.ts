@@ -28,7 +28,7 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
   await ensureTopics(kafka, TOPIC_TABLE);
   await startGroupAtEnd(kafka, `prep-${run}`, [TOPICS.rawBars, TOPICS.corporateActions]);
   await startGroupAtEnd(kafka, `writer-${run}`, [TOPICS.bars]);
-  await startGroupAtEnd(kafka, `writer-events-${run}`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues]);
+  await startGroupAtEnd(kafka, `writer-events-${run}`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain]);
   await startGroupAtEnd(kafka, `quality-${run}`, [TOPICS.rawBars, TOPICS.bars]);
   const schema = `t_${run.toLowerCase()}`;
   return {

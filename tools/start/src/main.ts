@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const job = `md-quickstart-${Date.now()}`;
   await startGroupAtEnd(kafka, `${job}-preprocessor`, [TOPICS.rawBars, TOPICS.corporateActions]);
   await startGroupAtEnd(kafka, `${job}-writer`, [TOPICS.bars]);
-  await startGroupAtEnd(kafka, `${job}-writer-events`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues]);
+  await startGroupAtEnd(kafka, `${job}-writer-events`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain]);
   await startGroupAtEnd(kafka, `${job}-quality`, [TOPICS.rawBars, TOPICS.bars]);
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
