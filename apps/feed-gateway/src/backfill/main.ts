@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { z } from 'zod';
+import { commonConfig, loadConfigOrExit } from '@md/config';
+import { SchemaCodec, createIdempotentProducer, createKafka, ensureTopics } from '@md/kafka';
+import { StageMetrics } from '@md/observability';
+import { TOPIC_TABLE, TOPICS } from '@md/contracts';
+import { KafkaRecordSink } from '../kafka-record-sink';
+import { runBackfillCli } from './backfill.cli';
+
+// `npm run backfill -- --provider alpaca --symbols DBB --from 2023-07-10 --to 2025-07-09`:
+// Alpaca REST history into md.raw.bars.v1 (the pipeline dedups overlaps). Ctrl-C stops after the
+// current page; the checkpoint makes a rerun resume.
+const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = loadConfigOrExit(z.object({ KAFKA_BROKERS: commonConfig.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: commonConfig.SCHEMA_REGISTRY_URL }));
+
+async function main(): Promise<number> {
+  const kafka = createKafka('md-backfill', KAFKA_BROKERS);
+  const codec = new SchemaCodec(SCHEMA_REGISTRY_URL);
+  await ensureTopics(kafka, TOPIC_TABLE);
+  await codec.registerAll([TOPICS.rawBars, TOPICS.rawTrades, TOPICS.rawQuotes, TOPICS.deadLetter]);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  try {
+    const sink = new KafkaRecordSink(producer, codec, new StageMetrics('feed-gateway-backfill'), 'alpaca-rest backfill');
+    const summary = await runBackfillCli(process.argv.slice(2), sink, { signal: stop.signal });
+    return summary.aborted ? 130 : 0;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`backfill failed: ${err?.message ?? err}\n`);
+    process.exit(1);
+  },
+);
