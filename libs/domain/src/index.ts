@@ -20,3 +20,4 @@ export * from './quality-report';
 export * from './options';
 export * from './token-bucket';
 export * from './providers/alpaca-rest';
+export * from './providers/alpaca-stream';

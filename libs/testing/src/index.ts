@@ -9,3 +9,4 @@ export * from './postgres-control';
 export * from './lean-files';
 export * from './quality-oracle';
 export * from './simulators/alpaca-rest-simulator';
+export * from './simulators/alpaca-stream-simulator';

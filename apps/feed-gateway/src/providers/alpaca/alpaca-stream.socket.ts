@@ -1,0 +1,138 @@
+import { WebSocket } from 'ws';
+import type { ReconnectReason } from './alpaca-stream.metrics';
+
+// One WebSocket connection: frames are handled one at a time, in order, each awaited before the
+// next (the sink's back-pressure); when too many wait, the socket is paused so TCP pushes back
+// instead of memory growing. Liveness: a ping every pingIntervalMs, dead without a pong (or any
+// frame) within pongTimeoutMs (the built-in WHATWG WebSocket cannot see pongs, hence `ws`).
+
+export interface RawFrame {
+  data: Buffer;
+  binary: boolean;
+  receivedAtMs: number;
+}
+
+export interface SocketEnd {
+  reason: ReconnectReason | 'fatal' | 'stopped';
+  detail: string;
+}
+
+export interface SocketOptions {
+  url: string;
+  headers: Record<string, string>;
+  maxFrameBytes: number;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  maxQueuedFrames: number;
+  now: () => number;
+}
+
+export class AlpacaSocket {
+  /** Resolves as soon as the connection is over, with why. */
+  readonly closing: Promise<SocketEnd>;
+  /** Resolves once every frame read before the end has been handled. */
+  readonly ended: Promise<SocketEnd>;
+  lastFrameAt: number;
+  private readonly ws: WebSocket;
+  private readonly queue: RawFrame[] = [];
+  private draining = false;
+  private opened = false;
+  private end?: SocketEnd;
+  private pinger?: NodeJS.Timeout;
+  private pongTimer?: NodeJS.Timeout;
+  private pingSentAt = 0;
+  private resolveClosing!: (end: SocketEnd) => void;
+  private resolveEnded!: (end: SocketEnd) => void;
+
+  constructor(private readonly options: SocketOptions, private readonly onFrame: (frame: RawFrame) => Promise<void>) {
+    this.closing = new Promise((resolve) => (this.resolveClosing = resolve));
+    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.lastFrameAt = options.now();
+    this.ws = new WebSocket(options.url, { headers: options.headers, maxPayload: options.maxFrameBytes, handshakeTimeout: options.handshakeTimeoutMs });
+    this.ws.on('open', () => this.onOpen());
+    this.ws.on('message', (data: Buffer, binary) => this.enqueue({ data, binary, receivedAtMs: options.now() }));
+    this.ws.on('pong', () => this.onPong());
+    this.ws.on('error', (err) => this.finish(this.opened ? 'server_closed' : 'connect_error', err.message));
+    this.ws.on('close', (code) => this.finish('server_closed', `socket closed by the peer or the network (code ${code})`));
+  }
+
+  get finished(): boolean {
+    return this.end !== undefined;
+  }
+
+  send(payload: string | Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(payload);
+  }
+
+  /** Ends the connection; the first reason given wins. Frames already read are still handled. */
+  close(reason: SocketEnd['reason'], detail: string): void {
+    this.finish(reason, detail);
+  }
+
+  private onOpen(): void {
+    this.opened = true;
+    this.pinger = setInterval(() => this.ping(), this.options.pingIntervalMs);
+  }
+
+  private onPong(): void {
+    clearTimeout(this.pongTimer);
+    this.pongTimer = undefined;
+  }
+
+  private ping(): void {
+    if (this.pongTimer || this.ws.readyState !== WebSocket.OPEN) return;
+    this.pingSentAt = this.options.now();
+    this.ws.ping();
+    this.pongTimer = setTimeout(() => setImmediate(() => this.checkPong()), this.options.pongTimeoutMs);
+  }
+
+  /**
+   * Runs after the I/O that was pending when the timer fired (setImmediate follows the poll phase), so
+   * a busy event loop is not taken for a dead peer; any frame since the ping proves life as well.
+   */
+  private checkPong(): void {
+    if (!this.pongTimer) return;
+    this.pongTimer = undefined;
+    if (this.lastFrameAt < this.pingSentAt) this.finish('pong_timeout', `no pong within ${this.options.pongTimeoutMs} ms`);
+  }
+
+  private enqueue(frame: RawFrame): void {
+    if (this.end) return;
+    this.lastFrameAt = frame.receivedAtMs;
+    this.queue.push(frame);
+    if (this.queue.length >= this.options.maxQueuedFrames && !this.ws.isPaused) this.ws.pause();
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      for (let frame = this.queue.shift(); frame; frame = this.queue.shift()) {
+        await this.onFrame(frame);
+        if (this.ws.isPaused && !this.end && this.queue.length <= this.options.maxQueuedFrames / 2) this.ws.resume();
+      }
+    } catch (err) {
+      // The sink failed: what is still queued is lost here and comes back through the backfill.
+      this.queue.length = 0;
+      this.finish('publish_failed', `publishing failed: ${(err as Error).message}`);
+    } finally {
+      this.draining = false;
+      if (this.end) this.resolveEnded(this.end);
+    }
+  }
+
+  private finish(reason: SocketEnd['reason'], detail: string): void {
+    if (this.end) {
+      // A frame read before the close explains it better (406 or 407, then the server closes).
+      if (this.end.reason === 'server_closed' && this.draining) this.end = { reason, detail };
+      return;
+    }
+    this.end = { reason, detail };
+    clearInterval(this.pinger);
+    clearTimeout(this.pongTimer);
+    this.ws.terminate();
+    this.resolveClosing(this.end);
+    if (!this.draining) this.resolveEnded(this.end);
+  }
+}
