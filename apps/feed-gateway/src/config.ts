@@ -14,6 +14,12 @@ function safeJson(text: string): unknown {
   }
 }
 
+const symbolList = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : []))
+  .refine((list) => list.every((s) => s === '*' || /^[A-Z][A-Z0-9.\-/]{0,20}$/.test(s)), 'must be tickers separated by commas, or *');
+
 export const GatewayConfig = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['feed-gateway']),
@@ -62,5 +68,30 @@ export const GatewayConfig = z.object({
   OPTIONS_CHAIN_FILE: z.string().optional(),
   /** Continuously compounded risk-free rate for computed greeks (0.053 = 5.3%); required with OPTIONS_CHAIN_FILE. */
   OPTIONS_RISK_FREE_RATE: z.coerce.number().min(-0.1).max(1).optional(),
+  /** Alpaca API key id and secret (or ALPACA_KEY_ID_FILE / ALPACA_SECRET_KEY_FILE). Never logged. */
+  ALPACA_KEY_ID: z.string().min(1).optional(),
+  ALPACA_SECRET_KEY: z.string().min(1).optional(),
+  /** Alpaca stream symbols per channel, comma separated ('*' = all); any set starts the stream. */
+  ALPACA_BARS: symbolList,
+  ALPACA_UPDATED_BARS: symbolList,
+  ALPACA_DAILY_BARS: symbolList,
+  ALPACA_TRADES: symbolList,
+  ALPACA_QUOTES: symbolList,
+  /** Stream host (sandbox: wss://stream.data.sandbox.alpaca.markets; a simulator's URL in tests). */
+  ALPACA_STREAM_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://stream.data.alpaca.markets'),
+  /** iex (free plan), sip, delayed_sip or test. */
+  ALPACA_FEED: z.enum(['iex', 'sip', 'delayed_sip', 'test']).default('iex'),
+  ALPACA_ENCODING: z.enum(['json', 'msgpack']).default('json'),
+  /** REST base for the gap backfill after a reconnect (and `npm run backfill`). */
+  ALPACA_DATA_URL: z.string().url().default('https://data.alpaca.markets'),
+  /** REST request budget per minute (basic plan 200). */
+  ALPACA_REQUESTS_PER_MINUTE: positiveInt(200),
+  /** After 406 (connection limit exceeded) wait this long for the stale connection to expire. */
+  ALPACA_CONNECTION_LIMIT_DELAY_MS: positiveInt(45_000),
+  /** WebSocket ping period and pong deadline: a socket that stops answering is replaced. */
+  ALPACA_PING_INTERVAL_MS: positiveInt(15_000),
+  ALPACA_PONG_TIMEOUT_MS: positiveInt(10_000),
+  /** Cap of the reconnect backoff (exponential from 500 ms, full jitter). */
+  ALPACA_RECONNECT_MAX_MS: positiveInt(30_000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -8,6 +8,8 @@ import { BarFileReplay, type ReplayStatus } from './files/bar-file-replay';
 import type { GatewayConfig } from './config';
 import { fileJobs } from './file-jobs';
 import { KafkaRecordSink } from './kafka-record-sink';
+import type { StreamingConnector } from './providers/provider';
+import { streamingConnectors } from './streams';
 
 export const CONFIG = 'CONFIG';
 
@@ -17,6 +19,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(GatewayService.name);
   private readonly producer: Producer;
   private readonly replay: BarFileReplay;
+  private streams: StreamingConnector[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
@@ -34,11 +37,35 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     await this.codec.registerAll();
     this.readiness.register('kafka', trackProducer(this.producer));
     await this.producer.connect();
+    this.streams = streamingConnectors(this.config, this.metrics);
+    for (const stream of this.streams) void this.runStream(stream);
     void this.runFiles();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.streams.map((s) => s.stop()));
     await this.producer.disconnect();
+  }
+
+  streamStatus(): Array<{ provider: string } & Record<string, unknown>> {
+    return this.streams.map((s) => ({ provider: s.provider, ...(s.status?.() ?? { state: 'unknown' }) }));
+  }
+
+  /**
+   * A streaming connector runs until shutdown, reconnecting by itself. One that fails for good
+   * (402 auth failed, 409 insufficient subscription) makes /ready 503 and ends the process with
+   * its reason: a gateway that silently stopped ingesting is worse than one that is down.
+   */
+  private async runStream(stream: StreamingConnector): Promise<void> {
+    this.readiness.register(`stream:${stream.provider}`, () => stream.status?.().state !== 'failed');
+    try {
+      await stream.start(new KafkaRecordSink(this.producer, this.codec, this.metrics, `${stream.provider} stream`));
+      this.logger.log(`${stream.provider} stream: streaming`);
+    } catch (err) {
+      this.logger.error(`${stream.provider} stream failed: ${(err as Error).message}`);
+      await Promise.allSettled([...this.streams.map((s) => s.stop()), this.producer.disconnect()]);
+      process.exit(1);
+    }
   }
 
   replayStatus(): ReplayStatus {

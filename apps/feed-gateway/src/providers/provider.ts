@@ -37,6 +37,8 @@ export interface StreamingConnector {
   readonly provider: string;
   start(sink: RecordSink): Promise<void>;
   stop(): Promise<void>;
+  /** For /v1/streams and /ready: 'failed' (with its reason) means it stopped for good. */
+  status?(): { state: string; reason?: string | null };
 }
 
 /** A historical connector (REST): pages of bars for [fromUs, toUs), oldest first. */
