@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS } from '@md/contracts';
+import { TOPICS, type DeadLetterRecord } from '@md/contracts';
 import { microsToIso, type RawBar } from '@md/domain';
 import { SchemaCodec, createKafka, endOffsets, readTopicRange } from '@md/kafka';
 import {
-  AlpacaRestSimulator, AlpacaStreamSimulator, dbbRows, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,
+  AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames, dbbRows, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,
   type RunningService,
 } from '@md/testing';
 
@@ -107,6 +107,26 @@ describe('Alpaca stream through faults into md.raw.bars.v1 (integration)', () =>
     expect(await metricValue(gateway.port, 'md_alpaca_stream_backfilled_bars_total')).toBeGreaterThan(0);
     const status = (await httpJson(gateway.port, '/v1/streams')).body.streams[0];
     expect(status.state).toBe('streaming');
+
+    // 1,000 fuzzed frames: nothing crashes, each is counted and dead-lettered with a reason.
+    const dlqStart = await endOffsets(kafka, TOPICS.deadLetter);
+    const rejectedBefore = await metricValue(gateway.port, 'md_alpaca_stream_messages_total', { type: 'rejected' });
+    const frames = alpacaFuzzFrames(1000);
+    for (const frame of frames) stream.sendRaw(frame);
+    const ours = (letters: DeadLetterRecord[]) => letters.filter((d) => d.stage === 'feed-gateway' && d.sourceLocation?.includes(stream.url));
+    let letters: DeadLetterRecord[] = [];
+    await waitFor('1,000 dead letters', async () => {
+      letters = [];
+      for (const m of await readTopicRange(kafka, TOPICS.deadLetter, dlqStart)) letters.push(await codec.decode<DeadLetterRecord>(m.value));
+      return ours(letters).length >= 1000;
+    }, 60_000, 500);
+    expect(ours(letters)).toHaveLength(1000);
+    expect(ours(letters).every((d) => d.reason.length > 0)).toBe(true);
+    // Each letter carries its frame untouched (an empty frame is an empty payload).
+    const b64 = (b: string | Uint8Array) => Buffer.from(b).toString('base64');
+    expect(ours(letters).map((d) => b64(d.payload)).sort()).toEqual(frames.map(b64).sort());
+    expect((await metricValue(gateway.port, 'md_alpaca_stream_messages_total', { type: 'rejected' })) - rejectedBefore).toBe(1000);
+    expect((await httpJson(gateway.port, '/v1/streams')).body.streams[0].state).toBe('streaming');
 
     expect(await stopService(gateway)).toBe(0);
     const log = readFileSync(gateway.logFile, 'utf8');

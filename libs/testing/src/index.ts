@@ -10,3 +10,4 @@ export * from './lean-files';
 export * from './quality-oracle';
 export * from './simulators/alpaca-rest-simulator';
 export * from './simulators/alpaca-stream-simulator';
+export * from './simulators/alpaca-fuzz';
