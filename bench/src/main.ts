@@ -15,14 +15,16 @@ import { endToEndRate } from './end-to-end';
 import { kafkaProduceConsumeRate } from './kafka-baseline';
 import { sinkRates } from './sink-bench';
 import { readLatency } from './storage-bench';
+import { streamLatency } from './stream-latency';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
-const SECTIONS = ['e2e', 'sink', 'read'];
+const SECTIONS = ['e2e', 'sink', 'read', 'stream'];
 const program = new Command()
   .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
   .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
   .option('--read-targets <list>', 'pg,embedded', 'pg,embedded')
+  .option('--stream-rate <n>', 'simulator messages per second for the stream latency', (v) => Number.parseInt(v, 10), 5000)
   .option('--only <list>', `sections: ${SECTIONS.join(',')}`, SECTIONS.join(','))
   .option('--database-url <url>', 'PostgreSQL for the sink, COPY and reads', LOCAL_STACK.databaseUrl)
   .parse();
@@ -40,7 +42,7 @@ function readBars(file: string): CleanBar[] {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
-  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string }>();
+  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number }>();
   const only = new Set(o.only.split(','));
   execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-'));
@@ -75,6 +77,14 @@ async function main(): Promise<void> {
       console.log(`\nread 1 day of 1m bars, ${target} (${r.rows} rows stored): p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (target p95 < 50 ms)`);
       if (r.compression) console.log(`compression of 1m bars, ${target}: ${r.compression.toFixed(1)}:1 (target > 10:1)`);
     }
+  }
+  if (only.has('stream')) {
+    const kafka = createKafka('md-bench-stream', [LOCAL_STACK.kafkaBrokers]);
+    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    await ensureTopics(kafka, TOPIC_TABLE);
+    const r = await streamLatency(kafka, codec, o.streamRate, 10);
+    console.log(`stream: simulator message -> readable on md.raw.trades.v1 at ${o.streamRate} msgs/s (${r.messages} trades): ` +
+      `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms; p99 / 10 ms budget = ${(r.p99 / 10).toFixed(2)}`);
   }
   rmSync(dir, { recursive: true, force: true });
 }

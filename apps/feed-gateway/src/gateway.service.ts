@@ -7,6 +7,7 @@ import { Readiness, StageMetrics, requestShutdown } from '@md/observability';
 import { BarFileReplay, type ReplayStatus } from './files/bar-file-replay';
 import type { GatewayConfig } from './config';
 import { fileJobs } from './file-jobs';
+import { CoalescingSink } from './coalescing-sink';
 import { KafkaRecordSink } from './kafka-record-sink';
 import type { StreamingConnector } from './providers/provider';
 import { streamingConnectors } from './streams';
@@ -59,7 +60,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   private async runStream(stream: StreamingConnector): Promise<void> {
     this.readiness.register(`stream:${stream.provider}`, () => stream.status?.().state !== 'failed');
     try {
-      await stream.start(new KafkaRecordSink(this.producer, this.codec, this.metrics, `${stream.provider} stream`));
+      await stream.start(new CoalescingSink(new KafkaRecordSink(this.producer, this.codec, this.metrics, `${stream.provider} stream`)));
       this.logger.log(`${stream.provider} stream: streaming`);
     } catch (err) {
       this.logger.error(`${stream.provider} stream failed: ${(err as Error).message}`);
