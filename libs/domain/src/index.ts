@@ -21,3 +21,5 @@ export * from './options';
 export * from './token-bucket';
 export * from './providers/alpaca-rest';
 export * from './providers/alpaca-stream';
+export * from './providers/polygon';
+export * from './providers/etrade';

@@ -11,3 +11,5 @@ export * from './quality-oracle';
 export * from './simulators/alpaca-rest-simulator';
 export * from './simulators/alpaca-stream-simulator';
 export * from './simulators/alpaca-fuzz';
+export * from './simulators/polygon-simulator';
+export * from './simulators/etrade-simulator';
