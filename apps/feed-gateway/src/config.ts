@@ -93,5 +93,25 @@ export const GatewayConfig = z.object({
   ALPACA_PONG_TIMEOUT_MS: positiveInt(10_000),
   /** Cap of the reconnect backoff (exponential from 500 ms, full jitter). */
   ALPACA_RECONNECT_MAX_MS: positiveInt(30_000),
+  /** Polygon API key (or POLYGON_API_KEY_FILE); never logged. */
+  POLYGON_API_KEY: z.string().min(1).optional(),
+  /** Polygon channels as Polygon spells them, comma separated: AM.DBB,T.AAPL,Q.AAPL; any starts the stream. */
+  POLYGON_CHANNELS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((c) => c.trim()).filter(Boolean) : []))
+    .refine((list) => list.every((c) => /^(AM|A|T|Q)\.([A-Z][A-Z0-9.\-]{0,20}|\*)$/.test(c)), 'must be channels like AM.DBB,T.AAPL,Q.AAPL'),
+  POLYGON_STREAM_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://socket.polygon.io/stocks'),
+  /** E*TRADE consumer key and secret and the access token from the token flow (providers/etrade/TOKEN-FLOW.md); *_FILE forms too. */
+  ETRADE_CONSUMER_KEY: z.string().min(1).optional(),
+  ETRADE_CONSUMER_SECRET: z.string().min(1).optional(),
+  ETRADE_ACCESS_TOKEN: z.string().min(1).optional(),
+  ETRADE_ACCESS_TOKEN_SECRET: z.string().min(1).optional(),
+  /** Symbols whose quotes are polled (any starts the poller). */
+  ETRADE_QUOTES: symbolList,
+  /** https://api.etrade.com (live) or https://apisb.etrade.com (sandbox). */
+  ETRADE_API_URL: z.string().url().default('https://api.etrade.com'),
+  /** Least time between polling rounds. */
+  ETRADE_POLL_INTERVAL_MS: positiveInt(5_000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
