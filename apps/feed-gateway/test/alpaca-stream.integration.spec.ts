@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS, type DeadLetterRecord } from '@md/contracts';
+import { TOPIC_TABLE, TOPICS, type DeadLetterRecord } from '@md/contracts';
 import { microsToIso, type RawBar } from '@md/domain';
-import { SchemaCodec, createKafka, endOffsets, readTopicRange } from '@md/kafka';
+import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
 import {
   AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames, dbbRows, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,
   type RunningService,
@@ -58,6 +58,7 @@ describe('Alpaca stream through faults into md.raw.bars.v1 (integration)', () =>
 
   it('delivers every bar across 5 drops, a 406 and a silent socket, and counts the reconnects', async () => {
     const kafka = createKafka(`test-${prefix}`, [LOCAL_STACK.kafkaBrokers]);
+    await ensureTopics(kafka, TOPIC_TABLE); // this file may be the first to run on a fresh broker
     const start = await endOffsets(kafka, TOPICS.rawBars);
     gateway = await startService('feed-gateway', {
       ALPACA_KEY_ID: KEY, ALPACA_SECRET_KEY: SECRET, ALPACA_BARS: [...new Set(bars.map((b) => b.symbol))].join(','), ALPACA_FEED: 'iex',

@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS } from '@md/contracts';
+import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import type { RawBar } from '@md/domain';
-import { SchemaCodec, createKafka, endOffsets, readTopicRange } from '@md/kafka';
+import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
 import { AlpacaRestSimulator, dbbRows, repoRoot, rowsToRawBars, uniqueId } from '@md/testing';
 
 // Integration: a two-year backfill of the real DBB recording through the Alpaca REST simulator
@@ -44,6 +44,7 @@ describe('Alpaca REST backfill into md.raw.bars.v1 (integration)', () => {
 
   it('yields the same bars as the file, through paging and 429s, without leaking the secret', async () => {
     const kafka = createKafka(`test-${symbol}`, [LOCAL_STACK.kafkaBrokers]);
+    await ensureTopics(kafka, TOPIC_TABLE); // this file may be the first to run on a fresh broker
     const start = await endOffsets(kafka, TOPICS.rawBars);
     const checkpoint = join(mkdtempSync(join(tmpdir(), 'md-backfill-')), 'checkpoint.json');
     const { code, output } = await run(
