@@ -4,7 +4,7 @@ import { TOPIC_TABLE, TOPICS, type DeadLetterRecord } from '@md/contracts';
 import { microsToIso, type RawBar } from '@md/domain';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
 import {
-  AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames, dbbRows, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,
+  AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames, dbbRows, registerTestSecrets, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,
   type RunningService,
 } from '@md/testing';
 
@@ -40,6 +40,7 @@ describe('Alpaca stream through faults into md.raw.bars.v1 (integration)', () =>
   let gateway: RunningService | undefined;
 
   beforeAll(async () => {
+    registerTestSecrets(KEY, SECRET); // the run's teardown scans every service log for them
     stream = await AlpacaStreamSimulator.start({ key: KEY, secret: SECRET, bars, connectionLimit: 1 });
     const items = (symbol: string) => bars.filter((b) => b.symbol === symbol)
       .map((b) => ({ t: microsToIso(b.eventTime).replace('.000Z', 'Z'), o: Number(b.open), h: Number(b.high), l: Number(b.low), c: Number(b.close), v: b.volume }));

@@ -6,7 +6,7 @@ import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import type { RawBar } from '@md/domain';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import { AlpacaRestSimulator, dbbRows, repoRoot, rowsToRawBars, uniqueId } from '@md/testing';
+import { AlpacaRestSimulator, dbbRows, registerTestSecrets, repoRoot, rowsToRawBars, uniqueId } from '@md/testing';
 
 // Integration: a two-year backfill of the real DBB recording through the Alpaca REST simulator
 // (paging, injected 429s) by the `npm run backfill` binary lands in md.raw.bars.v1 bar for bar
@@ -31,6 +31,7 @@ describe('Alpaca REST backfill into md.raw.bars.v1 (integration)', () => {
   const rows = dbbRows('2023-07-10', '2025-07-08');
 
   beforeAll(async () => {
+    registerTestSecrets(KEY, SECRET); // the run's teardown scans every service log for them
     const items = rows.map((r) => ({ t: `${r.timestamp.replace(' ', 'T')}Z`, o: Number(r.open), h: Number(r.high), l: Number(r.low), c: Number(r.close), v: Number(r.volume) }));
     sim = await AlpacaRestSimulator.start({ keyId: KEY, secretKey: SECRET, includeDbb: false, recording: { bars: { [symbol]: items } }, faults: { rateLimitEvery: 97 },
       // The plan limit the client is told (--requests-per-minute 6000); the client also pauses when

@@ -13,3 +13,4 @@ export * from './simulators/alpaca-stream-simulator';
 export * from './simulators/alpaca-fuzz';
 export * from './simulators/polygon-simulator';
 export * from './simulators/etrade-simulator';
+export * from './secret-scan';
