@@ -78,3 +78,26 @@ export function compareDecimal(a: string, b: string): number {
   const y = toScaled(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * A number from a provider's JSON as plain decimal text: String() gives the shortest digits that
+ * round-trip, but switches to exponent form below 1e-6 and from 1e21, which parseDecimal refuses.
+ */
+export function plainDecimal(value: number | bigint): string {
+  const text = String(value);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!m) return text;
+  const [, sign, lead, rest = '', expText] = m;
+  const exp = Number(expText);
+  return exp < 0 ? `${sign}0.${'0'.repeat(-exp - 1)}${lead}${rest}` : `${sign}${(lead + rest).padEnd(exp + 1, '0')}`;
+}
+
+/**
+ * An average (VWAP) from a provider's JSON: not a traded price, so rounded to the price scale
+ * instead of refused when it carries more digits. A traded price goes through parseDecimal(plainDecimal(v)).
+ */
+export function averageDecimal(value: number | bigint): string {
+  const text = plainDecimal(value);
+  const fraction = text.split('.')[1] ?? '';
+  return parseDecimal(fraction.length > PRICE_SCALE && typeof value === 'number' ? value.toFixed(PRICE_SCALE) : text);
+}

@@ -57,3 +57,24 @@ export function parseTimestamp(text: string, declaredZone: string | undefined): 
 export function isValidZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
 }
+
+/** RFC 3339 with a zone, as Alpaca and most REST APIs send times (nanoseconds allowed). */
+export const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * RFC 3339 text ("…T15:51:45.335689322Z") to UTC epoch micros, or undefined when it is not one
+ * or not a calendar time. Nanoseconds are truncated: the platform's time type is timestamp-micros.
+ * Hand-written because it runs per message on the stream and Date.parse drops sub-milliseconds.
+ */
+export function rfc3339Micros(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (new Date(ms).getUTCDate() !== d) return undefined;
+  const zone = m[8].toUpperCase();
+  const offsetMinutes = zone === 'Z' ? 0 : Number(`${zone[0]}1`) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));
+  const us = (ms - offsetMinutes * 60_000) * 1000 + Number((m[7] ?? '').padEnd(9, '0').slice(0, 6));
+  return Number.isSafeInteger(us) ? us : undefined;
+}

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RawBar, Timeframe } from '../bar';
-import { parseDecimal } from '../decimal';
+import { parseDecimal, plainDecimal } from '../decimal';
 import { InvalidRecordError } from '../errors';
+import { RFC3339, rfc3339Micros } from '../time';
 
 // Alpaca Market Data API v2, historical stocks (docs.alpaca.markets, "Historical bars",
 // "Historical trades", "Historical quotes"): GET /v2/stocks/{bars,trades,quotes} answer
@@ -78,32 +79,12 @@ export interface AlpacaRestPage<T> {
   nextPageToken: string | null;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/i;
-
-/**
- * RFC-3339 text (Alpaca sends nanoseconds) to UTC epoch micros. Nanoseconds are truncated:
- * the platform's time type is timestamp-micros (DESIGN.md, Contracts).
- */
+/** RFC-3339 time of an item (Alpaca sends nanoseconds, truncated to micros), or a clear error. */
 export function alpacaRestTimeMicros(text: string): number {
-  const m = RFC3339.exec(text);
-  if (!m) throw new InvalidRecordError(`t ${JSON.stringify(text)} is not an RFC-3339 timestamp`);
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  if (h > 23 || mi > 59 || s > 59 || new Date(ms).getUTCDate() !== d || new Date(ms).getUTCMonth() !== mo - 1) {
-    throw new InvalidRecordError(`t ${JSON.stringify(text)} is not a calendar time`);
-  }
-  const offsetMinutes = m[8].toUpperCase() === 'Z' ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
-  return (ms - offsetMinutes * 60_000) * 1000 + Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
-}
-
-/** A JSON number as plain decimal text: String() gives the shortest round-trip digits, exponent expanded. */
-function plainDecimal(value: number): string {
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(String(value));
-  if (!m) return String(value);
-  const [, sign, lead, frac = '', expText] = m;
-  const exp = Number(expText);
-  const digits = lead + frac;
-  return exp < 0 ? `${sign}0.${'0'.repeat(-exp - 1)}${digits}` : sign + digits.padEnd(exp + 1, '0');
+  const us = rfc3339Micros(text);
+  if (us !== undefined) return us;
+  if (!RFC3339.test(text)) throw new InvalidRecordError(`t ${JSON.stringify(text)} is not an RFC-3339 timestamp`);
+  throw new InvalidRecordError(`t ${JSON.stringify(text)} is not a calendar time`);
 }
 
 /** An exchange print: exact at scale 8 or rejected. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { RawBar } from '../bar';
+import { rfc3339Micros } from '../time';
 import {
-  AlpacaBarRevisions, classifyAlpacaFrame, classifyAlpacaMessage, decodeAlpacaJson, rfc3339Micros,
+  AlpacaBarRevisions, classifyAlpacaFrame, classifyAlpacaMessage, decodeAlpacaJson,
   type AlpacaItem, type AlpacaMapContext,
 } from './alpaca-stream';
 

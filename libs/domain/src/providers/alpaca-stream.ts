@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawBar } from '../bar';
-import { PRICE_SCALE, parseDecimal } from '../decimal';
-import { MICROS_PER_MINUTE } from '../time';
+import { averageDecimal, parseDecimal, plainDecimal } from '../decimal';
+import { MICROS_PER_MINUTE, rfc3339Micros } from '../time';
 
 // Alpaca market data v2 real-time stream ("WebSocket Stream" and "Real-time Stock Data",
 // docs.alpaca.markets/docs/streaming-market-data and /real-time-stock-pricing-data). Every frame is
@@ -70,39 +70,10 @@ export interface AlpacaMapContext {
   revision(bar: RawBar, type: 'b' | 'u' | 'd'): number;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
-
-/** RFC-3339 text ("…T15:51:45.335689322Z") to UTC epoch micros; nanoseconds are truncated. */
-export function rfc3339Micros(text: string): number | undefined {
-  const m = RFC3339.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return undefined;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  if (new Date(ms).getUTCDate() !== d) return undefined;
-  const offsetMinutes = m[8] === 'Z' ? 0 : Number(`${m[8][0]}1`) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4)));
-  const us = (ms - offsetMinutes * 60_000) * 1000 + Number((m[7] ?? '').padEnd(9, '0').slice(0, 6));
-  return Number.isSafeInteger(us) ? us : undefined;
-}
-
-/** A JS number as plain decimal text: String() switches to exponent form below 1e-6 and from 1e21. */
-function plainDecimal(value: number | bigint): string {
-  const text = String(value);
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (!m) return text;
-  const [, sign, lead, rest = '', expText] = m;
-  const exp = Number(expText);
-  return exp < 0 ? `${sign}0.${'0'.repeat(-exp - 1)}${lead}${rest}` : `${sign}${(lead + rest).padEnd(exp + 1, '0')}`;
-}
-
 /** A traded price: exact, never rounded (parseDecimal refuses a ninth decimal). */
 const price = (value: number | bigint) => parseDecimal(plainDecimal(value));
 /** VWAP is an average, not a traded price: rounded to the price scale. */
-function averagePrice(value: number | bigint): string {
-  const text = plainDecimal(value);
-  const fraction = text.split('.')[1] ?? '';
-  return parseDecimal(fraction.length > PRICE_SCALE && typeof value === 'number' ? value.toFixed(PRICE_SCALE) : text);
-}
+const averagePrice = averageDecimal;
 
 const ticker = z.string().regex(/^[A-Z][A-Z0-9.\-/]{0,20}$/, 'must be a ticker such as AAPL');
 const number = z.union([z.number().finite(), z.bigint()]); // NaN and ±Infinity are refused

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawBar, Timeframe } from '../bar';
-import { PRICE_SCALE, parseDecimal } from '../decimal';
+import { averageDecimal, parseDecimal, plainDecimal } from '../decimal';
 import { InvalidRecordError } from '../errors';
 import { MICROS_PER_MS } from '../time';
 
@@ -90,15 +90,6 @@ export const PolygonAggsPage = z.object({
   next_url: z.string().url().optional(),
 });
 
-/** A JSON number as plain decimal text: String() switches to exponent form below 1e-6 and from 1e21. */
-function plainDecimal(value: number): string {
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(String(value));
-  if (!m) return String(value);
-  const [, sign, lead, rest = '', expText] = m;
-  const exp = Number(expText);
-  return exp < 0 ? `${sign}0.${'0'.repeat(-exp - 1)}${lead}${rest}` : `${sign}${(lead + rest).padEnd(exp + 1, '0')}`;
-}
-
 function decimal(name: string, text: string): string {
   try {
     return parseDecimal(text);
@@ -114,8 +105,11 @@ export function jsonPrice(name: string, value: number): string {
 
 /** An average (VWAP), not a print: rounded to the price scale instead of rejected. */
 export function jsonAverage(name: string, value: number): string {
-  const text = plainDecimal(value);
-  return decimal(name, (text.split('.')[1] ?? '').length > PRICE_SCALE ? value.toFixed(PRICE_SCALE) : text);
+  try {
+    return averageDecimal(value);
+  } catch (err) {
+    throw new InvalidRecordError(`${name}: ${(err as Error).message}`);
+  }
 }
 
 function zodReason(error: z.ZodError): string {
