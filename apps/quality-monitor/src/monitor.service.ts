@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { TOPICS, changelogTopic, topicSpec, type QualityIssueRecord } from '@md/contracts';
 import {
-  CleanBarChecks, RawBarChecks, newYorkMidnightUs, nowMicros, qualityStream, sessionAt, staleness,
+  CleanBarChecks, RawBarChecks, newYorkMidnightUs, nowMicros, qualityStream, sessionAt, staleness, timeframeMicros,
   type CleanBar, type DayCompleteness, type QualityChecksConfig, type QualityIssue, type RawBar,
 } from '@md/domain';
 import {
@@ -14,7 +14,6 @@ import { QualityMetrics } from './quality-metrics';
 
 export const CONFIG = 'CONFIG';
 const MICROS_PER_DAY = 86_400_000_000;
-const TIMEFRAME_US: Record<string, number> = { '1m': 60e6, '5m': 300e6, '15m': 900e6, '1h': 3600e6, '1d': MICROS_PER_DAY };
 
 interface LiveStream {
   symbol: string;
@@ -121,7 +120,7 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     const messages = [];
     for (const s of this.live.values()) {
       if (s.lastEventUs < ignoreBefore) continue; // a replay of history, not a live feed
-      const endUs = s.lastEventUs + (TIMEFRAME_US[s.timeframe] ?? 0);
+      const endUs = s.lastEventUs + timeframeMicros(s.timeframe);
       this.counters.freshness.set({ symbol: s.symbol, timeframe: s.timeframe }, Math.max(0, (now - endUs) / 1e6));
       const issue = staleness(endUs, now, this.config.STALE_AFTER_SECONDS, qualityStream(s.symbol, s.timeframe));
       if (issue) messages.push({ key: s.symbol, value: await this.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });

@@ -3,6 +3,13 @@
 export type Timeframe = '1m' | '5m' | '15m' | '1h' | '1d';
 export const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m', '1h', '1d'];
 
+export const TIMEFRAME_MINUTES: Readonly<Record<Timeframe, number>> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '1d': 1440 };
+
+/** A bar's length in microseconds. */
+export function timeframeMicros(timeframe: Timeframe): number {
+  return TIMEFRAME_MINUTES[timeframe] * 60_000_000;
+}
+
 export interface RawBar {
   readonly symbol: string;
   readonly timeframe: Timeframe;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { RawBar, Timeframe } from './bar';
+import { timeframeMicros, type RawBar, type Timeframe } from './bar';
 import { fromScaled, toScaled } from './decimal';
 import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, tradingDay } from './exchange-calendar';
 import { newYorkDate } from './session-gaps';
@@ -30,7 +30,6 @@ export type FilledBar<B extends FillableBar> = B & { readonly fill: FillMark };
 
 const MINUTE = 60_000_000;
 const DAY = 1440 * MINUTE;
-const STEP: Record<Timeframe, number> = { '1m': MINUTE, '5m': 5 * MINUTE, '15m': 15 * MINUTE, '1h': 60 * MINUTE, '1d': DAY };
 const PRE_OPEN = 4 * 60;
 const POST_CLOSE = 20 * 60;
 const EARLY_POST_CLOSE = 17 * 60;
@@ -76,7 +75,7 @@ function openWindow(date: string, timeframe: Timeframe, sessions: SessionScope):
   if (timeframe === '1d') return { first: Date.parse(`${date}T00:00:00Z`) * 1000, end: Date.parse(`${date}T00:00:00Z`) * 1000 + DAY };
   const regular = sessions === 'regular';
   // A slot is open when it overlaps the window: the 09:00 hour holds 09:30-10:00.
-  const first = slotOf(newYorkMicros(date, regular ? day.openMinute : PRE_OPEN), STEP[timeframe]);
+  const first = slotOf(newYorkMicros(date, regular ? day.openMinute : PRE_OPEN), timeframeMicros(timeframe));
   return { first, end: newYorkMicros(date, regular ? day.closeMinute : day.earlyClose ? EARLY_POST_CLOSE : POST_CLOSE) };
 }
 
@@ -85,13 +84,13 @@ function daySlots(date: string, timeframe: Timeframe, sessions: SessionScope, lo
   const window = cached(windowByDay, `${date} ${timeframe} ${sessions}`, () => openWindow(date, timeframe, sessions));
   const slots: number[] = [];
   if (!window) return slots;
-  for (let s = Math.max(window.first, lo); s < window.end && s <= hi; s += STEP[timeframe]) slots.push(s);
+  for (let s = Math.max(window.first, lo); s < window.end && s <= hi; s += timeframeMicros(timeframe)) slots.push(s);
   return slots;
 }
 
 /** Open slots strictly between the slots of two bars, oldest first; undefined when there are more than `max`. */
 export function openSlotsBetween(prevUs: number, nextUs: number, timeframe: Timeframe, sessions: SessionScope, max: number): number[] | undefined {
-  const step = STEP[timeframe];
+  const step = timeframeMicros(timeframe);
   const first = slotOf(prevUs, step) + step;
   const last = slotOf(nextUs, step) - step;
   const slots: number[] = [];
@@ -128,7 +127,7 @@ export function fillReach(fromUs: number, toUs: number, options: GapFillOptions)
   const { timeframe, sessions, maxFillBars } = options;
   return {
     from: nthOpenSlot(fromUs, maxFillBars + 1, -1, timeframe, sessions),
-    to: nthOpenSlot(toUs, maxFillBars + 1, 1, timeframe, sessions) + STEP[timeframe],
+    to: nthOpenSlot(toUs, maxFillBars + 1, 1, timeframe, sessions) + timeframeMicros(timeframe),
   };
 }
 

@@ -12,11 +12,7 @@ const POST_CLOSE_MINUTE = 20 * 60;
 const EARLY_POST_CLOSE_MINUTE = 17 * 60;
 const HALF_DAY_US = 720 * MICROS_PER_MINUTE;
 
-export const TIMEFRAME_MINUTES: Readonly<Record<Timeframe, number>> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '1d': 1440 };
-
-export function timeframeMicros(timeframe: Timeframe): number {
-  return TIMEFRAME_MINUTES[timeframe] * MICROS_PER_MINUTE;
-}
+export { TIMEFRAME_MINUTES, timeframeMicros } from '../bar';
 
 export interface NewYorkClock {
   /** New York calendar date, 'YYYY-MM-DD'. */
