@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Kafka, type KafkaMessage } from 'kafkajs';
 import { TOPICS, changelogTopic, topicSpec, type CorporateActionRecord, type RestatementRecord } from '@md/contracts';
 import {
-  InvalidRecordError, RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CleanBar, type CorporateAction, type RawBar,
+  InvalidRecordError, RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CleanBar, type CorporateAction, type RawBar, type RevisionLogOptions,
 } from '@md/domain';
 import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
@@ -22,6 +22,8 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(PreprocessorService.name);
   private readonly counters: PreprocessorMetrics;
   private stage?: TransactionalStage;
+  /** One series per state key (rev|timeframe|symbol), so maxSeries 1. */
+  private readonly revisionOptions: RevisionLogOptions;
 
   constructor(
     @Inject(CONFIG) private readonly config: PreprocessorConfig,
@@ -31,6 +33,7 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
     private readonly readiness: Readiness,
   ) {
     this.counters = new PreprocessorMetrics(metrics);
+    this.revisionOptions = { maxBarsPerSeries: config.REVISION_MEMORY_BARS, horizonMicros: config.REVISION_MEMORY_HOURS * 3_600_000_000, maxSeries: 1 };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -91,9 +94,5 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
     const record: RestatementRecord = toRestatement(symbol, change, nowMicros());
     this.logger.log(`restating ${symbol}: ${change.cause}`);
     return [{ topic: TOPICS.restatements, key: symbol, value: await this.codec.encode(TOPICS.restatements, record) }];
-  }
-
-  private get revisionOptions() {
-    return { maxBarsPerSeries: this.config.REVISION_MEMORY_BARS, horizonMicros: this.config.REVISION_MEMORY_HOURS * 3_600_000_000, maxSeries: 1 };
   }
 }
