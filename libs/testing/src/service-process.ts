@@ -37,9 +37,12 @@ export async function startService(name: ServiceName, env: Record<string, string
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Both streams into one file, so neither may end it; 'close' comes after the child's output is
+  // drained, and the file is flushed before `exited` resolves: a caller that reads the log tail
+  // of a service that just died (a bad config line) then sees that line.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => log.end(() => resolve(code))));
   return { name, port, process: child, logFile, exited };
 }
 
