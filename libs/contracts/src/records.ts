@@ -113,3 +113,61 @@ export interface QualityIssueRecord {
   evidence: string;
   detectedAt: number;
 }
+
+/** md.features.v1 (schemas/md.features.v1.avsc); a null value is a feature still warming up. */
+export interface FeatureVectorRecord {
+  symbol: string;
+  timeframe: string;
+  provider: string;
+  eventTime: number;
+  ingestTime: number;
+  featureSet: string;
+  values: Record<string, number | null>;
+}
+
+/** md.bars.intrinsic.v1 (schemas/md.bars.intrinsic.v1.avsc); prices are decimal strings. */
+export interface IntrinsicBarRecord {
+  symbol: string;
+  kind: string;
+  seq: number;
+  provider: string;
+  openTime: number;
+  closeTime: number;
+  ingestTime: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: number;
+  dollarValue: number;
+  ticks: number;
+  threshold: number;
+}
+
+export const VIX_REGIMES = ['COMPLACENT', 'LOW', 'NORMAL', 'ELEVATED', 'HIGH', 'EXTREME', 'CRISIS'] as const;
+export type VixRegimeLevel = (typeof VIX_REGIMES)[number];
+
+/** md.vix.regime.v1 (schemas/md.vix.regime.v1.avsc). */
+export interface VixRegimeRecord {
+  symbol: string;
+  provider: string;
+  eventTime: number;
+  ingestTime: number;
+  value: number;
+  regime: VixRegimeLevel;
+  previousRegime: VixRegimeLevel | null;
+  changed: boolean;
+}
+
+/** md.altdata.signals.v1 (schemas/md.altdata.signals.v1.avsc). */
+export interface AltSignalRecord {
+  symbol: string;
+  signal: string;
+  provider: string;
+  eventTime: number;
+  ingestTime: number;
+  value: number;
+  observations: number;
+  components: Record<string, number>;
+  sourceId: string | null;
+}

@@ -10,6 +10,10 @@ export const TOPICS = {
   restatements: 'md.restatements.v1',
   qualityIssues: 'md.quality.issues.v1',
   optionsChain: 'md.options.chain.v1',
+  features: 'md.features.v1',
+  intrinsicBars: 'md.bars.intrinsic.v1',
+  vixRegime: 'md.vix.regime.v1',
+  altSignals: 'md.altdata.signals.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -41,6 +45,13 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   // Keyed by OCC symbol (DESIGN.md, Contracts): one contract's snapshots stay ordered. History
   // lives in the options_chain table; the topic keeps a month for replaying a fixed consumer.
   { name: TOPICS.optionsChain, partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.options.chain.v1.avsc' },
+  // Derived topics: a fixed feature-engine or aggregator can rebuild them by reprocessing, so a
+  // month is enough for consumers to replay; history lives in TimescaleDB.
+  { name: TOPICS.features, partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.features.v1.avsc' },
+  { name: TOPICS.intrinsicBars, partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.bars.intrinsic.v1.avsc' },
+  // One key (the index): a single partition keeps the regime sequence in order.
+  { name: TOPICS.vixRegime, partitions: 1, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.vix.regime.v1.avsc' },
+  { name: TOPICS.altSignals, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.altdata.signals.v1.avsc' },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {
