@@ -1,1 +1,3 @@
 export * from './redis-connection';
+export * from './feature-store';
+export * from './feature-store.metrics';

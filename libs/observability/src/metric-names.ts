@@ -15,4 +15,9 @@ export const METRICS = {
   qualityFreshness: 'md_quality_freshness_seconds',
   qualityMissingBars: 'md_quality_missing_bars_total',
   qualitySessionOpen: 'md_quality_session_open',
+  featureStoreWrites: 'md_feature_store_writes_total',
+  featureStoreReads: 'md_feature_store_reads_total',
+  featureStoreStaleness: 'md_feature_store_staleness_seconds',
+  featuresComputed: 'md_features_computed_total',
+  intrinsicBars: 'md_intrinsic_bars_total',
 } as const;

@@ -1,0 +1,124 @@
+import type Redis from 'ioredis';
+
+/** One feature vector as the store keeps it: the latest per (symbol, timeframe), plus history. */
+export interface StoredFeatures {
+  symbol: string;
+  timeframe: string;
+  /** Bar start the features describe, UTC epoch microseconds. */
+  eventTime: number;
+  featureSet: string;
+  values: Record<string, number | null>;
+}
+
+export interface FeatureStoreOptions {
+  /** Key prefix, so several pipelines can share one Redis. */
+  prefix: string;
+  /** Expiry of a key after its last write, in seconds; 0 keeps keys forever. */
+  ttlSeconds: number;
+  /** Entries kept in a key's history (newest first); bounds memory per key. */
+  historyLength: number;
+}
+
+export type WriteOutcome = 'applied' | 'stale';
+
+// Feast-like online layout. Both keys of a (symbol, timeframe) share a hash tag {…}, so they
+// live in one Redis Cluster slot and one script can touch both atomically.
+export function latestKey(o: Pick<FeatureStoreOptions, 'prefix'>, symbol: string, timeframe: string): string {
+  return `${o.prefix}:{${symbol}:${timeframe}}`;
+}
+
+export function historyKey(o: Pick<FeatureStoreOptions, 'prefix'>, symbol: string, timeframe: string): string {
+  return `${latestKey(o, symbol, timeframe)}:history`;
+}
+
+const EVENT_TIME = '_event_time';
+const FEATURE_SET = '_feature_set';
+// A Redis hash field holds strings; an empty string is a feature still warming up.
+const NULL_VALUE = '';
+
+/**
+ * The write is one Lua script so that "only forward in event time" is decided and applied
+ * atomically: two writers (a replay racing the live engine) can never interleave a read and a
+ * write. History: the entry for the same event time is replaced (a revised bar), the sorted set
+ * is trimmed to the newest N. Latest: replaced only by an equal or newer event time; equal
+ * lets a revision of the newest bar through, older is a replayed or late vector and is ignored.
+ * Lua numbers are doubles: epoch microseconds (< 2^53) compare exactly.
+ */
+const WRITE_SCRIPT = `
+local t = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], t, t)
+redis.call('ZADD', KEYS[2], t, ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[3]) + 1))
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
+local current = redis.call('HGET', KEYS[1], '${EVENT_TIME}')
+if current and tonumber(current) > t then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+interface ScriptedRedis {
+  mdWriteFeatures(latest: string, history: string, ...args: Array<string | number>): Promise<number>;
+}
+
+/** Registers the write script on a client (EVALSHA with a fallback to EVAL, by ioredis). */
+export function defineFeatureScripts(client: Redis): void {
+  if (!(client as unknown as Partial<ScriptedRedis>).mdWriteFeatures) client.defineCommand('mdWriteFeatures', { numberOfKeys: 2, lua: WRITE_SCRIPT });
+}
+
+function hashFields(f: StoredFeatures): string[] {
+  const fields = [EVENT_TIME, String(f.eventTime), FEATURE_SET, f.featureSet];
+  for (const [name, value] of Object.entries(f.values)) fields.push(name, value === null ? NULL_VALUE : String(value));
+  return fields;
+}
+
+/** Writes a batch in one pipeline (one round trip); returns what happened to each vector. */
+export async function writeFeatures(client: Redis, o: FeatureStoreOptions, batch: readonly StoredFeatures[]): Promise<WriteOutcome[]> {
+  if (!batch.length) return [];
+  defineFeatureScripts(client);
+  const pipeline = client.pipeline() as unknown as ScriptedRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+  for (const f of batch) {
+    const member = JSON.stringify({ t: f.eventTime, s: f.featureSet, v: f.values });
+    pipeline.mdWriteFeatures(latestKey(o, f.symbol, f.timeframe), historyKey(o, f.symbol, f.timeframe), f.eventTime, o.ttlSeconds, o.historyLength, member, ...hashFields(f));
+  }
+  const results = await pipeline.exec();
+  if (!results) throw new Error('redis: pipeline was discarded (connection lost); the batch will be retried');
+  return results.map(([err, applied]) => {
+    if (err) throw err;
+    return applied === 1 ? 'applied' : 'stale';
+  });
+}
+
+function fromHash(symbol: string, timeframe: string, hash: Record<string, string>): StoredFeatures | null {
+  if (hash[EVENT_TIME] === undefined) return null;
+  const values: Record<string, number | null> = {};
+  for (const [name, text] of Object.entries(hash)) {
+    if (name === EVENT_TIME || name === FEATURE_SET) continue;
+    values[name] = text === NULL_VALUE ? null : Number(text);
+  }
+  return { symbol, timeframe, eventTime: Number(hash[EVENT_TIME]), featureSet: hash[FEATURE_SET] ?? '', values };
+}
+
+/** Latest vectors of many (symbol, timeframe) pairs in one pipelined round trip; null = miss. */
+export async function readLatest(client: Redis, o: FeatureStoreOptions, keys: ReadonlyArray<{ symbol: string; timeframe: string }>): Promise<Array<StoredFeatures | null>> {
+  if (!keys.length) return [];
+  const pipeline = client.pipeline();
+  for (const k of keys) pipeline.hgetall(latestKey(o, k.symbol, k.timeframe));
+  const results = (await pipeline.exec()) ?? [];
+  return keys.map((k, i) => {
+    const [err, hash] = results[i] ?? [new Error('no reply'), null];
+    if (err) throw err;
+    return fromHash(k.symbol, k.timeframe, hash as Record<string, string>);
+  });
+}
+
+/** The newest `limit` history entries of one key, newest first. */
+export async function readHistory(client: Redis, o: FeatureStoreOptions, symbol: string, timeframe: string, limit: number): Promise<StoredFeatures[]> {
+  const members = await client.zrevrange(historyKey(o, symbol, timeframe), 0, Math.max(0, limit - 1));
+  return members.map((m) => {
+    const e = JSON.parse(m) as { t: number; s: string; v: Record<string, number | null> };
+    return { symbol, timeframe, eventTime: e.t, featureSet: e.s, values: e.v };
+  });
+}

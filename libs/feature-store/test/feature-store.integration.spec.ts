@@ -1,0 +1,54 @@
+import Redis from 'ioredis';
+import { LOCAL_STACK } from '@md/config';
+import { uniqueId } from '@md/testing';
+import { historyKey, latestKey, readHistory, readLatest, writeFeatures, type FeatureStoreOptions, type StoredFeatures } from '../src';
+
+// Integration: the store's rules on the real Redis of the local stack.
+describe('Redis feature store (integration)', () => {
+  const redis = new Redis(LOCAL_STACK.redisUrl);
+  const o: FeatureStoreOptions = { prefix: uniqueId('fs'), ttlSeconds: 3600, historyLength: 3 };
+  const MIN = 60_000_000;
+  const T0 = Date.UTC(2024, 4, 1, 13, 30) * 1000;
+  const vector = (i: number, sma: number | null, symbol = 'DBB'): StoredFeatures =>
+    ({ symbol, timeframe: '1m', eventTime: T0 + i * MIN, featureSet: 'default-v1', values: { sma_20: sma, ret_1: i === 0 ? null : 0.001 * i } });
+
+  afterAll(() => redis.quit());
+
+  it('keeps the newest vector, ignores an older replayed one, and lets a same-time revision through', async () => {
+    expect(await writeFeatures(redis, o, [vector(0, null), vector(1, 15.5), vector(2, 15.75)])).toEqual(['applied', 'applied', 'applied']);
+    expect(await writeFeatures(redis, o, [vector(1, 99)])).toEqual(['stale']);
+    const [latest] = await readLatest(redis, o, [{ symbol: 'DBB', timeframe: '1m' }]);
+    expect(latest).toEqual(vector(2, 15.75));
+    expect(await writeFeatures(redis, o, [vector(2, 15.8)])).toEqual(['applied']);
+    expect((await readLatest(redis, o, [{ symbol: 'DBB', timeframe: '1m' }]))[0]?.values.sma_20).toBe(15.8);
+  });
+
+  it('round-trips nulls (warm-up) and exact doubles, and answers a batch with hits and misses in order', async () => {
+    const v = { ...vector(0, null, 'NULLS'), values: { sma_20: null, x: 0.1 + 0.2, y: -1e-12 } };
+    await writeFeatures(redis, o, [v]);
+    const got = await readLatest(redis, o, [{ symbol: 'NOPE', timeframe: '1m' }, { symbol: 'NULLS', timeframe: '1m' }, { symbol: 'NULLS', timeframe: '5m' }]);
+    expect(got).toEqual([null, v, null]);
+  });
+
+  it('bounds the history to the newest N, one entry per event time, and sets the TTL on both keys', async () => {
+    const writes = [0, 1, 2, 3, 4].map((i) => vector(i, i, 'HIST'));
+    await writeFeatures(redis, o, writes);
+    await writeFeatures(redis, o, [vector(4, 40, 'HIST'), vector(3, 30, 'HIST')]); // revisions of kept entries
+    const history = await readHistory(redis, o, 'HIST', '1m', 10);
+    expect(history.map((h) => [h.eventTime, h.values.sma_20])).toEqual([[T0 + 4 * MIN, 40], [T0 + 3 * MIN, 30], [T0 + 2 * MIN, 2]]);
+    for (const key of [latestKey(o, 'HIST', '1m'), historyKey(o, 'HIST', '1m')]) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(3500);
+      expect(ttl).toBeLessThanOrEqual(3600);
+    }
+  });
+
+  it('leaves the same store when a whole batch is replayed (idempotent)', async () => {
+    const batch = [0, 1, 2, 3].map((i) => vector(i, i * 2, 'REPLAY'));
+    await writeFeatures(redis, o, batch);
+    const snapshot = async () => [await redis.hgetall(latestKey(o, 'REPLAY', '1m')), await redis.zrange(historyKey(o, 'REPLAY', '1m'), 0, -1, 'WITHSCORES')];
+    const before = await snapshot();
+    expect(await writeFeatures(redis, o, batch)).toEqual(['stale', 'stale', 'stale', 'applied']);
+    expect(await snapshot()).toEqual(before);
+  });
+});
