@@ -13,3 +13,4 @@ export * from './maintenance';
 export * from './migrations';
 export * from './market-events-writer';
 export * from './quality-queries';
+export * from './derived-writer';

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { LOCAL_STACK } from '@md/config';
+import type { AltSignalRecord, FeatureVectorRecord, IntrinsicBarRecord, VixRegimeRecord } from '@md/contracts';
+import type { Db } from '../src/db-port';
+import { upsertAltSignals, upsertFeatureVectors, upsertIntrinsicBars, upsertVixRegimes } from '../src/derived-writer';
+import { migrate } from '../src/migrations';
+import { PgDb } from '../src/pg-db';
+import { PgliteDb } from '../src/pglite-db';
+import { DEFAULT_STORAGE_OPTIONS } from '../src/storage-options';
+
+// Integration: the derived-topic sinks on both layouts (embedded TimescaleDB and PostgreSQL).
+const TARGETS = [
+  { name: 'embedded TimescaleDB', open: (): Promise<Db> => PgliteDb.open({}) },
+  { name: 'plain PostgreSQL', open: async (): Promise<Db> => new PgDb(LOCAL_STACK.databaseUrl) },
+];
+const T0 = Date.UTC(2024, 4, 1, 13, 30) * 1000;
+const MIN = 60_000_000;
+
+describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
+  const schema = `md_test_${randomBytes(4).toString('hex')}`;
+  let db: Db;
+  beforeAll(async () => {
+    db = await target.open();
+    await migrate(db, { ...DEFAULT_STORAGE_OPTIONS, schema });
+  }, 120_000);
+  afterAll(async () => {
+    if (db?.kind === 'pg') await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db?.close();
+  });
+  const rows = async (sql: string) => (await db.query<Record<string, unknown>>(sql.replaceAll('$s', schema))).rows;
+
+  it('stores one row per feature value, nulls included, and a replay or recomputation rewrites instead of adding', async () => {
+    const v = (i: number, sma: number | null): FeatureVectorRecord =>
+      ({ symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime: T0 + i * MIN, ingestTime: T0, featureSet: 'default-v1', values: { sma_20: sma, ret_1: 0.25 * i } });
+    expect(await upsertFeatureVectors(db, [v(0, null), v(1, 15.5), v(1, 15.6)], schema)).toBe(4);
+    await upsertFeatureVectors(db, [v(0, null), v(1, 15.6)], schema);
+    const stored = await rows(`SELECT name, extract(epoch FROM time)::bigint AS t, value FROM $s.features ORDER BY time, name`);
+    expect(stored).toEqual([
+      { name: 'ret_1', t: String(T0 / 1e6), value: 0 }, { name: 'sma_20', t: String(T0 / 1e6), value: null },
+      { name: 'ret_1', t: String(T0 / 1e6 + 60), value: 0.25 }, { name: 'sma_20', t: String(T0 / 1e6 + 60), value: 15.6 },
+    ]);
+  });
+
+  it('keeps two intrinsic bars that open and close in the same millisecond apart by their seq', async () => {
+    const bar = (seq: number): IntrinsicBarRecord => ({ symbol: 'SPY', kind: 'tick', seq, provider: 'lean', openTime: T0, closeTime: T0, ingestTime: T0,
+      open: '168.01', high: '168.02', low: '168.00', close: '168.02', volume: 300 + seq, dollarValue: 50_400.5, ticks: 3, threshold: 3 });
+    await upsertIntrinsicBars(db, [bar(0), bar(1)], schema);
+    await upsertIntrinsicBars(db, [bar(1)], schema);
+    expect(await rows(`SELECT seq::int, volume::int, close::text FROM $s.intrinsic_bars ORDER BY seq`))
+      .toEqual([{ seq: 0, volume: 300, close: '168.02000000' }, { seq: 1, volume: 301, close: '168.02000000' }]);
+  });
+
+  it('stores alt-data signals and VIX regimes as series keyed by (symbol, source, time), details kept', async () => {
+    const signal: AltSignalRecord = { symbol: 'TSLA', signal: 'social_sentiment', provider: 'file', eventTime: T0, ingestTime: T0, value: 0.4, observations: 2, components: {}, sourceId: 'u1' };
+    const regime: VixRegimeRecord = { symbol: 'VIX', provider: 'cboe-csv', eventTime: T0, ingestTime: T0, value: 38.57, regime: 'EXTREME', previousRegime: 'HIGH', changed: true };
+    await upsertAltSignals(db, [signal, { ...signal, value: 0.5 }], schema);
+    await upsertVixRegimes(db, [regime, regime], schema);
+    const stored = await rows(`SELECT symbol, source, value, details->>'regime' AS regime, details->>'sourceId' AS source_id FROM $s.altdata_signals ORDER BY symbol`);
+    expect(stored).toEqual([
+      { symbol: 'TSLA', source: 'social_sentiment', value: 0.5, regime: null, source_id: 'u1' },
+      { symbol: 'VIX', source: 'vix_regime', value: 38.57, regime: 'EXTREME', source_id: null },
+    ]);
+  });
+});
