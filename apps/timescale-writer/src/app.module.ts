@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@md/kafka';
 import { ObservabilityModule } from '@md/observability';
 import { BarsSinkService } from './bars-sink.service';
+import { DerivedSinkService } from './derived-sink.service';
 import { EventsSinkService } from './events-sink.service';
 import type { WriterConfig } from './config';
 import { QualityReportController } from './quality-report.controller';
@@ -18,7 +19,7 @@ export class AppModule {
         KafkaModule.forService({ clientId: 'md-timescale-writer', brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL }),
       ],
       controllers: [ReadApiController, QualityReportController],
-      providers: [{ provide: CONFIG, useValue: config }, StorageService, BarsSinkService, EventsSinkService],
+      providers: [{ provide: CONFIG, useValue: config }, StorageService, BarsSinkService, EventsSinkService, DerivedSinkService],
     };
   }
 }

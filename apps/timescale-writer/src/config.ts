@@ -25,6 +25,8 @@ export const WriterConfig = z.object({
   GROUP_ID: z.string().min(1).default('md-timescale-writer'),
   /** Consumer group of the corporate-action, restatement and quality-issue sink. */
   EVENTS_GROUP_ID: z.string().min(1).default('md-timescale-writer-events'),
+  /** Consumer group of the features, intrinsic-bar, alt-data and VIX-regime sink. */
+  DERIVED_GROUP_ID: z.string().min(1).default('md-timescale-writer-derived'),
   /** Consumer group session timeout (ms): how long partitions of a crashed instance wait before moving. */
   SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
   /** Upper bound on rows per database transaction (the offset commit follows each one). */

@@ -38,7 +38,7 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
     db: new PgDb(LOCAL_STACK.databaseUrl),
     preprocessorEnv: { GROUP_ID: `prep-${run}`, TRANSACTIONAL_ID: `prep-${run}`, SESSION_TIMEOUT_MS: '6000' },
     writerEnv: {
-      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
+      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DERIVED_GROUP_ID: `writer-derived-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
     },
     qualityEnv: { GROUP_ID: `quality-${run}`, TRANSACTIONAL_ID: `quality-${run}`, SESSION_TIMEOUT_MS: '6000' },
   };

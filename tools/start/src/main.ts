@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   await startGroupAtEnd(kafka, `${job}-quality`, [TOPICS.rawBars, TOPICS.bars]);
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
-    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, EMBEDDED_DATA_DIR: embeddedDir },
+    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, EMBEDDED_DATA_DIR: embeddedDir },
     // The sample is a thin ETF: quiet runs of up to 30 minutes and block prints are normal for it.
     'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality`, QUIET_GAP_MINUTES_BY_SYMBOL: `${sample.symbol}=30`, VOLUME_ANOMALY_MULTIPLE: '50' },
   };
