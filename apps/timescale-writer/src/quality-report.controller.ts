@@ -2,8 +2,8 @@ import { Controller, Get, Header, Inject, Query, Res, UseFilters } from '@nestjs
 import { buildQualityReport, reportHtml, reportMarkdown } from '@md/domain';
 import { qualityIssues } from '@md/storage';
 import type { WriterConfig } from './config';
-import { BadQueryFilter } from './read-api.controller';
-import { parseQuery, qualityReportQuery } from './read-api.schemas';
+import { BadQueryFilter, parseQuery } from '@md/observability';
+import { qualityReportQuery } from './read-api.schemas';
 import { CONFIG, StorageService } from './storage.service';
 
 /**

@@ -1,18 +1,10 @@
-import { BadRequestException, Controller, Get, Inject, Query, UseFilters, type ArgumentsHost, type ExceptionFilter, Catch } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseFilters } from '@nestjs/common';
 import { fillGaps, fillReach, microsToIso, type FillableBar, type GapFillOptions, type GapPolicy, type SessionScope, type Timeframe } from '@md/domain';
 import { barsSummary, corporateActions, latestBars, optionChain, queryBars, type BarRow, type BarsQuery } from '@md/storage';
 import type { WriterConfig } from './config';
-import { BadQuery, actionsQuery, barsQuery, chainQuery, latestQuery, parseQuery, summaryQuery } from './read-api.schemas';
+import { BadQueryFilter, parseQuery } from '@md/observability';
+import { actionsQuery, barsQuery, chainQuery, latestQuery, summaryQuery } from './read-api.schemas';
 import { CONFIG, StorageService } from './storage.service';
-
-@Catch(BadQuery)
-export class BadQueryFilter implements ExceptionFilter {
-  catch(err: BadQuery, host: ArgumentsHost) {
-    const res = host.switchToHttp().getResponse();
-    const body = new BadRequestException(err.message).getResponse();
-    res.status(400).json(body);
-  }
-}
 
 /**
  * A gap with more empty open slots than one regular session holds (a week of days) stays empty:

@@ -44,14 +44,6 @@ export const actionsQuery = (maxRows: number) =>
   z.object({ symbol, limit: z.coerce.number().int().min(1).max(maxRows).default(Math.min(1000, maxRows)) });
 
 /** Parses or throws a 400 whose message names the parameter and what it must be. */
-export function parseQuery<S extends z.ZodTypeAny>(schema: S, query: unknown): z.infer<S> {
-  const result = schema.safeParse(query);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new BadQuery(`query parameter ${issue.path.join('.') || '(query)'}: ${issue.message}`);
-}
-
-export class BadQuery extends Error {}
 
 export const qualityReportQuery = z
   .object({

@@ -30,6 +30,7 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
   await startGroupAtEnd(kafka, `writer-${run}`, [TOPICS.bars]);
   await startGroupAtEnd(kafka, `writer-events-${run}`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain]);
   await startGroupAtEnd(kafka, `quality-${run}`, [TOPICS.rawBars, TOPICS.bars]);
+  await startGroupAtEnd(kafka, `writer-derived-${run}`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime]);
   const schema = `t_${run.toLowerCase()}`;
   return {
     run,
