@@ -23,3 +23,4 @@ export * from './providers/alpaca-rest';
 export * from './providers/alpaca-stream';
 export * from './providers/polygon';
 export * from './providers/etrade';
+export * from './intrinsic-bars';

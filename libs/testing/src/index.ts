@@ -14,3 +14,5 @@ export * from './simulators/alpaca-fuzz';
 export * from './simulators/polygon-simulator';
 export * from './simulators/etrade-simulator';
 export * from './secret-scan';
+export * from './spy-ticks';
+export * from './tcp-proxy';
