@@ -102,6 +102,20 @@ export const GatewayConfig = z.object({
     .transform((v) => (v ? v.split(',').map((c) => c.trim()).filter(Boolean) : []))
     .refine((list) => list.every((c) => /^(AM|A|T|Q)\.([A-Z][A-Z0-9.\-]{0,20}|\*)$/.test(c)), 'must be channels like AM.DBB,T.AAPL,Q.AAPL'),
   POLYGON_STREAM_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://socket.polygon.io/stocks'),
+  /** Aggregates REST for the gap backfill after every reconnect (the AM channels' symbols; AM.* is not backfilled). */
+  POLYGON_REST_URL: z.string().url().default('https://api.polygon.io'),
+  /** REST request budget per minute (free plan 5; paid plans have no per-minute cap). */
+  POLYGON_REQUESTS_PER_MINUTE: positiveInt(5),
+  /** WebSocket ping period and pong deadline: a socket silent beyond both is replaced. */
+  POLYGON_PING_INTERVAL_MS: positiveInt(10_000),
+  POLYGON_PONG_TIMEOUT_MS: positiveInt(10_000),
+  /** Cap of the reconnect backoff (exponential from 500 ms, full jitter). */
+  POLYGON_RECONNECT_MAX_MS: positiveInt(30_000),
+  /** When silence counts as a dead feed: regular (NYSE session, stocks), extended (04:00-20:00 New York), always (crypto, forex). */
+  POLYGON_DATA_EXPECTED: z.enum(['regular', 'extended', 'always']).default('regular'),
+  /** Data timeout bounds: at least MIN, at most MAX, else 10 mean gaps between recent messages. */
+  POLYGON_DATA_TIMEOUT_MIN_MS: positiveInt(120_000),
+  POLYGON_DATA_TIMEOUT_MAX_MS: positiveInt(900_000),
   /** E*TRADE consumer key and secret and the access token from the token flow (providers/etrade/TOKEN-FLOW.md); *_FILE forms too. */
   ETRADE_CONSUMER_KEY: z.string().min(1).optional(),
   ETRADE_CONSUMER_SECRET: z.string().min(1).optional(),
@@ -113,5 +127,7 @@ export const GatewayConfig = z.object({
   ETRADE_API_URL: z.string().url().default('https://api.etrade.com'),
   /** Least time between polling rounds. */
   ETRADE_POLL_INTERVAL_MS: positiveInt(5_000),
+  /** Market requests a second, evenly spaced; the Market limit is 4 a second and 14,000 an hour (3.89 a second sustained). */
+  ETRADE_REQUESTS_PER_SECOND: z.coerce.number().gt(0).lte(3.8).default(2),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -5,22 +5,34 @@ import { AlpacaStreamConnector } from './providers/alpaca/alpaca-stream.connecto
 import { EtradeClient, EtradeQuotePoller } from './providers/etrade/etrade.client';
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
 import type { StreamingConnector } from './providers/provider';
+import { bindStreamMetrics } from './providers/provider-stream.metrics';
 import { alpacaStreamMetrics } from './stream-metrics';
 
 /** The streaming connectors the config asks for: Alpaca, Polygon, E*TRADE quote polling. */
 export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
-  return [...alpaca(c, metrics), ...polygon(c), ...etrade(c)];
+  return [...alpaca(c, metrics), ...polygon(c, metrics), ...etrade(c)];
 }
+
+/** A token bucket's burst for a per-minute budget: a twentieth of it, 1 to 10 requests. */
+const burstOf = (perMinute: number) => Math.max(1, Math.min(10, Math.floor(perMinute / 20)));
 
 function required(name: string, value: string | undefined, when: string): string {
   if (!value) throw new Error(`config: ${name} (or ${name}_FILE) is invalid (unset): required when ${when}`);
   return value;
 }
 
-function polygon(c: GatewayConfig): StreamingConnector[] {
+function polygon(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   if (!c.POLYGON_CHANNELS.length) return [];
   const apiKey = required('POLYGON_API_KEY', c.POLYGON_API_KEY, 'POLYGON_CHANNELS lists channels');
-  return [new PolygonStreamConnector({ url: c.POLYGON_STREAM_URL, apiKey, channels: c.POLYGON_CHANNELS })];
+  if (c.POLYGON_DATA_TIMEOUT_MIN_MS > c.POLYGON_DATA_TIMEOUT_MAX_MS) throw new Error('config: POLYGON_DATA_TIMEOUT_MIN_MS is invalid: must not exceed POLYGON_DATA_TIMEOUT_MAX_MS');
+  const budget = { requests: c.POLYGON_REQUESTS_PER_MINUTE, perMs: 60_000, burst: burstOf(c.POLYGON_REQUESTS_PER_MINUTE) };
+  return [new PolygonStreamConnector({
+    url: c.POLYGON_STREAM_URL, apiKey, channels: c.POLYGON_CHANNELS, backfill: { baseUrl: c.POLYGON_REST_URL, budget },
+    backoff: { initialMs: 500, maxMs: c.POLYGON_RECONNECT_MAX_MS }, pingIntervalMs: c.POLYGON_PING_INTERVAL_MS, pongTimeoutMs: c.POLYGON_PONG_TIMEOUT_MS,
+    dataExpected: c.POLYGON_DATA_EXPECTED,
+    dataTimeout: { minMs: c.POLYGON_DATA_TIMEOUT_MIN_MS, maxMs: c.POLYGON_DATA_TIMEOUT_MAX_MS, gapMultiple: 10, rateWindowMs: 10 * 60_000 },
+    metrics: bindStreamMetrics(metrics, 'polygon', 'Polygon'),
+  })];
 }
 
 function etrade(c: GatewayConfig): StreamingConnector[] {
@@ -31,6 +43,7 @@ function etrade(c: GatewayConfig): StreamingConnector[] {
     consumerKey: required('ETRADE_CONSUMER_KEY', c.ETRADE_CONSUMER_KEY, when),
     consumerSecret: required('ETRADE_CONSUMER_SECRET', c.ETRADE_CONSUMER_SECRET, when),
     accessToken: { key: required('ETRADE_ACCESS_TOKEN', c.ETRADE_ACCESS_TOKEN, when), secret: required('ETRADE_ACCESS_TOKEN_SECRET', c.ETRADE_ACCESS_TOKEN_SECRET, when) },
+    requestsPerSecond: c.ETRADE_REQUESTS_PER_SECOND,
   });
   return [new EtradeQuotePoller(client, { symbols: c.ETRADE_QUOTES, intervalMs: c.ETRADE_POLL_INTERVAL_MS })];
 }
@@ -46,7 +59,7 @@ function alpaca(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   const feed = c.ALPACA_FEED === 'test' ? 'iex' : c.ALPACA_FEED === 'delayed_sip' ? 'sip' : c.ALPACA_FEED;
   const backfill = new AlpacaRestClient({
     ...keys, baseUrl: c.ALPACA_DATA_URL, feed,
-    budget: { requests: c.ALPACA_REQUESTS_PER_MINUTE, perMs: 60_000, burst: Math.max(1, Math.min(10, Math.floor(c.ALPACA_REQUESTS_PER_MINUTE / 20))) },
+    budget: { requests: c.ALPACA_REQUESTS_PER_MINUTE, perMs: 60_000, burst: burstOf(c.ALPACA_REQUESTS_PER_MINUTE) },
   });
   return [new AlpacaStreamConnector({
     ...keys, baseUrl: c.ALPACA_STREAM_URL, feed: c.ALPACA_FEED, encoding: c.ALPACA_ENCODING, symbols, backfill,

@@ -115,6 +115,21 @@ describe('E*TRADE simulator', () => {
     expect((await get('/oauth/renew_access_token', token)).text).toBe('oauth_problem=token_expired');
   });
 
+  it('issues an access token without the browser steps, which signed requests then use', async () => {
+    const token = sim.issueAccessToken();
+    expect((await get('/v1/market/quote/GOOG.json', token)).status).toBe(200);
+    expect((await get('/v1/market/quote/GOOG.json', { key: token.key, secret: 'not-its-secret' })).text).toBe('oauth_problem=signature_invalid');
+  });
+
+  it('fails the next Market requests with the status asked for, then serves again', async () => {
+    const token = await accessToken();
+    sim.failNext(2, 503);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get('/v1/market/quote/GOOG.json', token)).status);
+    expect(statuses).toEqual([503, 503, 200]);
+    expect(sim.quotesServed).toBe(1);
+  });
+
   it('builds chains from the real July 2024 snapshot, calls and puts paired by strike', () => {
     const pairs = snapshotChains()['AAPL:2024-08-02'] as Array<{ Call?: { strikePrice: number }; Put?: { strikePrice: number } }>;
     const strikes = pairs.map((p) => (p.Call ?? p.Put)!.strikePrice);

@@ -93,8 +93,11 @@ const newToken = () => randomBytes(24).toString('base64'); // with "+", "/" and 
 export class EtradeSimulator {
   /** Responses by status code, e.g. { 200: 12, 401: 1 }. */
   readonly statusCounts: Record<number, number> = {};
+  /** Get Quote requests answered with quotes (200): a test that changes `quotes` waits for the next one. */
+  quotesServed = 0;
   /** Set a number to throttle every Nth Market request regardless of rate. */
   throttleEvery: number | undefined;
+  private failures: { count: number; status: number } = { count: 0, status: 500 };
   private readonly requestTokens = new Map<string, Token>();
   private readonly accessTokens = new Map<string, Token>();
   private readonly nonces = new Map<string, number>();
@@ -123,6 +126,22 @@ export class EtradeSimulator {
     for (const token of this.accessTokens.values()) token.lastUsed = -Infinity;
   }
 
+  /** Fault: the next `count` Market requests answer `status` (E*TRADE's HTML error page), before any other check of the request. */
+  failNext(count = 1, status = 500): void {
+    this.failures = { count, status };
+  }
+
+  /**
+   * What Get Access Token hands out once the user has approved the app in the browser (TOKEN-FLOW.md
+   * steps 1-4), for demos and tests that start a service with a token; requests are still verified.
+   */
+  issueAccessToken(): { key: string; secret: string } {
+    const key = newToken();
+    const midnight = DateTime.fromMillis(this.now(), { zone: 'America/New_York' }).plus({ days: 1 }).startOf('day').toMillis();
+    this.accessTokens.set(key, { secret: newToken(), expiresAt: midnight, lastUsed: this.now() });
+    return { key, secret: this.accessTokens.get(key)!.secret };
+  }
+
   /** Fault: every access token expires, as at midnight US Eastern; only a new token flow helps. */
   expireTokens(): void {
     for (const token of this.accessTokens.values()) token.expiresAt = this.now();
@@ -146,6 +165,10 @@ export class EtradeSimulator {
   private answer(req: IncomingMessage): Answer {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     if (req.method !== 'GET') return { status: 405, body: 'GET only' };
+    if (this.failures.count > 0 && url.pathname.startsWith('/v1/market/')) {
+      this.failures.count--;
+      return { status: this.failures.status, body: `<html><body>Error ${this.failures.status}</body></html>` };
+    }
     if (url.pathname === '/e/t/etws/authorize') return this.authorize(url.searchParams);
     const oauth = parseAuthorizationHeader(req.headers.authorization);
     if (!oauth) return problem('parameter_absent&oauth_parameters_absent=Authorization');
@@ -225,10 +248,8 @@ export class EtradeSimulator {
     if (requestToken.expiresAt < this.now()) return problem('token_expired');
     if (!requestToken.verifier || p.oauth_verifier !== requestToken.verifier) return problem('permission_denied');
     this.requestTokens.delete(p.oauth_token); // a request token is exchanged once
-    const token = newToken();
-    const midnight = DateTime.fromMillis(this.now(), { zone: 'America/New_York' }).plus({ days: 1 }).startOf('day').toMillis();
-    this.accessTokens.set(token, { secret: newToken(), expiresAt: midnight, lastUsed: this.now() });
-    return form({ oauth_token: token, oauth_token_secret: this.accessTokens.get(token)!.secret });
+    const token = this.issueAccessToken();
+    return form({ oauth_token: token.key, oauth_token_secret: token.secret });
   }
 
   /** Expired at midnight US Eastern; inactive after two idle hours until renewed. */
@@ -259,6 +280,7 @@ export class EtradeSimulator {
     const unknown = symbols.filter((s) => !this.options.quotes?.[s]);
     const response: Record<string, unknown> = { QuoteData: known.map((s) => this.options.quotes![s]) };
     if (unknown.length) response.Messages = { Message: unknown.map((s) => ({ description: `${s} is not a valid symbol`, type: 'WARNING' })) };
+    this.quotesServed++;
     return json(200, { QuoteResponse: response });
   }
 

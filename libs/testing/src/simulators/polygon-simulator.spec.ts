@@ -100,6 +100,30 @@ describe('Polygon simulator, WebSocket', () => {
     expect([ponged, c.events.length - seen <= 25, c.ws.readyState]).toEqual([false, true, WebSocket.OPEN]);
   });
 
+  it('goes silent but keeps answering pings: a socket that looks alive and streams nothing', async () => {
+    await start({ frameIntervalMs: 20 });
+    const c = await session();
+    await waitFor('a first frame', () => minutes(c).length > 0, 5000, 10);
+    sim.goSilent({ pongs: true });
+    const seen = minutes(c).length;
+    const ponged = new Promise((resolve) => c.ws.once('pong', resolve));
+    c.ws.ping();
+    await ponged;
+    expect(minutes(c).length - seen).toBeLessThanOrEqual(25);
+    expect(sim.played).toBeLessThan(bars.length);
+  });
+
+  it('refuses the next connection with max_connections even with the slot free', async () => {
+    await start();
+    sim.refuseNext();
+    const refused = await open();
+    expect(await refused.closeCode).toBe(1008);
+    expect(statuses(refused)).toEqual(['max_connections']);
+    const next = await session();
+    await waitFor('every bar', () => minutes(next).length === bars.length, 5000, 10);
+    expect(sim.stats.refused).toBe(1);
+  });
+
   it('sends an injected frame as is, in order', async () => {
     await start({ stream: minuteEvents('DBB', bars.slice(0, 2)) });
     sim.injectFrame('{not json');
@@ -109,6 +133,57 @@ describe('Polygon simulator, WebSocket', () => {
     await waitFor('both bars', () => minutes(c).length === 2, 5000, 10);
     expect(c.events.map((e) => e.ev)).toEqual(['status', 'status', 'status', 'unparseable', 'AM', 'AM']);
     expect(c.events[3].text).toBe('{not json');
+  });
+});
+
+describe('Polygon simulator, live clock', () => {
+  let sim: PolygonSimulator;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.ws.terminate());
+    await sim?.stop();
+  });
+
+  async function subscribed(channels: string): Promise<TestClient> {
+    const c = await connect(sim.wsUrl);
+    clients.push(c);
+    c.ws.send(JSON.stringify({ action: 'auth', params: KEY }));
+    c.ws.send(JSON.stringify({ action: 'subscribe', params: channels }));
+    await waitFor('the subscription', () => statuses(c).includes('success'), 5000, 10);
+    return c;
+  }
+
+  it('moves on whether or not anyone listens: an absent client misses events, and REST knows what was emitted', async () => {
+    const stream = [...minuteEvents('AAA', bars.slice(0, 30)), ...minuteEvents('BBB', bars.slice(0, 30))].sort((a, b) => Number(a.s) - Number(b.s));
+    sim = await PolygonSimulator.start({ apiKey: KEY, clock: 'live', stream, eventsPerFrame: 4 });
+    expect(sim.emitNext(10)).toBe(10); // nobody there yet
+    const c = await subscribed('AM.AAA');
+    sim.emitNext(20);
+    await waitFor('AAA of the second batch', () => minutes(c).length === 10, 5000, 10);
+    sim.dropConnections();
+    sim.emitNext(10);
+    expect(await c.closeCode).toBe(1006);
+    expect(minutes(c)).toEqual(bars.slice(5, 15).map((b) => b.t));
+    expect(sim.stats).toMatchObject({ events: 40, missed: 30, frames: 3 + 5 + 3 });
+
+    const res = await fetch(`${sim.restUrl}/v2/aggs/ticker/AAA/range/1/minute/0/${Date.now()}?adjusted=false&sort=asc&limit=50000`, { headers: { authorization: `Bearer ${KEY}` } });
+    const body = (await res.json()) as { results: Array<{ t: number; o: number }> };
+    expect(body.results.map((r) => r.t)).toEqual(bars.slice(0, 20).map((b) => b.t));
+    expect(body.results[0].o).toBe(bars[0].o);
+  });
+
+  it('drops after a given frame of the live clock, and emits nothing by itself', async () => {
+    sim = await PolygonSimulator.start({ apiKey: KEY, clock: 'live', stream: minuteEvents('DBB', bars), eventsPerFrame: 10, faults: { dropAfterFrames: [2] } });
+    const c = await subscribed('AM.DBB');
+    sim.emitNext(30);
+    expect(await c.closeCode).toBe(1006);
+    expect(minutes(c)).toEqual(bars.slice(0, 20).map((b) => b.t));
+    expect([sim.played, sim.stats.missed]).toEqual([30, 10]);
+  });
+
+  it('refuses emitNext() on the replay clock, where playback follows the subscriber', async () => {
+    sim = await PolygonSimulator.start({ apiKey: KEY, stream: minuteEvents('DBB', bars) });
+    expect(() => sim.emitNext(1)).toThrow('emitNext() needs the live clock (clock: "live")');
   });
 });
 
@@ -134,6 +209,14 @@ describe('Polygon simulator, aggregates REST', () => {
     const day = dbbMinuteBars().filter((b) => b.t >= Date.UTC(2023, 6, 10, 4) && b.t < Date.UTC(2023, 6, 11, 4)).map((b) => b.t);
     expect(times).toEqual(day);
     expect(times.length).toBeGreaterThan(40);
+  });
+
+  it('answers every Nth request with 500 when told to', async () => {
+    sim = await PolygonSimulator.start({ apiKey: KEY, faults: { serverErrorEvery: 2 } });
+    const path = `${sim.restUrl}/v2/aggs/ticker/DBB/range/1/minute/1688995800000/1688995860000`;
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(path, { authorization: `Bearer ${KEY}` })).status);
+    expect(statuses).toEqual([200, 500, 200, 500]);
   });
 
   it('takes the key as a Bearer token, and answers 401, 429 and 400 as Polygon does', async () => {

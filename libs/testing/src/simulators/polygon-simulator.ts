@@ -12,8 +12,11 @@ import { dbbFilePath } from '../dbb-fixture';
 //   -> one `success` status per channel, then data as JSON arrays of events.
 // - REST custom bars: GET /v2/aggs/ticker/{ticker}/range/1/minute/{from}/{to}?adjusted&sort&limit,
 //   key as `apiKey` or `Authorization: Bearer`, paged by `next_url` carrying an opaque `cursor`.
-// Unlike the live service, playback is a replay: it advances only while a subscribed client is
-// connected, so a test can prove a connector loses nothing it was sent across reconnects.
+// Two clocks. `replay` (default): playback advances only while a subscribed client is connected, so
+// a test can prove a connector loses nothing it was sent across reconnects. `live`: the test moves
+// the market on with emitNext(); a client that is away (dropped, silent, not yet subscribed) misses
+// those events for good, as on the real service, and the aggregates REST knows exactly the minute
+// bars emitted so far, so only a gap backfill can recover them.
 
 type Event = Record<string, unknown> & { ev: string; sym: string };
 type Bar = { t: number; o: number; h: number; l: number; c: number; v: number; vw?: number; n?: number };
@@ -25,13 +28,17 @@ export interface PolygonFaults {
   failAuth?: boolean;
   /** REST: answer every Nth authorised request with 429. */
   rateLimitEvery?: number;
+  /** REST: answer every Nth authorised request with 500 (counted apart from rateLimitEvery). */
+  serverErrorEvery?: number;
 }
 
 export interface PolygonSimulatorOptions {
   apiKey: string;
+  /** `replay` (default) or `live`: see the top of this file. */
+  clock?: 'replay' | 'live';
   /** Events to play, oldest first, as Polygon serialises them. Default: the DBB file as AM events. */
   stream?: readonly Event[];
-  /** Minute bars per ticker for the aggregates endpoint, oldest first. Default: DBB from the file. */
+  /** Minute bars per ticker for the aggregates endpoint, oldest first. Default: DBB from the file; with the live clock, the AM events emitted so far. */
   aggregates?: Readonly<Record<string, readonly Bar[]>>;
   /** Events per frame (the server batches). Default 50. */
   eventsPerFrame?: number;
@@ -49,6 +56,10 @@ export interface PolygonSimulatorStats {
   frames: number;
   events: number;
   drops: number;
+  /** Live clock: events emitted while no connected client wanted them (a client away misses them). */
+  missed: number;
+  /** Connections refused with max_connections. */
+  refused: number;
   restRequests: Record<number, number>;
 }
 
@@ -57,6 +68,10 @@ interface Client {
   socket: Socket;
   authed: boolean;
   silent: boolean;
+  /** Silent but still answering pings: a socket that looks alive and streams nothing. */
+  pongsWhileSilent: boolean;
+  /** Ended by the server: gone for it at once, though the socket may take a moment to close. */
+  dropped: boolean;
   channels: Set<string>;
 }
 
@@ -83,20 +98,23 @@ export function minuteEvents(sym: string, bars: readonly Bar[]): Event[] {
 const matches = (channels: Set<string>, e: Event) => channels.has(`${e.ev}.${e.sym}`) || channels.has(`${e.ev}.*`);
 
 export class PolygonSimulator {
-  readonly stats: PolygonSimulatorStats = { connections: 0, authFailures: 0, subscribes: 0, frames: 0, events: 0, drops: 0, restRequests: {} };
+  readonly stats: PolygonSimulatorStats = { connections: 0, authFailures: 0, subscribes: 0, frames: 0, events: 0, drops: 0, missed: 0, refused: 0, restRequests: {} };
   faults: PolygonFaults;
   private readonly clients = new Set<Client>();
   private readonly injected: string[] = [];
   private readonly stream: readonly Event[];
   private readonly bars: Map<string, readonly Bar[]>;
+  private readonly live: boolean;
   private cursor = 0;
   private pumping = false;
   private restCount = 0;
+  private refusals = 0;
 
   private constructor(private readonly options: PolygonSimulatorOptions, private readonly server: Server, wss: WebSocketServer) {
     this.faults = { ...options.faults };
     this.stream = options.stream ?? minuteEvents('DBB', dbbMinuteBars());
-    this.bars = new Map(Object.entries(options.aggregates ?? { DBB: dbbMinuteBars() }));
+    this.live = options.clock === 'live';
+    this.bars = this.live ? new Map() : new Map(Object.entries(options.aggregates ?? { DBB: dbbMinuteBars() }));
     wss.on('connection', (ws, req) => this.accept(ws, req));
     server.on('request', (req, res) => this.handleRest(req, res));
   }
@@ -139,29 +157,79 @@ export class PolygonSimulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Current connections stop sending and stop answering pings; the sockets stay open. */
-  goSilent(): void {
-    for (const c of this.clients) c.silent = true;
+  /** Current connections stop sending and (unless `pongs`) stop answering pings; the sockets stay open. */
+  goSilent({ pongs = false }: { pongs?: boolean } = {}): void {
+    for (const c of this.clients) Object.assign(c, { silent: true, pongsWhileSilent: pongs });
   }
 
   /** Ends every connection abruptly: a FIN without a WebSocket close frame (close code 1006 at the client). */
   dropConnections(): void {
     this.stats.drops++;
     for (const c of this.clients) {
+      c.dropped = true;
       c.socket.end();
       setTimeout(() => c.socket.destroy(), 1000).unref();
     }
   }
 
-  /** Sends `frame` as is (malformed or not) to subscribed clients, in playback order. */
+  /** The next `count` connections are refused with max_connections, as while a stale session still holds the slot. */
+  refuseNext(count = 1): void {
+    this.refusals += count;
+  }
+
+  /** Sends `frame` as is (malformed or not) to subscribed clients, in playback order (live clock: at once). */
   injectFrame(frame: string): void {
+    if (this.live) {
+      for (const c of this.listening()) c.ws.send(frame);
+      return;
+    }
     this.injected.push(frame);
     this.schedulePump();
   }
 
+  /**
+   * Live clock: the next `n` events of the stream happen now. Clients listening get them in frames of
+   * eventsPerFrame; the others miss them. Returns how many events were emitted.
+   */
+  emitNext(n: number): number {
+    if (!this.live) throw new Error('emitNext() needs the live clock (clock: "live")');
+    const events = this.stream.slice(this.cursor, this.cursor + n);
+    this.cursor += events.length;
+    for (const e of events) if (e.ev === 'AM') this.record(e);
+    const per = this.options.eventsPerFrame ?? 50;
+    for (let i = 0; i < events.length; i += per) this.emitFrame(events.slice(i, i + per));
+    return events.length;
+  }
+
+  private emitFrame(events: Event[]): void {
+    const audience = this.listening();
+    for (const c of audience) {
+      const mine = events.filter((e) => matches(c.channels, e));
+      if (mine.length) c.ws.send(JSON.stringify(mine));
+    }
+    this.stats.missed += events.filter((e) => !audience.some((c) => matches(c.channels, e))).length;
+    this.stats.frames++;
+    this.stats.events += events.length;
+    if (this.faults.dropAfterFrames?.includes(this.stats.frames)) this.dropConnections();
+  }
+
+  /** An emitted minute aggregate becomes what the aggregates REST knows. */
+  private record(e: Event): void {
+    const bars = (this.bars.get(e.sym) ?? []) as Bar[];
+    bars.push({ t: Number(e.s), o: Number(e.o), h: Number(e.h), l: Number(e.l), c: Number(e.c), v: Number(e.v) });
+    this.bars.set(e.sym, bars);
+  }
+
+  private listening(): Client[] {
+    return [...this.clients].filter((c) => c.authed && !c.silent && !c.dropped && c.channels.size > 0 && c.ws.readyState === c.ws.OPEN);
+  }
+
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const client: Client = { ws, socket: req.socket as Socket, authed: false, silent: false, channels: new Set() };
-    if (this.clients.size >= (this.options.maxConnections ?? 1)) {
+    const client: Client = { ws, socket: req.socket as Socket, authed: false, silent: false, pongsWhileSilent: false, dropped: false, channels: new Set() };
+    const open = [...this.clients].filter((c) => !c.dropped).length;
+    if (open >= (this.options.maxConnections ?? 1) || this.refusals > 0) {
+      this.refusals = Math.max(0, this.refusals - 1);
+      this.stats.refused++;
       this.send(client, [status('max_connections', 'Maximum number of websocket connections exceeded. You have reached the connection limit for your account.')]);
       ws.close(1008, 'max_connections');
       return;
@@ -170,7 +238,7 @@ export class PolygonSimulator {
     this.stats.connections++;
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => this.clients.delete(client));
-    ws.on('ping', (data) => client.silent || ws.pong(data));
+    ws.on('ping', (data) => (client.silent && !client.pongsWhileSilent) || ws.pong(data));
     ws.on('message', (data) => this.onAction(client, data));
     this.send(client, [status('connected', 'Connected Successfully')]);
   }
@@ -216,7 +284,7 @@ export class PolygonSimulator {
   }
 
   private schedulePump(): void {
-    if (this.pumping) return;
+    if (this.pumping || this.live) return;
     this.pumping = true;
     const interval = this.options.frameIntervalMs ?? 0;
     const run = () => void this.pump().finally(() => (this.pumping = false));
@@ -226,7 +294,7 @@ export class PolygonSimulator {
 
   /** One frame to the subscribed clients; the cursor moves only once the frame is written. */
   private async pump(): Promise<void> {
-    const audience = [...this.clients].filter((c) => c.authed && !c.silent && c.channels.size > 0 && c.ws.readyState === c.ws.OPEN);
+    const audience = this.listening();
     if (audience.length === 0 || this.finished) return;
     const injected = this.injected.shift();
     const { events, end } = injected === undefined ? this.nextBatch(audience) : { events: [], end: this.cursor };
@@ -272,9 +340,11 @@ export class PolygonSimulator {
     if (!route || req.method !== 'GET') return { status: 404, body: { status: 'NOT_FOUND', message: 'not found' } };
     const key = url.searchParams.get('apiKey') ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (key !== this.options.apiKey) return { status: 401, body: { status: 'ERROR', error: 'Unknown API Key' } };
-    if (this.faults.rateLimitEvery && ++this.restCount % this.faults.rateLimitEvery === 0) {
+    const n = ++this.restCount;
+    if (this.faults.rateLimitEvery && n % this.faults.rateLimitEvery === 0) {
       return { status: 429, body: { status: 'ERROR', error: "You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue." } };
     }
+    if (this.faults.serverErrorEvery && n % this.faults.serverErrorEvery === 0) return { status: 500, body: { status: 'ERROR', error: 'Internal server error' } };
     try {
       return { status: 200, body: this.aggregates(route.slice(1), url.searchParams) };
     } catch (err) {

@@ -201,9 +201,29 @@ export interface EtradeQuotePollerOptions {
   intervalMs?: number;
 }
 
+/** What GET /v1/streams shows for the poller. */
+export interface EtradePollerStatus {
+  state: 'idle' | 'polling' | 'stopped' | 'failed';
+  /** Why polling stopped for good, or why the last round failed; null after a good round. */
+  reason: string | null;
+  symbols: string[];
+  rounds: number;
+  failedRounds: number;
+  /** Quotes published (changed ones only) and items dead-lettered. */
+  published: number;
+  rejected: number;
+  lastRoundAt: string | null;
+  /** The client's requests, retries, throttled answers (429 or the rate-limit 400) and token renewals. */
+  requests: number;
+  retries: number;
+  throttled: number;
+  renewals: number;
+}
+
 /**
  * Polls Get Quote for the symbols and publishes the quotes that changed since the last round,
- * awaiting the sink (back-pressure). A retriable failure skips to the next round; anything else stops it.
+ * awaiting the sink (back-pressure). A retriable failure skips to the next round; anything else
+ * (an expired token, a refused signature) stops it: status 'failed' with the reason, /ready 503.
  */
 export class EtradeQuotePoller implements StreamingConnector {
   readonly provider: string;
@@ -211,13 +231,17 @@ export class EtradeQuotePoller implements StreamingConnector {
   private readonly logger = new Logger(EtradeQuotePoller.name);
   /** Last published quote per symbol, to publish changes only; bounded by the symbol list. */
   private readonly last = new Map<string, string>();
+  /** Last round's dead letters: an invalid symbol is dead-lettered once, not every round; bounded by the symbol list. */
+  private lastRejected = new Set<string>();
   private readonly abort = new AbortController();
+  private readonly state: Omit<EtradePollerStatus, keyof EtradeClient['stats']>;
   private end!: { resolve(): void; reject(err: Error): void };
   private running?: Promise<void>;
 
   constructor(private readonly client: EtradeClient, private readonly o: EtradeQuotePollerOptions) {
     if (o.symbols.length === 0) throw new RangeError('the quote poller needs at least one symbol');
     this.provider = client.provider;
+    this.state = { state: 'idle', reason: null, symbols: [...o.symbols], rounds: 0, failedRounds: 0, published: 0, rejected: 0, lastRoundAt: null };
     this.finished = new Promise<void>((resolve, reject) => (this.end = { resolve, reject }));
     this.finished.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
   }
@@ -227,16 +251,22 @@ export class EtradeQuotePoller implements StreamingConnector {
     if (this.running) throw new Error('E*TRADE quote poller already started');
     const started = Date.now();
     await this.round(sink).catch((err: Error) => {
-      this.end.reject(err);
+      this.fail(err);
       throw err;
     });
+    this.state.state = 'polling';
     this.running = this.loop(sink, started);
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
+    if (this.state.state !== 'failed') this.state.state = 'stopped';
     this.end.resolve();
+  }
+
+  status(): EtradePollerStatus {
+    return { ...structuredClone(this.state), ...this.client.stats };
   }
 
   /** A round in flight finishes before stop() returns (its own timeout and retries bound it). */
@@ -249,21 +279,37 @@ export class EtradeQuotePoller implements StreamingConnector {
       } catch (err) {
         if (this.abort.signal.aborted) return;
         if (err instanceof MdError && err.retriable) {
+          this.state.failedRounds++;
+          this.state.reason = (err as Error).message;
           this.logger.warn(`quote round failed, next round as usual: ${err.message}`);
           continue;
         }
         this.logger.error(`quote polling stopped: ${(err as Error).message}`);
-        this.end.reject(err as Error);
+        this.fail(err as Error);
         return;
       }
     }
+  }
+
+  private fail(err: Error): void {
+    Object.assign(this.state, { state: 'failed', reason: err.message });
+    this.end.reject(err);
   }
 
   private async round(sink: RecordSink): Promise<void> {
     const { records, rejected } = await this.client.quotes(this.o.symbols);
     const changed = records.filter((q) => this.changed(q));
     if (changed.length) await sink.publish(changed.map((value) => ({ kind: 'quote' as const, value })));
-    for (const r of rejected) await sink.reject(r);
+    const seen = new Set<string>();
+    for (const r of rejected) {
+      const key = `${r.reason}|${r.payload}`;
+      seen.add(key);
+      if (this.lastRejected.has(key)) continue;
+      await sink.reject(r);
+      this.state.rejected++;
+    }
+    this.lastRejected = seen;
+    Object.assign(this.state, { rounds: this.state.rounds + 1, published: this.state.published + changed.length, reason: null, lastRoundAt: new Date().toISOString() });
   }
 
   private changed(q: QuoteRecord): boolean {

@@ -99,6 +99,105 @@ describe('Polygon stream connector', () => {
     expect(logged.some((line) => line.includes('max_connections'))).toBe(true);
   });
 
+  /** A session of AM events for three symbols, re-timed to end a minute ago (so REST holds all of it as the past). */
+  function session(minutesLong: number): ReturnType<typeof minuteEvents> {
+    const end = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const real = dbbMinuteBars().slice(0, minutesLong);
+    return ['AAA', 'BBB', 'CCC']
+      .flatMap((sym, k) => minuteEvents(sym, real.map((b, m) => ({ ...real[(m + 7 * k) % real.length], t: end - (minutesLong - 1 - m) * 60_000 }))))
+      .sort((a, b) => Number(a.s) - Number(b.s) || a.sym.localeCompare(b.sym));
+  }
+
+  function recordingMetrics() {
+    const seen = { messages: {} as Record<string, number>, reconnects: {} as Record<string, number>, backfilled: 0, latencies: [] as number[], ages: [] as number[] };
+    const metrics: PolygonStreamOptions['metrics'] = {
+      message: (type) => void (seen.messages[type] = (seen.messages[type] ?? 0) + 1),
+      reconnect: (reason) => void (seen.reconnects[reason] = (seen.reconnects[reason] ?? 0) + 1),
+      lastMessageAge: (age) => void seen.ages.push(age),
+      publishLatency: (s) => void seen.latencies.push(s),
+      backfilled: (bars) => void (seen.backfilled += bars),
+    };
+    return { seen, metrics };
+  }
+
+  it('backfills over REST what the live clock emitted while it was away, after drops, a refusal and silence', async () => {
+    const events = session(60);
+    sim = await PolygonSimulator.start({ apiKey: KEY, clock: 'live', stream: events, eventsPerFrame: 6 });
+    const sink = new MemorySink();
+    const { seen, metrics } = recordingMetrics();
+    const backfill = { baseUrl: sim.restUrl, budget: { requests: 10_000, perMs: 1000, burst: 100 }, backoff: { initialMs: 5, maxMs: 20 } };
+    await connect({ channels: ['AM.AAA', 'AM.BBB', 'AM.CCC', 'T.AAA'], backfill, metrics, pingIntervalMs: 100, pongTimeoutMs: 300 }).start(sink);
+    // Streaming once the server acknowledged every channel: what is emitted before that is missed.
+    const streaming = () => connector.status().state === 'streaming' && connector.status().acknowledged.length === 4;
+    await waitFor('the subscription', streaming, 5000, 5);
+    const faults: Array<[string, () => void]> = [
+      ['server_closed', () => sim.dropConnections()],
+      ['max_connections', () => { sim.refuseNext(); sim.dropConnections(); }],
+      ['pong_timeout', () => sim.goSilent()],
+      ['server_closed', () => sim.dropConnections()],
+    ];
+    for (const [reason, fault] of faults) {
+      sim.emitNext(events.length / 6); // heard live
+      await waitFor('the live slice', () => sink.bars().length >= sim.played - sim.stats.missed, 5000, 5);
+      const before = seen.reconnects[reason] ?? 0;
+      fault();
+      sim.emitNext(events.length / 12); // missed: the client is away
+      await waitFor(`a ${reason} reconnect`, () => (seen.reconnects[reason] ?? 0) > before, 10_000, 5);
+      await waitFor('streaming again', streaming, 10_000, 5);
+    }
+    sim.emitNext(events.length);
+    const want = new Set(events.map((e) => `${e.sym}@${Number(e.s) * 1000}`));
+    const have = () => new Set(sink.bars().map((b) => `${b.symbol}@${b.eventTime}`));
+    await waitFor('every bar, live or backfilled', () => [...want].every((k) => have().has(k)), 10_000, 20);
+    await waitFor('one finished backfill per reconnect', () => connector.status().backfills === connector.status().streamed - 1, 10_000, 20);
+
+    const status = connector.status();
+    expect(sim.stats.missed).toBeGreaterThan(0);
+    expect(status).toMatchObject({ state: 'streaming', backfillSymbols: ['AAA', 'BBB', 'CCC'], acknowledged: ['AM.AAA', 'AM.BBB', 'AM.CCC', 'T.AAA'] });
+    expect(status.reconnects).toMatchObject({ server_closed: expect.any(Number), max_connections: 1, pong_timeout: 1 });
+    expect(status.backfilledBars).toBe(seen.backfilled);
+    expect(seen.backfilled).toBeGreaterThanOrEqual(sim.stats.missed);
+    expect(status.lastBackfill).toMatchObject({ error: null });
+    expect(seen.messages.AM).toBe(sink.bars().length - seen.backfilled);
+    expect(Math.min(...seen.latencies)).toBeGreaterThan(0); // re-timed bars ended at least a minute ago
+    expect(sink.rejected).toEqual([]);
+    expect(logged.join('\n')).not.toContain(KEY);
+  });
+
+  it('reconnects when the socket answers pings but data stops while data is expected (data timeout)', async () => {
+    const events = session(30);
+    sim = await PolygonSimulator.start({ apiKey: KEY, clock: 'live', stream: events, eventsPerFrame: 3 });
+    const { seen, metrics } = recordingMetrics();
+    const dataTimeout = { minMs: 300, maxMs: 600, gapMultiple: 10, rateWindowMs: 60_000 };
+    await connect({ channels: ['AM.AAA'], metrics, dataTimeout, dataExpected: 'always', watchdogTickMs: 20, pingIntervalMs: 50, pongTimeoutMs: 5000 }).start(new MemorySink());
+    sim.emitNext(9);
+    sim.goSilent({ pongs: true });
+    await waitFor('a data_timeout reconnect', () => seen.reconnects.data_timeout === 1, 5000, 10);
+    expect(seen.reconnects.pong_timeout).toBeUndefined();
+    expect(connector.status().reason).toMatch(/^data_timeout: no data for \d+ ms while data is expected$/);
+  });
+
+  it('does not take a quiet feed outside the expected hours for a dead one', async () => {
+    sim = await PolygonSimulator.start({ apiKey: KEY, clock: 'live', stream: session(5), eventsPerFrame: 3 });
+    const { seen, metrics } = recordingMetrics();
+    const dataTimeout = { minMs: 50, maxMs: 100, gapMultiple: 10, rateWindowMs: 60_000 };
+    const saturday = Date.parse('2024-05-04T15:00:00Z') - Date.now();
+    await connect({ channels: ['AM.AAA'], metrics, dataTimeout, watchdogTickMs: 10, now: () => Date.now() + saturday }).start(new MemorySink());
+    sim.goSilent({ pongs: true });
+    const after = seen.ages.length;
+    await waitFor('30 watchdog ticks, three times the longest data timeout', () => seen.ages.length >= after + 30, 5000, 10);
+    expect(seen.reconnects).toEqual({});
+    expect(connector.status().state).toBe('streaming');
+  });
+
+  it('shows its state, channels and failure in status()', async () => {
+    sim = await PolygonSimulator.start({ apiKey: 'another-key' });
+    const c = connect({ channels: ['AM.DBB', 'Q.DBB'] });
+    expect(c.status()).toMatchObject({ state: 'idle', url: sim.wsUrl, channels: ['AM.DBB', 'Q.DBB'], backfillSymbols: [], sessions: 0 });
+    await expect(c.start(new MemorySink())).rejects.toThrow(PolygonStreamError);
+    expect(c.status()).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^Polygon refused the API key/), sessions: 1, streamed: 0 });
+  });
+
   it('waits for each publish before reading more frames (back-pressure)', async () => {
     sim = await PolygonSimulator.start({ apiKey: KEY, stream: minuteEvents('DBB', dbbMinuteBars().slice(0, 2000)), eventsPerFrame: 10 });
     const sink = new MemorySink();

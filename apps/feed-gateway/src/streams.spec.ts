@@ -1,0 +1,36 @@
+import { StageMetrics } from '@md/observability';
+import { GatewayConfig } from './config';
+import { EtradeQuotePoller } from './providers/etrade/etrade.client';
+import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
+import { streamingConnectors } from './streams';
+
+const config = (env: Record<string, string>) => GatewayConfig.parse(env);
+
+describe('streaming connectors from the config', () => {
+  it('starts none when no channel or symbol is listed', () => {
+    expect(streamingConnectors(config({}), new StageMetrics('feed-gateway'))).toEqual([]);
+  });
+
+  it('wires Polygon with the REST gap backfill for its AM symbols and md_polygon_stream_* metrics', async () => {
+    const metrics = new StageMetrics('feed-gateway');
+    const [polygon] = streamingConnectors(config({ POLYGON_CHANNELS: 'AM.DBB,T.AAPL,AM.SPY', POLYGON_API_KEY: 'pk_test_key' }), metrics);
+    expect(polygon).toBeInstanceOf(PolygonStreamConnector);
+    expect(polygon.status?.()).toMatchObject({ state: 'idle', url: 'wss://socket.polygon.io/stocks', channels: ['AM.DBB', 'T.AAPL', 'AM.SPY'], backfillSymbols: ['DBB', 'SPY'] });
+    expect(await metrics.registry.metrics()).toContain('# TYPE md_polygon_stream_reconnects_total counter');
+  });
+
+  it('refuses Polygon channels without a key, and a data timeout whose minimum exceeds its maximum', () => {
+    const metrics = new StageMetrics('feed-gateway');
+    expect(() => streamingConnectors(config({ POLYGON_CHANNELS: 'AM.DBB' }), metrics)).toThrow('config: POLYGON_API_KEY (or POLYGON_API_KEY_FILE) is invalid (unset): required when POLYGON_CHANNELS lists channels');
+    expect(() => streamingConnectors(config({ POLYGON_CHANNELS: 'AM.DBB', POLYGON_API_KEY: 'k', POLYGON_DATA_TIMEOUT_MIN_MS: '5000', POLYGON_DATA_TIMEOUT_MAX_MS: '4000' }), metrics))
+      .toThrow('config: POLYGON_DATA_TIMEOUT_MIN_MS is invalid: must not exceed POLYGON_DATA_TIMEOUT_MAX_MS');
+  });
+
+  it('wires the E*TRADE quote poller, which reports its state before the first round', () => {
+    const env = { ETRADE_QUOTES: 'AAPL,MSFT', ETRADE_CONSUMER_KEY: 'ck', ETRADE_CONSUMER_SECRET: 'cs', ETRADE_ACCESS_TOKEN: 'at', ETRADE_ACCESS_TOKEN_SECRET: 'ats' };
+    const [etrade] = streamingConnectors(config(env), new StageMetrics('feed-gateway'));
+    expect(etrade).toBeInstanceOf(EtradeQuotePoller);
+    expect(etrade.status?.()).toMatchObject({ state: 'idle', symbols: ['AAPL', 'MSFT'], rounds: 0, requests: 0 });
+    expect(() => config({ ...env, ETRADE_REQUESTS_PER_SECOND: '4' })).toThrow();
+  });
+});
