@@ -16,10 +16,12 @@ import { kafkaProduceConsumeRate } from './kafka-baseline';
 import { sinkRates } from './sink-bench';
 import { readLatency } from './storage-bench';
 import { streamLatency } from './stream-latency';
+import { formatIntrinsicBench, intrinsicBench } from './intrinsic-bench';
+import { featuresBench, formatFeaturesBench } from './features-bench';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
-const SECTIONS = ['e2e', 'sink', 'read', 'stream'];
+const SECTIONS = ['e2e', 'sink', 'read', 'stream', 'intrinsic', 'features'];
 const program = new Command()
   .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
   .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
@@ -44,6 +46,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
   const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number }>();
   const only = new Set(o.only.split(','));
+  if (only.has('intrinsic')) console.log(formatIntrinsicBench(await intrinsicBench()));
+  if (only.has('features')) console.log(formatFeaturesBench(featuresBench()));
+  if ([...only].every((s) => s === 'intrinsic' || s === 'features')) return; // pure sections: no stack, no generated bars
   execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-'));
   const file = join(dir, 'bars.csv');

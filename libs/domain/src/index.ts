@@ -24,3 +24,4 @@ export * from './providers/alpaca-stream';
 export * from './providers/polygon';
 export * from './providers/etrade';
 export * from './intrinsic-bars';
+export * from './features';
