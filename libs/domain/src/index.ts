@@ -25,3 +25,4 @@ export * from './providers/polygon';
 export * from './providers/etrade';
 export * from './intrinsic-bars';
 export * from './features';
+export * from './altdata';

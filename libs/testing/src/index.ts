@@ -16,3 +16,4 @@ export * from './simulators/etrade-simulator';
 export * from './secret-scan';
 export * from './spy-ticks';
 export * from './tcp-proxy';
+export * from './simulators/alpaca-news-simulator';
