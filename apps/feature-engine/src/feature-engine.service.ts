@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, type KafkaMessage } from 'kafkajs';
+import { TOPICS, changelogTopic, topicSpec, type FeatureVectorRecord, type IntrinsicBarRecord, type TradeRecord } from '@md/contracts';
+import {
+  FeatureState, FeatureStateError, IntrinsicBarBuilder, SessionResampler, featureSetFor, type CleanBar, type FeatureBar, type FeatureConfig, type FeatureSetSpec, type IntrinsicBarSpec,
+  type ResampleTimeframe, type Timeframe,
+} from '@md/domain';
+import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
+import { Readiness, StageMetrics } from '@md/observability';
+import type { FeatureEngineConfig } from './config';
+import { loadFeatureConfig, loadIntrinsicSpecs } from './engine-config';
+import { FeatureEngineMetrics } from './feature-engine.metrics';
+import { CONFIG } from './feature-engine.tokens';
+
+const MINUTE_US = 60_000_000;
+
+function featureBar(bar: CleanBar): FeatureBar {
+  return { eventTime: bar.eventTime, open: Number(bar.open), high: Number(bar.high), low: Number(bar.low), close: Number(bar.close), volume: bar.volume };
+}
+
+/**
+ * md.bars.v1 -> features per (symbol, timeframe) -> md.features.v1; md.raw.trades.v1 ->
+ * intrinsic bars -> md.bars.intrinsic.v1. One Kafka transaction per chunk carries the outputs,
+ * the changed states (indicator windows, resampler buckets, bar builders) in the changelog and
+ * the input offsets, so a crash anywhere resumes exactly where the committed state and offsets
+ * agree: a restarted engine emits what an uninterrupted one would have, once.
+ *
+ * Every output is a function of the inputs only (no wall clock): ingestTime is the input's.
+ * Features see prices as published (point-in-time, not back-adjusted): a split inside a window
+ * moves the price-level features until the window has passed it (README, feature-engine).
+ */
+@Injectable()
+export class FeatureEngineService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FeatureEngineService.name);
+  private readonly counters: FeatureEngineMetrics;
+  private readonly features: FeatureConfig;
+  private readonly intrinsic: IntrinsicBarSpec[];
+  private readonly resampled: ResampleTimeframe[];
+  private stage?: TransactionalStage;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: FeatureEngineConfig,
+    private readonly kafka: Kafka,
+    private readonly codec: SchemaCodec,
+    private readonly metrics: StageMetrics,
+    private readonly readiness: Readiness,
+  ) {
+    this.counters = new FeatureEngineMetrics(metrics);
+    this.features = loadFeatureConfig(config);
+    this.intrinsic = loadIntrinsicSpecs(config);
+    this.resampled = config.FEATURE_TIMEFRAMES.filter((t): t is ResampleTimeframe => t !== '1m');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const inputs = [TOPICS.bars, TOPICS.rawTrades];
+    await ensureTopics(this.kafka, [...inputs, TOPICS.features, TOPICS.intrinsicBars, TOPICS.deadLetter].map(topicSpec));
+    await this.codec.registerAll([TOPICS.features, TOPICS.intrinsicBars, TOPICS.deadLetter]);
+    const c = this.config;
+    const ctx = {
+      stage: 'feature-engine', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
+      groupId: c.GROUP_ID, topics: inputs, maxBatchRecords: c.MAX_BATCH_RECORDS, sessionTimeoutMs: c.SESSION_TIMEOUT_MS,
+      backoff: DEFAULT_BACKOFF, fromBeginning: true,
+    };
+    const changelog = changelogTopic(c.GROUP_ID);
+    this.stage = new TransactionalStage(ctx, c.TRANSACTIONAL_ID, (m, topic, state) => this.transform(m, topic, state), changelog);
+    this.readiness.register('kafka', trackConsumer(this.stage.kafkaConsumer));
+    await this.stage.start();
+    const bars = this.intrinsic.length ? this.intrinsic.map((s) => s.kind).join(', ') : 'none (INTRINSIC_BARS_FILE unset)';
+    this.logger.log(`consuming ${inputs.join(', ')} as ${c.GROUP_ID}; features on ${c.FEATURE_TIMEFRAMES.join(', ')} (${c.FEATURE_SESSIONS} session); intrinsic bars: ${bars}; state in ${changelog}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stage?.stop();
+  }
+
+  private transform(message: KafkaMessage, topic: string, state: KeyedState): Promise<OutputRecord[]> {
+    return topic === TOPICS.rawTrades ? this.onTrade(message, state) : this.onBar(message, state);
+  }
+
+  private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
+    const bar = await this.codec.decode<CleanBar>(message.value);
+    if (this.config.FEATURE_SESSIONS === 'regular' && bar.session !== 'REGULAR') {
+      this.counters.features.inc({ timeframe: bar.timeframe, outcome: 'outside_session' });
+      return [];
+    }
+    const input = featureBar(bar);
+    const out: OutputRecord[] = [];
+    if (this.config.FEATURE_TIMEFRAMES.includes(bar.timeframe)) out.push(...(await this.compute(bar, bar.timeframe, input, state)));
+    if (bar.timeframe !== '1m') return out;
+    for (const tf of this.resampled) {
+      const resampler = state.load(`rs|${tf}|${bar.symbol}`, (s) => (s ? SessionResampler.fromJSON(s, tf) : SessionResampler.create(tf)));
+      // The bar is complete at its end: a bucket whose last minute it is can be emitted now,
+      // not only when the next session's first bar arrives (still backward-only).
+      const done = [...resampler.update(input), ...resampler.flush(bar.eventTime + MINUTE_US)];
+      for (const coarse of done) out.push(...(await this.compute(bar, tf, coarse, state)));
+    }
+    return out;
+  }
+
+  private async compute(source: CleanBar, timeframe: Timeframe, input: FeatureBar, state: KeyedState): Promise<OutputRecord[]> {
+    const spec = featureSetFor(this.features, source.symbol, timeframe);
+    const features = state.load(`fs|${timeframe}|${source.symbol}`, (s) => this.restore(s, spec, `${source.symbol} ${timeframe}`));
+    const values = features.update(input);
+    this.counters.features.inc({ timeframe, outcome: values ? 'computed' : 'repeat' });
+    if (!values) return [];
+    const record: FeatureVectorRecord = {
+      symbol: source.symbol, timeframe, provider: source.provider, eventTime: input.eventTime, ingestTime: source.ingestTime, featureSet: spec.name, values,
+    };
+    return [{ topic: TOPICS.features, key: source.symbol, value: await this.codec.encode(TOPICS.features, record) }];
+  }
+
+  /**
+   * A checkpoint written under another feature set (the config changed) or unreadable starts the
+   * stream afresh: its features warm up again from the next bar. Dead-lettering every later bar
+   * of the key instead would stop its features for good.
+   */
+  private restore(stored: unknown, spec: FeatureSetSpec, key: string): FeatureState {
+    if (!stored) return FeatureState.create(spec);
+    try {
+      return FeatureState.fromJSON(stored, spec);
+    } catch (err) {
+      if (!(err instanceof FeatureStateError)) throw err;
+      this.logger.warn(`${key}: ${err.message}; starting its features afresh (they warm up again)`);
+      this.counters.features.inc({ timeframe: key.split(' ')[1], outcome: 'state_reset' });
+      return FeatureState.create(spec);
+    }
+  }
+
+  private async onTrade(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
+    if (!this.intrinsic.length) return [];
+    const trade = await this.codec.decode<TradeRecord>(message.value);
+    const out: OutputRecord[] = [];
+    for (const spec of this.intrinsic) {
+      const builder = state.load(`ib|${spec.kind}|${trade.symbol}`, (s) => (s ? IntrinsicBarBuilder.fromJSON(s, spec) : IntrinsicBarBuilder.create(spec)));
+      for (const bar of builder.push(trade)) {
+        const record: IntrinsicBarRecord = bar;
+        this.counters.intrinsicBars.inc({ kind: bar.kind });
+        out.push({ topic: TOPICS.intrinsicBars, key: bar.symbol, value: await this.codec.encode(TOPICS.intrinsicBars, record) });
+      }
+    }
+    return out;
+  }
+}
