@@ -144,8 +144,11 @@ export interface IntrinsicBarRecord {
   threshold: number;
 }
 
-export const VIX_REGIMES = ['COMPLACENT', 'LOW', 'NORMAL', 'ELEVATED', 'HIGH', 'EXTREME', 'CRISIS'] as const;
-export type VixRegimeLevel = (typeof VIX_REGIMES)[number];
+// The regime levels and the signal shape are the domain's (libs/domain/src/altdata), which owns
+// their rules; contracts re-export them under the record names instead of declaring them twice.
+export { VIX_REGIME_LEVELS as VIX_REGIMES } from '@md/domain';
+import type { VixRegime } from '@md/domain';
+export type VixRegimeLevel = VixRegime;
 
 /** md.vix.regime.v1 (schemas/md.vix.regime.v1.avsc). */
 export interface VixRegimeRecord {
@@ -160,14 +163,4 @@ export interface VixRegimeRecord {
 }
 
 /** md.altdata.signals.v1 (schemas/md.altdata.signals.v1.avsc). */
-export interface AltSignalRecord {
-  symbol: string;
-  signal: string;
-  provider: string;
-  eventTime: number;
-  ingestTime: number;
-  value: number;
-  observations: number;
-  components: Record<string, number>;
-  sourceId: string | null;
-}
+export type { AltSignal as AltSignalRecord } from '@md/domain';

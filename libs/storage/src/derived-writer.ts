@@ -48,34 +48,36 @@ export async function upsertIntrinsicBars(db: Queryable, bars: readonly Intrinsi
 interface SignalRow {
   symbol: string;
   source: string;
+  /** The document behind a per-document signal, '' for series and composites. */
+  sourceId: string;
   time: number;
   value: number;
   details: string;
 }
 
 async function upsertSignalRows(db: Queryable, signals: readonly SignalRow[], schema: string): Promise<void> {
-  const rows = lastByKey(signals, (r) => `${r.symbol}\u0000${r.source}\u0000${r.time}`);
+  const rows = lastByKey(signals, (r) => `${r.symbol}\u0000${r.source}\u0000${r.sourceId}\u0000${r.time}`);
   if (!rows.length) return;
   await db.query(
-    `INSERT INTO ${sqlIdentifier(schema)}.altdata_signals (symbol, source, time, value, details)
-     SELECT s, src, t, v, d::jsonb FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[]) AS u(s, src, t, v, d)
-     ON CONFLICT (symbol, source, time) DO UPDATE SET value = EXCLUDED.value, details = EXCLUDED.details`,
-    [rows.map((r) => r.symbol), rows.map((r) => r.source), rows.map((r) => toIso(r.time)), rows.map((r) => r.value), rows.map((r) => r.details)],
+    `INSERT INTO ${sqlIdentifier(schema)}.altdata_signals (symbol, source, source_id, time, value, details)
+     SELECT s, src, id, t, v, d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::text[]) AS u(s, src, id, t, v, d)
+     ON CONFLICT (symbol, source, source_id, time) DO UPDATE SET value = EXCLUDED.value, details = EXCLUDED.details`,
+    [rows.map((r) => r.symbol), rows.map((r) => r.source), rows.map((r) => r.sourceId), rows.map((r) => toIso(r.time)), rows.map((r) => r.value), rows.map((r) => r.details)],
   );
 }
 
-/** Upsert on (symbol, signal, time) into altdata_signals; provider, counts and components go to details. */
+/** Upsert on (symbol, signal, sourceId, time) into altdata_signals; provider, counts and components go to details. */
 export async function upsertAltSignals(db: Queryable, signals: readonly AltSignalRecord[], schema = 'md'): Promise<void> {
   await upsertSignalRows(db, signals.map((s) => ({
-    symbol: s.symbol, source: s.signal, time: s.eventTime, value: s.value,
-    details: JSON.stringify({ provider: s.provider, observations: s.observations, components: s.components, sourceId: s.sourceId }),
+    symbol: s.symbol, source: s.signal, sourceId: s.sourceId ?? '', time: s.eventTime, value: s.value,
+    details: JSON.stringify({ provider: s.provider, observations: s.observations, components: s.components }),
   })), schema);
 }
 
 /** VIX regimes share altdata_signals (source 'vix_regime'): one series per index, the level as value. */
 export async function upsertVixRegimes(db: Queryable, regimes: readonly VixRegimeRecord[], schema = 'md'): Promise<void> {
   await upsertSignalRows(db, regimes.map((r) => ({
-    symbol: r.symbol, source: 'vix_regime', time: r.eventTime, value: r.value,
+    symbol: r.symbol, source: 'vix_regime', sourceId: '', time: r.eventTime, value: r.value,
     details: JSON.stringify({ provider: r.provider, regime: r.regime, previousRegime: r.previousRegime, changed: r.changed }),
   })), schema);
 }

@@ -50,15 +50,17 @@ describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
       .toEqual([{ seq: 0, volume: 300, close: '168.02000000' }, { seq: 1, volume: 301, close: '168.02000000' }]);
   });
 
-  it('stores alt-data signals and VIX regimes as series keyed by (symbol, source, time), details kept', async () => {
+  it('stores alt-data signals and VIX regimes keyed by (symbol, source, document, time), details kept', async () => {
     const signal: AltSignalRecord = { symbol: 'TSLA', signal: 'social_sentiment', provider: 'file', eventTime: T0, ingestTime: T0, value: 0.4, observations: 2, components: {}, sourceId: 'u1' };
     const regime: VixRegimeRecord = { symbol: 'VIX', provider: 'cboe-csv', eventTime: T0, ingestTime: T0, value: 38.57, regime: 'EXTREME', previousRegime: 'HIGH', changed: true };
-    await upsertAltSignals(db, [signal, { ...signal, value: 0.5 }], schema);
+    await upsertAltSignals(db, [signal, { ...signal, value: 0.5 }, { ...signal, sourceId: 'u2', value: -0.25 }], schema);
     await upsertVixRegimes(db, [regime, regime], schema);
-    const stored = await rows(`SELECT symbol, source, value, details->>'regime' AS regime, details->>'sourceId' AS source_id FROM $s.altdata_signals ORDER BY symbol`);
+    const stored = await rows(`SELECT symbol, source, value, details->>'regime' AS regime, source_id FROM $s.altdata_signals ORDER BY symbol, source_id`);
+    // Two documents at the same second stay two rows; the same document again rewrites its row.
     expect(stored).toEqual([
       { symbol: 'TSLA', source: 'social_sentiment', value: 0.5, regime: null, source_id: 'u1' },
-      { symbol: 'VIX', source: 'vix_regime', value: 38.57, regime: 'EXTREME', source_id: null },
+      { symbol: 'TSLA', source: 'social_sentiment', value: -0.25, regime: null, source_id: 'u2' },
+      { symbol: 'VIX', source: 'vix_regime', value: 38.57, regime: 'EXTREME', source_id: '' },
     ]);
   });
 });
