@@ -24,6 +24,39 @@ export interface OutputRecord {
 export type Transform = (message: KafkaMessage, topic: string, state: KeyedState) => Promise<OutputRecord[]>;
 
 /**
+ * kafkajs puts all of one send's messages for a partition into one record batch, and the broker
+ * refuses a batch over message.max.bytes (1 MiB by default, KIP-98 batches included). A chunk of
+ * wide outputs (feature vectors) can exceed it, so a transaction's outputs go out in sends of at
+ * most this many bytes of keys and values; the transaction still commits them all or none.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+export function boundedParts(outputs: ReadonlyMap<string, Message[]>, maxBytes = MAX_SEND_BYTES): TopicMessages[][] {
+  const parts: TopicMessages[][] = [];
+  let part = new Map<string, Message[]>();
+  let bytes = 0;
+  const flush = () => {
+    if (part.size) parts.push([...part].map(([topic, messages]) => ({ topic, messages })));
+    part = new Map();
+    bytes = 0;
+  };
+  for (const [topic, messages] of outputs) {
+    for (const m of messages) {
+      const size = sizeOf(m.key) + sizeOf(m.value);
+      if (bytes + size > maxBytes && bytes > 0) flush();
+      (part.get(topic) ?? part.set(topic, []).get(topic)!).push(m);
+      bytes += size;
+    }
+  }
+  flush();
+  return parts;
+}
+
+function sizeOf(v: Message['key'] | Message['value']): number {
+  return v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+}
+
+/**
  * Consume-transform-produce in Kafka transactions (KIP-98): the outputs of a chunk, its
  * dead-letter records and the input offsets commit atomically, so downstream read_committed
  * consumers see each input's effect exactly once even across crashes. Transactional ids are
@@ -134,8 +167,7 @@ export class TransactionalStage {
   private async commit(outputs: Map<string, Message[]>, topic: string, partition: number, nextOffset: string): Promise<void> {
     const txn = await this.producer.transaction();
     try {
-      const topicMessages: TopicMessages[] = [...outputs].map(([t, messages]) => ({ topic: t, messages }));
-      if (topicMessages.length) await txn.sendBatch({ topicMessages });
+      for (const part of boundedParts(outputs)) await txn.sendBatch({ topicMessages: part });
       await txn.sendOffsets({ consumerGroupId: this.ctx.groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await txn.commit();
     } catch (err) {
