@@ -26,3 +26,5 @@ export * from './providers/etrade';
 export * from './intrinsic-bars';
 export * from './features';
 export * from './altdata';
+export * from './providers/alpaca-options';
+export * from './providers/alpaca-corporate-actions';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AlpacaRestSimulator } from '@md/testing';
 import { MemorySink } from '../providers/provider';
-import { runBackfillCli } from './backfill.cli';
+import { runBackfillCli, runBackfillCommand } from './backfill.cli';
 
 const KEYS = { keyId: 'AKCLI', secretKey: 'cli-secret-value' };
 
@@ -34,6 +34,13 @@ describe('backfill CLI', () => {
 
     const second = await runBackfillCli(args('2023-07-10', '2023-07-18'), sink, { env: env(), output });
     expect(second).toMatchObject({ windowsTotal: 6, windowsResumed: 5, requests: 1 });
+  });
+
+  it('runs bars as the default command and as `bars`, as before the other commands existed', async () => {
+    const viaDefault = await runBackfillCommand(args('2023-07-10', '2023-07-11'), new MemorySink(), { env: env(), output });
+    expect(viaDefault).toMatchObject({ windowsDone: 1, aborted: false });
+    const explicit = await runBackfillCommand(['backfill', 'bars', ...args('2023-07-10', '2023-07-12').slice(1)], new MemorySink(), { env: env(), output });
+    expect(explicit).toMatchObject({ windowsDone: 2, windowsResumed: 1 });
   });
 
   it('names a missing variable without printing the secret', async () => {

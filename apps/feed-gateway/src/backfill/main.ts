@@ -5,18 +5,21 @@ import { SchemaCodec, createIdempotentProducer, createKafka, ensureTopics } from
 import { StageMetrics } from '@md/observability';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { KafkaRecordSink } from '../kafka-record-sink';
-import { runBackfillCli } from './backfill.cli';
+import { runBackfillCommand } from './backfill.cli';
 
 // `npm run backfill -- --provider alpaca --symbols DBB --from 2023-07-10 --to 2025-07-09`:
 // Alpaca REST history into md.raw.bars.v1 (the pipeline dedups overlaps). Ctrl-C stops after the
 // current page; the checkpoint makes a rerun resume.
+// `npm run backfill -- corporate-actions --symbols AAPL --from 2010-01-01 --to 2025-01-01` and
+// `npm run backfill -- options-chain --underlying AAPL`: md.corporate.actions.v1, md.options.chain.v1.
+// Exit 0 when done, 130 when stopped, 1 on an error (one line on stderr).
 const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = loadConfigOrExit(z.object({ KAFKA_BROKERS: commonConfig.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: commonConfig.SCHEMA_REGISTRY_URL }));
 
 async function main(): Promise<number> {
   const kafka = createKafka('md-backfill', KAFKA_BROKERS);
   const codec = new SchemaCodec(SCHEMA_REGISTRY_URL);
   await ensureTopics(kafka, TOPIC_TABLE);
-  await codec.registerAll([TOPICS.rawBars, TOPICS.rawTrades, TOPICS.rawQuotes, TOPICS.deadLetter]);
+  await codec.registerAll([TOPICS.rawBars, TOPICS.rawTrades, TOPICS.rawQuotes, TOPICS.corporateActions, TOPICS.optionsChain, TOPICS.deadLetter]);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   const stop = new AbortController();
@@ -24,7 +27,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => stop.abort());
   try {
     const sink = new KafkaRecordSink(producer, codec, new StageMetrics('feed-gateway-backfill'), 'alpaca-rest backfill');
-    const summary = await runBackfillCli(process.argv.slice(2), sink, { signal: stop.signal });
+    const summary = await runBackfillCommand(process.argv.slice(2), sink, { signal: stop.signal });
     return summary.aborted ? 130 : 0;
   } finally {
     await producer.disconnect();

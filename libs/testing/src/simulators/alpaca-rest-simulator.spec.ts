@@ -1,4 +1,9 @@
-import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Alpaca } from '@alpacahq/alpaca-trade-api';
+import { parseCorporateActionsCsv } from '@md/domain';
+import { repoRoot, sharedDataDir } from '../paths';
+import { AlpacaRestSimulator, OPTIONS_CHAIN_SNAPSHOT_FILE, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
 
 const KEYS = { keyId: 'AKTESTKEY', secretKey: 'sim-secret' };
 const AUTH = { 'APCA-API-KEY-ID': KEYS.keyId, 'APCA-API-SECRET-KEY': KEYS.secretKey };
@@ -105,5 +110,111 @@ describe('Alpaca REST simulator', () => {
     const began = Date.now();
     await get('/v2/stocks/bars', { symbols: 'DBB', timeframe: '1Min', ...DAY, limit: '1' });
     expect(Date.now() - began).toBeGreaterThanOrEqual(290);
+  });
+});
+
+// AAPL's real splits and dividends 1998-2020 (samples/corporate-actions, checked against LEAN's factor file).
+const AAPL_ACTIONS = parseCorporateActionsCsv(readFileSync(join(repoRoot(), 'samples/corporate-actions/aapl.csv'), 'utf8'), 'apple-ir').map((a) => ({
+  symbol: a.symbol, exDate: a.exDate, kind: a.kind === 'split' ? ('SPLIT' as const) : ('CASH_DIVIDEND' as const),
+  ratioTo: a.ratio?.to ?? null, ratioFrom: a.ratio?.from ?? null, amount: a.amount ?? null,
+}));
+const AAPL_FILE_ROWS = readFileSync(join(sharedDataDir(), OPTIONS_CHAIN_SNAPSHOT_FILE), 'utf8').split('\n').filter((line) => /^\d+,AAPL\d/.test(line));
+
+type ChainBody = { snapshots: Record<string, { latestQuote?: { t: string; bp: number; ap: number }; latestTrade?: { t: string; p: number }; impliedVolatility?: number }>; next_page_token: string | null };
+type ActionsBody = { corporate_actions: Record<string, { symbol: string; ex_date: string; new_rate?: number; old_rate?: number; rate?: number }[]>; next_page_token: string | null };
+
+describe('Alpaca REST simulator: option chains and corporate actions', () => {
+  let sim: AlpacaRestSimulator;
+  const start = async (options: Partial<AlpacaRestSimulatorOptions> = {}) => (sim = await AlpacaRestSimulator.start({ ...KEYS, corporateActions: alpacaCorporateActionsRecording(AAPL_ACTIONS, { AAPL: '037833100' }), ...options }));
+  afterEach(() => sim?.stop());
+
+  async function get<T>(path: string, params: Record<string, string>, headers: Record<string, string> = AUTH): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${sim.url}${path}?${new URLSearchParams(params)}`, { headers });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async function allPages<T extends { next_page_token: string | null }>(path: string, params: Record<string, string>): Promise<T[]> {
+    const pages: T[] = [];
+    for (let token: string | null = ''; token !== null; ) {
+      const { status, body }: { status: number; body: T } = await get<T>(path, token ? { ...params, page_token: token } : params);
+      expect(status).toBe(200);
+      pages.push(body);
+      token = body.next_page_token;
+    }
+    return pages;
+  }
+
+  it("serves the real AAPL chain of the snapshot file in OCC order, in pages of `limit`, nothing lost or repeated", async () => {
+    await start();
+    const pages = await allPages<ChainBody>('/v1beta1/options/snapshots/AAPL', { feed: 'indicative', limit: '30' });
+    const symbols = pages.flatMap((p) => Object.keys(p.snapshots));
+    expect(pages.map((p) => Object.keys(p.snapshots).length)).toEqual([30, 30, 30, AAPL_FILE_ROWS.length - 90]);
+    expect(symbols).toEqual([...new Set(symbols)].sort());
+    expect(symbols.length).toBe(AAPL_FILE_ROWS.length);
+    // File row: AAPL240802C00100000,2024-07-29 16:08:35+00:00,100.0,118.68,120.75,122.55,...,4.363285795898436
+    expect(pages[0].snapshots.AAPL240802C00100000).toEqual({
+      latestQuote: { t: expect.stringMatching(/^2024-07-\d\dT\d\d:\d\d:\d\d\.000000Z$/), bp: 120.75, ap: 122.55 },
+      latestTrade: { t: '2024-07-29T16:08:35.000000Z', p: 118.68 }, impliedVolatility: 4.363285795898436,
+    });
+  });
+
+  it('filters a chain by type and expiration, and answers an unknown underlying with an empty chain', async () => {
+    await start();
+    const { body } = await get<ChainBody>('/v1beta1/options/snapshots/AAPL', { type: 'put', expiration_date_lte: '2024-08-09', limit: '1000' });
+    const symbols = Object.keys(body.snapshots);
+    expect(symbols.length).toBeGreaterThan(0);
+    expect(symbols.every((s) => s[10] === 'P' && s.slice(4, 10) <= '240809')).toBe(true);
+    expect((await get<ChainBody>('/v1beta1/options/snapshots/NOSUCH', {})).body).toEqual({ snapshots: {}, next_page_token: null });
+  });
+
+  it('refuses a bad option feed, a feed the plan lacks and a token of another query', async () => {
+    await start({ optionFeeds: ['indicative'] });
+    expect(await get('/v1beta1/options/snapshots/AAPL', { feed: 'sip' })).toEqual({ status: 400, body: { message: 'invalid feed: sip' } });
+    expect(await get('/v1beta1/options/snapshots/AAPL', { feed: 'opra' })).toEqual({ status: 403, body: { message: 'subscription does not permit querying opra data' } });
+    const { body } = await get<ChainBody>('/v1beta1/options/snapshots/AAPL', { feed: 'indicative', limit: '5' });
+    expect((await get('/v1beta1/options/snapshots/MSFT', { feed: 'indicative', page_token: body.next_page_token! })).status).toBe(400);
+  });
+
+  it("serves AAPL's real corporate actions by process date, in pages, grouped as Alpaca groups them", async () => {
+    await start();
+    const pages = await allPages<ActionsBody>('/v1/corporate-actions', { symbols: 'AAPL', start: '1998-01-01', end: '2020-12-31', limit: '4' });
+    const listed = pages.flatMap((p) => Object.values(p.corporate_actions).flat());
+    expect(listed.length).toBe(AAPL_ACTIONS.length);
+    expect(pages.flatMap((p) => p.corporate_actions.forward_splits ?? []).map((a) => [a.ex_date, a.new_rate, a.old_rate])).toEqual([
+      ['2000-06-21', 2, 1], ['2005-02-28', 2, 1], ['2014-06-09', 7, 1], ['2020-08-31', 4, 1],
+    ]);
+    const only2014 = await get<ActionsBody>('/v1/corporate-actions', { symbols: 'AAPL', types: 'cash_dividend', start: '2014-01-01', end: '2014-12-31' });
+    expect(only2014.body.corporate_actions.cash_dividends.map((a) => [a.ex_date, a.rate])).toEqual([['2014-02-06', 3.05], ['2014-05-08', 3.29], ['2014-08-07', 0.47], ['2014-11-06', 0.47]]);
+    expect(Object.keys(only2014.body.corporate_actions)).toEqual(['cash_dividends']);
+    expect((await get('/v1/corporate-actions', { symbols: 'AAPL', types: 'split' })).body).toEqual({ message: 'invalid types: split' });
+  });
+
+  it('checks the keys and injects 429s and 500s on the new routes as on bars', async () => {
+    await start({ faults: { rateLimitEvery: 2, serverErrorEvery: 3 } });
+    expect((await get('/v1/corporate-actions', {}, {})).status).toBe(401);
+    expect((await get('/v1beta1/options/snapshots/AAPL', {}, { ...AUTH, 'APCA-API-SECRET-KEY': 'nope' })).status).toBe(401);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get('/v1beta1/options/snapshots/AAPL', {})).status, (await get('/v1/corporate-actions', {})).status);
+    expect(statuses).toEqual([200, 429, 500, 429, 200, 429]);
+  });
+
+  it('is spoken by the official client (@alpacahq/alpaca-trade-api v4: optionChain, corporateActions)', async () => {
+    await start();
+    // The client has no base-URL option for market data: its fetch is pointed at the simulator.
+    const fetchApi = (url: string | URL | Request, init?: RequestInit) => fetch(String(url).replace('https://data.alpaca.markets', sim.url), init);
+    const data = new Alpaca({ keyId: KEYS.keyId, secret: KEYS.secretKey, fetchApi, retry: false, rateLimit: false }).marketData;
+    let contracts = 0;
+    for (let pageToken: string | undefined; ; ) {
+      const page = await data.options.optionChain({ underlyingSymbol: 'AAPL', feed: 'indicative', limit: 40, pageToken });
+      contracts += Object.keys(page.snapshots).length;
+      if (!page.nextPageToken) break;
+      pageToken = page.nextPageToken;
+    }
+    expect(contracts).toBe(AAPL_FILE_ROWS.length);
+    const chain = await data.options.optionChain({ underlyingSymbol: 'AAPL', feed: 'indicative', limit: 1 });
+    expect(chain.snapshots.AAPL240802C00100000).toMatchObject({ latestTrade: { p: 118.68, t: new Date('2024-07-29T16:08:35Z') }, latestQuote: { bp: 120.75, ap: 122.55 } });
+    const actions = await data.corporateActions.corporateActions({ symbols: 'AAPL', types: 'forward_split', start: new Date('2014-01-01'), end: new Date('2020-12-31') });
+    expect(actions.corporateActions.forwardSplits?.map((a) => [a.exDate.toISOString().slice(0, 10), a.newRate, a.oldRate, a.cusip])).toEqual([['2014-06-09', 7, 1, '037833100'], ['2020-08-31', 4, 1, '037833100']]);
+    expect(sim.log.map((r) => r.path)).toContain('/v1/corporate-actions');
   });
 });

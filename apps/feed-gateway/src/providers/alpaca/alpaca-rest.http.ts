@@ -1,7 +1,43 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { TokenBucket, serverRetryAt } from '@md/domain';
+import { ALPACA_BASIC_BUDGET, TokenBucket, serverRetryAt, type RequestBudget } from '@md/domain';
 import { AlpacaRestError, httpError, redact } from './alpaca-rest.errors';
+
+/** Where Alpaca is and how politely to ask: what every Alpaca REST client is built from. */
+export interface AlpacaConnection {
+  /** https://data.alpaca.markets, or a simulator's URL. */
+  baseUrl: string;
+  /** Sent as APCA-API-KEY-ID. */
+  keyId: string;
+  /** Sent as APCA-API-SECRET-KEY; never logged, redacted from errors. */
+  secretKey: string;
+  /** The plan's request budget. Default: the basic plan, 200 a minute, 10 at once. */
+  budget?: RequestBudget;
+  /** Per request, body included. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries of a 5xx, timeout or network error per request. Default 5. */
+  maxRetries?: number;
+  /** 429s in a row per request before giving up. Default 10. */
+  maxRateLimited?: number;
+  /** Backoff for 5xx and for a 429 without Retry-After or reset. Default 500 ms doubling to 30 s. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** An AlpacaHttp with the documented defaults of AlpacaConnection. */
+export function alpacaHttp(c: AlpacaConnection): AlpacaHttp {
+  return new AlpacaHttp({
+    baseUrl: c.baseUrl.replace(/\/+$/, ''), keyId: c.keyId, secretKey: c.secretKey,
+    bucket: TokenBucket.forBudget(c.budget ?? ALPACA_BASIC_BUDGET),
+    timeoutMs: c.timeoutMs ?? 30_000, maxRetries: c.maxRetries ?? 5, maxRateLimited: c.maxRateLimited ?? 10,
+    backoff: c.backoff ?? { initialMs: 500, maxMs: 30_000 },
+  });
+}
+
+/** One page as answered, with the query that fetched it (for dead-letter sources). */
+export interface AlpacaPage {
+  body: unknown;
+  query: Record<string, string>;
+}
 
 export interface AlpacaHttpOptions {
   /** https://data.alpaca.markets (or a simulator). */
@@ -56,6 +92,22 @@ export class AlpacaHttp {
       } else {
         throw httpError(answer.status, what, this.redact(serverMessage(answer.text)), this.o.keyId);
       }
+    }
+  }
+
+  /**
+   * Every page of a `page_token` endpoint, in order: follows `next_page_token` until it is null
+   * ("Paging", Alpaca Market Data API); the caller holds one page at a time.
+   */
+  async *pages(path: string, params: Record<string, string>, signal?: AbortSignal): AsyncGenerator<AlpacaPage> {
+    for (let token: string | null = null; ; ) {
+      const query: Record<string, string> = token ? { ...params, page_token: token } : params;
+      const body = await this.get(path, query, signal);
+      yield { body, query };
+      const next = (body as { next_page_token?: unknown } | null)?.next_page_token;
+      if (typeof next !== 'string' || next === '') return;
+      if (next === token) throw new AlpacaRestError(`${path}: Alpaca repeated page token ${token}`, 200, false);
+      token = next;
     }
   }
 

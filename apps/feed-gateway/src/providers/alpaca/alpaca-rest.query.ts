@@ -7,6 +7,13 @@ export type AlpacaFeed = (typeof ALPACA_FEEDS)[number];
 /** Alpaca's largest page: `limit` is 1..10000. */
 export const ALPACA_MAX_PAGE_LIMIT = 10_000;
 
+/** A client's page size: `max` (fewest requests) unless given, and refused outside 1..max. */
+export function pageLimitOf(limit: number | undefined, max: number): number {
+  const value = limit ?? max;
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`pageLimit must be 1..${max}`);
+  return value;
+}
+
 /** UTC micros as RFC-3339 with microseconds: 2023-07-10T13:30:00.000000Z. */
 export function microsToRfc3339(us: number): string {
   const seconds = Math.floor(us / 1_000_000);

@@ -1,0 +1,87 @@
+import type { CorporateActionRecord } from '@md/contracts';
+import {
+  ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES, InvalidRecordError, mapAlpacaCorporateActions, nowMicros,
+  type AlpacaCorporateAction, type AlpacaCorporateActionsPage,
+} from '@md/domain';
+import type { Rejected } from '../provider';
+import { AlpacaRestError } from './alpaca-rest.errors';
+import { alpacaHttp, type AlpacaConnection, type AlpacaHttp, type AlpacaHttpStats } from './alpaca-rest.http';
+import { pageLimitOf } from './alpaca-rest.query';
+
+// Alpaca's corporate actions, GET /v1/corporate-actions (docs.alpaca.markets, "Corporate
+// actions"), mapped by libs/domain/src/providers/alpaca-corporate-actions.ts to the record the
+// LEAN factor-file path publishes on md.corporate.actions.v1.
+
+const PATH = '/v1/corporate-actions';
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface AlpacaCorporateActionsClientOptions extends AlpacaConnection {
+  /** Actions per page (Alpaca: 1..1000). Default 1000: fewest requests. */
+  pageLimit?: number;
+  /** Provider name written into each record. Default "alpaca". */
+  provider?: string;
+}
+
+/** Alpaca filters on the *process* date (when Alpaca booked the action), both ends inclusive. */
+export interface CorporateActionsQuery {
+  symbols: readonly string[];
+  /** Alpaca type names; default ALPACA_PRICE_ACTION_TYPES (the ones a record can carry). */
+  types?: readonly string[];
+  /** YYYY-MM-DD, inclusive. */
+  processedFrom: string;
+  processedTo: string;
+}
+
+export interface CorporateActionsPage {
+  records: CorporateActionRecord[];
+  rejected: Rejected[];
+}
+
+// Compile-time check that the domain's action and the topic's record are the same shape.
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const ACTION_IS_RECORD: SameShape<AlpacaCorporateAction, CorporateActionRecord> = true;
+void ACTION_IS_RECORD;
+
+export class AlpacaCorporateActionsClient {
+  readonly provider: string;
+  private readonly http: AlpacaHttp;
+  private readonly pageLimit: number;
+  private pagesRead = 0;
+
+  constructor(options: AlpacaCorporateActionsClientOptions) {
+    this.provider = options.provider ?? 'alpaca';
+    this.pageLimit = pageLimitOf(options.pageLimit, ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT);
+    this.http = alpacaHttp(options);
+  }
+
+  get stats(): AlpacaHttpStats & { pages: number } {
+    return { ...this.http.stats, pages: this.pagesRead };
+  }
+
+  /** Every page of the query, oldest process date first; one page in memory at a time. */
+  async *pages(query: CorporateActionsQuery, signal?: AbortSignal): AsyncGenerator<CorporateActionsPage> {
+    const symbols = [...new Set(query.symbols.map((s) => s.trim().toUpperCase()))].filter(Boolean);
+    if (symbols.length === 0 || !DATE.test(query.processedFrom) || !DATE.test(query.processedTo) || query.processedFrom > query.processedTo) {
+      throw new RangeError('a corporate actions query needs symbols and YYYY-MM-DD processedFrom <= processedTo');
+    }
+    const params = {
+      symbols: symbols.join(','), types: (query.types ?? ALPACA_PRICE_ACTION_TYPES).join(','), start: query.processedFrom, end: query.processedTo,
+      limit: String(this.pageLimit), sort: 'asc',
+    };
+    for await (const { body, query: sent } of this.http.pages(PATH, params, signal)) {
+      this.pagesRead++;
+      const page = this.map(body);
+      const source = `alpaca-rest GET ${PATH}?${new URLSearchParams(sent)}`;
+      yield { records: page.records, rejected: page.rejected.map((r) => ({ payload: JSON.stringify(r), reason: r.reason, source })) };
+    }
+  }
+
+  private map(body: unknown): AlpacaCorporateActionsPage {
+    try {
+      return mapAlpacaCorporateActions(body, { provider: this.provider, ingestTime: nowMicros() });
+    } catch (err) {
+      if (!(err instanceof InvalidRecordError)) throw err;
+      throw new AlpacaRestError(`${PATH}: ${err.message}`, 200, false, err);
+    }
+  }
+}
