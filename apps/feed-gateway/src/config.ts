@@ -58,7 +58,7 @@ export const GatewayConfig = z.object({
     .default('max')
     .refine((v) => v === 'max' || Number(v) > 0, 'must be max or a number > 0 (1 = real time)')
     .transform((v) => (v === 'max' ? ('max' as const) : Number(v))),
-  /** LEAN factor file (factor_files/<ticker>.csv): its splits and dividends go to md.corporate.actions.v1. */
+  /** LEAN factor file (factor_files/<ticker>.csv): its splits and dividends go to md.corporate-actions.v1. */
   LEAN_FACTOR_FILE: z.string().optional(),
   /** LEAN map file (ticker history) beside the factor file; ticker changes are reported, not published. */
   LEAN_MAP_FILE: z.string().optional(),

@@ -14,7 +14,7 @@ export const CONFIG = 'CONFIG';
 
 /**
  * md.raw.bars.v1 -> validate, session-tag, de-duplicate by revision, adjustment factors ->
- * md.bars.v1; md.corporate.actions.v1 -> md.restatements.v1; rejects -> md.dlq.v1. One Kafka
+ * md.bars.v1; md.corporate-actions.v1 -> md.restatements.v1; rejects -> md.dlq.v1. One Kafka
  * transaction per chunk carries the outputs, the state changelog and the input offsets.
  */
 @Injectable()

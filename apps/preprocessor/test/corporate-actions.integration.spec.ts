@@ -11,7 +11,7 @@ import {
 } from '@md/testing';
 
 // Integration on real LEAN minute bars of AAPL around its 7-for-1 split of 2014-06-09: bars of
-// 06-05 and 06-06 flow first, then the split arrives on md.corporate.actions.v1, then 06-09.
+// 06-05 and 06-06 flow first, then the split arrives on md.corporate-actions.v1, then 06-09.
 // The preprocessor restates the earlier history, the writer's adjusted series is continuous
 // across the split, and the quality-monitor raises no price outlier for it.
 

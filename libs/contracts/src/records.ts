@@ -41,7 +41,7 @@ export interface QuoteRecord {
   tape: string | null;
 }
 
-/** md.corporate.actions.v1 (schemas/md.corporate.actions.v1.avsc). */
+/** md.corporate-actions.v1 (schemas/md.corporate-actions.v1.avsc). */
 export interface CorporateActionRecord {
   symbol: string;
   exDate: string;

@@ -6,7 +6,7 @@ export const TOPICS = {
   rawQuotes: 'md.raw.quotes.v1',
   bars: 'md.bars.v1',
   deadLetter: 'md.dlq.v1',
-  corporateActions: 'md.corporate.actions.v1',
+  corporateActions: 'md.corporate-actions.v1',
   restatements: 'md.restatements.v1',
   qualityIssues: 'md.quality.issues.v1',
   optionsChain: 'md.options.chain.v1',
@@ -39,7 +39,9 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   { name: TOPICS.deadLetter, partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.dlq.v1.avsc' },
   // Keyed by symbol with the bar topics' partition count: co-partitioned, so the stage that owns
   // a symbol's bars also sees its actions. Kept forever: adjustment needs the whole history.
-  { name: TOPICS.corporateActions, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.corporate.actions.v1.avsc' },
+  // Not compacted (DESIGN.md says compacted): compaction keeps one record per key, and the key
+  // is the symbol, so it would keep only a symbol's latest action and lose every earlier split.
+  { name: TOPICS.corporateActions, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.corporate-actions.v1.avsc' },
   { name: TOPICS.restatements, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.restatements.v1.avsc' },
   { name: TOPICS.qualityIssues, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.quality.issues.v1.avsc' },
   // Keyed by OCC symbol (DESIGN.md, Contracts): one contract's snapshots stay ordered. History

@@ -14,7 +14,7 @@ export interface CorporateActionsSummary extends CorporateActionsResult {
 
 function program(): Command {
   return new Command('backfill corporate-actions')
-    .description('Fetch splits and dividends from Alpaca into md.corporate.actions.v1')
+    .description('Fetch splits and dividends from Alpaca into md.corporate-actions.v1')
     .requiredOption('--symbols <list>', 'comma-separated tickers, e.g. AAPL,MSFT')
     .requiredOption('--from <date>', 'first ex-date, YYYY-MM-DD (inclusive)')
     .requiredOption('--to <date>', 'end ex-date, YYYY-MM-DD (exclusive)')

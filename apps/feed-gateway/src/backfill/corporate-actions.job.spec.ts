@@ -60,7 +60,7 @@ describe('corporate actions backfill job', () => {
     const sink = new MemorySink();
     const job = { symbols: ['AAPL'], types: ['spin_off', 'forward_split'], fromDate: '2014-01-01', toDate: '2015-01-01' };
     expect(await runCorporateActionsBackfill(job, client, sink)).toMatchObject({ actions: 1, rejected: 1 });
-    expect(sink.rejected[0].reason).toMatch(/^spin_offs: md.corporate.actions.v1 has no kind/);
+    expect(sink.rejected[0].reason).toMatch(/^spin_offs: md.corporate-actions.v1 has no kind/);
     const abort = new AbortController();
     abort.abort();
     expect(await runCorporateActionsBackfill(job, client, new MemorySink(), { signal: abort.signal })).toMatchObject({ aborted: true, windowsDone: 0 });

@@ -4,7 +4,7 @@ import { ConfigError } from '@md/domain';
 import type { RecordSink, Rejected } from '../providers/provider';
 
 // A corporate-actions backfill: every split and dividend with an ex-date in [fromDate, toDate)
-// (the bars backfill's convention) onto md.corporate.actions.v1, keyed by symbol. Alpaca filters
+// (the bars backfill's convention) onto md.corporate-actions.v1, keyed by symbol. Alpaca filters
 // on the date it *processed* an action, which for a cash dividend is its pay date, weeks after the
 // ex-date, so the process dates asked for run PROCESS_LAG_DAYS past `toDate` (and
 // PROCESS_LEAD_DAYS before `fromDate`), and what comes back is kept by its ex-date. The process

@@ -11,7 +11,7 @@ import { runBackfillCommand } from './backfill.cli';
 // Alpaca REST history into md.raw.bars.v1 (the pipeline dedups overlaps). Ctrl-C stops after the
 // current page; the checkpoint makes a rerun resume.
 // `npm run backfill -- corporate-actions --symbols AAPL --from 2010-01-01 --to 2025-01-01` and
-// `npm run backfill -- options-chain --underlying AAPL`: md.corporate.actions.v1, md.options.chain.v1.
+// `npm run backfill -- options-chain --underlying AAPL`: md.corporate-actions.v1, md.options.chain.v1.
 // Exit 0 when done, 130 when stopped, 1 on an error (one line on stderr).
 const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = loadConfigOrExit(z.object({ KAFKA_BROKERS: commonConfig.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: commonConfig.SCHEMA_REGISTRY_URL }));
 

@@ -45,7 +45,7 @@ describe('Alpaca corporate actions', () => {
     const { records, rejected } = mapAlpacaCorporateActions(body, SCOPE);
     expect(records).toHaveLength(1);
     expect(rejected.map((r) => `${r.group}[${r.index}] ${r.reason}`)).toEqual([
-      'spin_offs[0] spin_offs: md.corporate.actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published',
+      'spin_offs[0] spin_offs: md.corporate-actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published',
       'cash_dividends[1] rate: Number must be greater than 0',
       'cash_dividends[2] currency: is not USD; the bars are in USD, so it cannot adjust them',
       expect.stringMatching(/^cash_dividends\[3\] AAPL cash_dividend ex 2024-08-10: exDate 2024-08-10 is not an NYSE trading day/),

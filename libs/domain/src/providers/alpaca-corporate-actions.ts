@@ -8,7 +8,7 @@ import { InvalidRecordError } from '../errors';
 // types, start, end (inclusive, on the process date), limit (1..1000), sort, page_token answers
 //   { corporate_actions: { forward_splits: [...], reverse_splits: [...], cash_dividends: [...], ... },
 //     next_page_token }
-// md.corporate.actions.v1 knows splits and cash dividends, the two actions that adjust a price
+// md.corporate-actions.v1 knows splits and cash dividends, the two actions that adjust a price
 // series (as LEAN's factor files do). Mapping, against the LEAN factor-file path
 // (lean-corporate-actions.ts):
 //   forward_splits / reverse_splits  SPLIT, ratioTo = new_rate, ratioFrom = old_rate (1-for-10: 1, 10)
@@ -122,7 +122,7 @@ function assertValid(a: AlpacaCorporateAction): void {
 function tickerChange(group: string, item: unknown, a: AlpacaCorporateAction): string | null {
   const newSymbol = group === 'reverse_splits' ? (item as { new_symbol?: string }).new_symbol : undefined;
   if (!newSymbol || newSymbol === a.symbol) return null;
-  return `ticker change ${a.symbol} -> ${newSymbol} effective ${a.exDate} (with a reverse split): md.corporate.actions.v1 has no symbol-change kind; the split is published under ${a.symbol}`;
+  return `ticker change ${a.symbol} -> ${newSymbol} effective ${a.exDate} (with a reverse split): md.corporate-actions.v1 has no symbol-change kind; the split is published under ${a.symbol}`;
 }
 
 /** One page of GET /v1/corporate-actions to records; bad or unmappable items come back with the reason. */
@@ -135,7 +135,7 @@ export function mapAlpacaCorporateActions(body: unknown, scope: AlpacaCorporateA
     (items ?? []).forEach((item, index) => {
       try {
         const map = GROUPS[group];
-        if (!map) throw new InvalidRecordError(`${group}: md.corporate.actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published`);
+        if (!map) throw new InvalidRecordError(`${group}: md.corporate-actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published`);
         const record: AlpacaCorporateAction = { ...map(item), referencePrice: null, provider: scope.provider, revision: scope.revision ?? 0, ingestTime: scope.ingestTime };
         assertValid(record);
         records.push(record);

@@ -58,7 +58,7 @@ describe('Alpaca corporate actions client', () => {
     expect(records.length).toBe(LEAN.filter((a) => a.kind === 'CASH_DIVIDEND').length);
     expect(rejected).toEqual([{
       payload: JSON.stringify({ group: 'spin_offs', index: 0, item: spinOff, reason: rejected[0]?.reason }),
-      reason: 'spin_offs: md.corporate.actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published',
+      reason: 'spin_offs: md.corporate-actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published',
       source: expect.stringMatching(/^alpaca-rest GET \/v1\/corporate-actions\?symbols=AAPL&types=spin_off%2Ccash_dividend&/),
     }]);
   });

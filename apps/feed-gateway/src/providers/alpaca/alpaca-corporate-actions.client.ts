@@ -10,7 +10,7 @@ import { pageLimitOf } from './alpaca-rest.query';
 
 // Alpaca's corporate actions, GET /v1/corporate-actions (docs.alpaca.markets, "Corporate
 // actions"), mapped by libs/domain/src/providers/alpaca-corporate-actions.ts to the record the
-// LEAN factor-file path publishes on md.corporate.actions.v1.
+// LEAN factor-file path publishes on md.corporate-actions.v1.
 
 const PATH = '/v1/corporate-actions';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

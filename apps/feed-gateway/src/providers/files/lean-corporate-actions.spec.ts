@@ -100,7 +100,7 @@ describe('publishing LEAN corporate actions', () => {
     expect(sink.records).toEqual([]);
     expect(sink.rejected).toEqual([{
       payload: '{"fromSymbol":"FB","toSymbol":"META","effectiveDate":"2022-06-09"}',
-      reason: 'ticker change FB -> META effective 2022-06-09: md.corporate.actions.v1 has no symbol-change kind; not published',
+      reason: 'ticker change FB -> META effective 2022-06-09: md.corporate-actions.v1 has no symbol-change kind; not published',
       source: mapFile,
     }]);
   });

@@ -22,7 +22,7 @@ export interface LeanMapRow {
 }
 
 /**
- * A ticker change from a map file. md.corporate.actions.v1 has no kind for it (SPLIT and
+ * A ticker change from a map file. md.corporate-actions.v1 has no kind for it (SPLIT and
  * CASH_DIVIDEND only), so it is not published as an action: it is returned, and handed to
  * sink.reject so the dead-letter topic shows it until a symbol-change contract exists.
  */
@@ -160,7 +160,7 @@ export async function publishLeanCorporateActions(sink: RecordSink, files: LeanC
   if (actions.length > 0) await sink.publish(actions.map((value) => ({ kind: 'corporate_action' as const, value })));
   const changes = files.mapFile ? tickerChanges(parseLeanMapFile(await readFile(files.mapFile, 'utf8'), files.mapFile)) : [];
   for (const c of changes) {
-    const reason = `ticker change ${c.fromSymbol} -> ${c.toSymbol} effective ${c.effectiveDate}: md.corporate.actions.v1 has no symbol-change kind; not published`;
+    const reason = `ticker change ${c.fromSymbol} -> ${c.toSymbol} effective ${c.effectiveDate}: md.corporate-actions.v1 has no symbol-change kind; not published`;
     await sink.reject({ payload: JSON.stringify(c), reason, source: files.mapFile! });
   }
   return { actions, tickerChanges: changes };
