@@ -8,11 +8,13 @@ import { SchemaCodec, createKafka, endOffsets, ensureTopics } from '@md/kafka';
 import { httpJson, metricValue, repoRoot, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService } from '@md/testing';
 import { deadLetterReasons } from './dead-letter-summary';
 import { createProgress } from './progress';
+import { waitForFeatures } from './features-summary';
 import { qualitySummary, waitForQuality } from './quality-summary';
 import { chooseSample } from './sample';
 
 // `npm start`: the quick start. Brings the local stack up, runs the six services, replays the
-// sample bars through gateway -> preprocessor -> writer, prints a summary and exits 0.
+// sample bars through gateway -> preprocessor -> writer and feature-engine, prints a summary
+// and exits 0.
 const say = (line: string) => process.stdout.write(`${line}\n`);
 // Every service this job started, so a failure stops them too instead of leaving them holding their ports.
 const services: RunningService[] = [];
@@ -40,8 +42,12 @@ async function main(): Promise<void> {
   await startGroupAtEnd(kafka, `${job}-writer`, [TOPICS.bars]);
   await startGroupAtEnd(kafka, `${job}-writer-events`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain]);
   await startGroupAtEnd(kafka, `${job}-quality`, [TOPICS.rawBars, TOPICS.bars]);
+  await startGroupAtEnd(kafka, `${job}-features`, [TOPICS.bars, TOPICS.rawTrades]);
+  await startGroupAtEnd(kafka, `${job}-features-redis`, [TOPICS.features]);
+  await startGroupAtEnd(kafka, `${job}-writer-derived`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime]);
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
+    'feature-engine': { GROUP_ID: `${job}-features`, TRANSACTIONAL_ID: `${job}-features`, REDIS_GROUP_ID: `${job}-features-redis` },
     'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, EMBEDDED_DATA_DIR: embeddedDir },
     // The sample is a thin ETF: quiet runs of up to 30 minutes and block prints are normal for it.
     'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality`, QUIET_GAP_MINUTES_BY_SYMBOL: `${sample.symbol}=30`, VOLUME_ANOMALY_MULTIPLE: '50' },
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
 
   const stored = (await httpJson(SERVICE_PORTS['timescale-writer'], `/v1/bars/summary?symbol=${sample.symbol}&timeframe=1m`)).body;
   await waitForQuality(status.published, await metricValue(SERVICE_PORTS.preprocessor, 'md_records_out_total', { topic: TOPICS.bars }));
+  const features = await waitForFeatures(await metricValue(SERVICE_PORTS.preprocessor, 'md_records_out_total', { topic: TOPICS.bars }), sample.symbol);
   const lastDay = new Date(Date.parse(stored.last) + 86_400_000).toISOString();
   const quality = await qualitySummary(sample.symbol, stored.first, lastDay, join(root, '.stack', 'reports'));
   const reasons = await deadLetterReasons(kafka, codec, dlqStart);
@@ -89,6 +96,12 @@ async function main(): Promise<void> {
   say(`  quality          ${quality.days} trading days scored, ${quality.daysBelowTarget} below 99.9% complete${quality.worstDay ? ` (worst ${quality.worstDay.date}: ${(quality.worstDay.ratio * 100).toFixed(1)}%)` : ''}`);
   for (const [type, n] of Object.entries(quality.counts)) say(`    ${n} × ${type}`);
   say(`    report: ${quality.files.join(', ')}`);
+  say(`  features         ${features.total} vectors (${Object.entries(features.perTimeframe).map(([tf, n]) => `${tf} ${n}`).join(', ')}) in md.features.v1, Redis and the database`);
+  if (features.latest) {
+    const v = features.latest.values;
+    say(`    latest 1d ${features.latest.time}: sma_20 ${v.sma_20?.toFixed(4)}, rsi_14 ${v.rsi_14?.toFixed(2)}, vol_20 ${v.vol_20?.toFixed(5)}`);
+    say(`    curl http://127.0.0.1:${SERVICE_PORTS['feature-engine']}/v1/features/${sample.symbol}?timeframe=1d`);
+  }
   say(`  elapsed          ${elapsed.toFixed(1)} s`);
   say(`  throughput       ${Math.round(status.rowsRead / elapsed)} bars/s end to end`);
   say('');
