@@ -41,19 +41,8 @@ export interface QuoteRecord {
   tape: string | null;
 }
 
-/** md.corporate-actions.v1 (schemas/md.corporate-actions.v1.avsc). */
-export interface CorporateActionRecord {
-  symbol: string;
-  exDate: string;
-  kind: 'SPLIT' | 'CASH_DIVIDEND';
-  ratioTo: number | null;
-  ratioFrom: number | null;
-  amount: string | null;
-  referencePrice: string | null;
-  provider: string;
-  revision: number;
-  ingestTime: number;
-}
+/** md.corporate-actions.v1 (schemas/md.corporate-actions.v1.avsc): the domain's shape. */
+export type { CorporateActionEvent as CorporateActionRecord } from '@md/domain';
 
 /**
  * md.options.chain.v1 (schemas/md.options.chain.v1.avsc), keyed by the compact OCC symbol; the
@@ -125,24 +114,8 @@ export interface FeatureVectorRecord {
   values: Record<string, number | null>;
 }
 
-/** md.bars.intrinsic.v1 (schemas/md.bars.intrinsic.v1.avsc); prices are decimal strings. */
-export interface IntrinsicBarRecord {
-  symbol: string;
-  kind: string;
-  seq: number;
-  provider: string;
-  openTime: number;
-  closeTime: number;
-  ingestTime: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: number;
-  dollarValue: number;
-  ticks: number;
-  threshold: number;
-}
+/** md.bars.intrinsic.v1 (schemas/md.bars.intrinsic.v1.avsc): the domain's IntrinsicBar, prices as decimal strings. */
+export type { IntrinsicBar as IntrinsicBarRecord } from '@md/domain';
 
 // The regime levels and the signal shape are the domain's (libs/domain/src/altdata), which owns
 // their rules; contracts re-export them under the record names instead of declaring them twice.

@@ -149,3 +149,21 @@ export function parseCorporateActionsCsv(text: string, provider: string, source 
   if (problems.length > 0) throw new InvalidRecordError(listProblems(problems));
   return actions.map((a) => (a.amount === undefined ? a : { ...a, amount: parseDecimal(a.amount) }));
 }
+
+/**
+ * A corporate action as md.corporate-actions.v1 carries it (schemas/md.corporate-actions.v1.avsc;
+ * @md/contracts re-exports it as CorporateActionRecord): kinds upper case as Avro enums are,
+ * amounts as exact decimal strings.
+ */
+export interface CorporateActionEvent {
+  symbol: string;
+  exDate: string;
+  kind: 'SPLIT' | 'CASH_DIVIDEND';
+  ratioTo: number | null;
+  ratioFrom: number | null;
+  amount: string | null;
+  referencePrice: string | null;
+  provider: string;
+  revision: number;
+  ingestTime: number;
+}

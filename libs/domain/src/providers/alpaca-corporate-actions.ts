@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { corporateActionViolations } from '../corporate-actions';
+import { corporateActionViolations, type CorporateActionEvent } from '../corporate-actions';
 import { parseDecimal } from '../decimal';
 import { InvalidRecordError } from '../errors';
 
@@ -28,19 +28,8 @@ export const ALPACA_PRICE_ACTION_TYPES = ['forward_split', 'reverse_split', 'sto
 /** Alpaca's corporate-actions page size: `limit` is 1..1000. */
 export const ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT = 1000;
 
-/** Same shape as CorporateActionRecord in @md/contracts (the domain may not import contracts). */
-export interface AlpacaCorporateAction {
-  symbol: string;
-  exDate: string;
-  kind: 'SPLIT' | 'CASH_DIVIDEND';
-  ratioTo: number | null;
-  ratioFrom: number | null;
-  amount: string | null;
-  referencePrice: string | null;
-  provider: string;
-  revision: number;
-  ingestTime: number;
-}
+/** The md.corporate-actions.v1 record an Alpaca action maps to (contracts re-exports the shape). */
+export type AlpacaCorporateAction = CorporateActionEvent;
 
 export interface AlpacaCorporateActionScope {
   provider: string;
