@@ -1,0 +1,195 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from '@md/config';
+import { TOPIC_TABLE, TOPICS } from '@md/contracts';
+import { repoRoot } from '@md/testing';
+/* eslint-disable @nx/enforce-module-boundaries -- the apps' own config schemas are the source of truth for env names */
+import { AltDataConfig } from '../../../apps/alt-data-aggregator/src/config';
+import { FeatureEngineConfig } from '../../../apps/feature-engine/src/config';
+import { GatewayConfig } from '../../../apps/feed-gateway/src/config';
+import { PreprocessorConfig } from '../../../apps/preprocessor/src/config';
+import { QualityConfig } from '../../../apps/quality-monitor/src/config';
+import { WriterConfig } from '../../../apps/timescale-writer/src/config';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { readYamlDocuments, renderKustomization, type K8sObject } from './kustomize-render';
+import { manifestProblems, resolveEnv, type ManifestRules, type ServiceRule } from './manifest-invariants';
+import { schemaProblems } from './schema-validate';
+
+// Renders every overlay of deploy/k8s, validates each object against the Kubernetes (and KEDA)
+// schemas, and checks issue #7's rules against the code's own tables: SERVICE_PORTS, TOPIC_TABLE
+// partitions and the apps' zod configs. The renderer is kustomize-render.ts (same output as
+// `kubectl kustomize`, see there), so no binary is needed.
+
+const K8S = join(repoRoot(__dirname), 'deploy', 'k8s');
+const OVERLAYS = { dev: 'keda', prod: 'keda', 'prod-hpa': 'hpa' } as const;
+
+const CONFIGS: Record<ServiceName, z.AnyZodObject> = {
+  'feed-gateway': GatewayConfig,
+  preprocessor: PreprocessorConfig,
+  'feature-engine': FeatureEngineConfig,
+  'alt-data-aggregator': AltDataConfig,
+  'timescale-writer': WriterConfig,
+  'quality-monitor': QualityConfig,
+};
+
+// The consuming stages and the topics whose lag drives them (DESIGN.md services table); the two
+// sources (feed-gateway, alt-data-aggregator) hold provider connections and run one replica.
+const INPUTS: Partial<Record<ServiceName, readonly string[]>> = {
+  preprocessor: [TOPICS.rawBars, TOPICS.corporateActions],
+  'feature-engine': [TOPICS.bars, TOPICS.rawTrades],
+  'timescale-writer': [TOPICS.bars],
+  'quality-monitor': [TOPICS.rawBars, TOPICS.bars],
+};
+
+function rules(autoscaler: 'keda' | 'hpa'): ManifestRules {
+  const services: Record<string, ServiceRule> = {};
+  for (const name of SERVICE_NAMES) {
+    services[name] = { port: SERVICE_PORTS[name], configKeys: Object.keys(CONFIGS[name].shape), inputTopics: INPUTS[name] };
+  }
+  return { services, partitions: Object.fromEntries(TOPIC_TABLE.map((t) => [t.name, t.partitions])), autoscaler };
+}
+
+const render = (overlay: string) => renderKustomization(join(K8S, 'overlays', overlay));
+const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
+const named = (objs: K8sObject[], kind: string, name: string) => {
+  const found = objs.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} not rendered`);
+  return found;
+};
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+describe.each(Object.entries(OVERLAYS))('overlay %s', (overlay, autoscaler) => {
+  const objs = render(overlay);
+
+  it('renders only schema-valid objects', () => {
+    expect(objs.flatMap(schemaProblems)).toEqual([]);
+  });
+
+  it('runs the six services with probes, limits, PDBs, non-root, read-only root and config-only env', () => {
+    expect(byKind(objs, 'Deployment').map((d) => d.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
+    expect(byKind(objs, 'PodDisruptionBudget')).toHaveLength(SERVICE_NAMES.length);
+    expect(manifestProblems(objs, rules(autoscaler))).toEqual([]);
+  });
+
+  it('gives every service a config its zod schema accepts', () => {
+    for (const name of SERVICE_NAMES) {
+      const container = named(objs, 'Deployment', name).spec.template.spec.containers[0];
+      // Values from Secrets (secretKeyRef, NAME_FILE) exist only in the cluster: checked by name above.
+      const env = Object.fromEntries([...resolveEnv(objs, container)].filter(([k, v]) => v !== undefined && !k.endsWith('_FILE')));
+      const parsed = CONFIGS[name].safeParse(env);
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${name}: ${i.path.join('.')} ${i.message}`)).toEqual([]);
+      if (parsed.success) expect(parsed.data.HTTP_PORT).toBe(SERVICE_PORTS[name]);
+    }
+  });
+
+  it(`scales each consuming stage with ${autoscaler === 'keda' ? 'a KEDA ScaledObject' : 'a CPU HPA'} capped at its partitions`, () => {
+    const kind = autoscaler === 'keda' ? 'ScaledObject' : 'HorizontalPodAutoscaler';
+    const targets = byKind(objs, kind).map((o) => o.spec.scaleTargetRef.name).sort();
+    expect(targets).toEqual(Object.keys(INPUTS).sort());
+    for (const o of byKind(objs, kind)) {
+      const max = o.spec.maxReplicaCount ?? o.spec.maxReplicas;
+      const cap = Math.min(...INPUTS[o.spec.scaleTargetRef.name as ServiceName]!.map((t) => TOPIC_TABLE.find((s) => s.name === t)!.partitions));
+      expect(max).toBeLessThanOrEqual(cap);
+    }
+  });
+});
+
+describe('deploy/k8s tree', () => {
+  it('holds no Secret with data anywhere, rendered or not', () => {
+    const files = yamlFiles(K8S);
+    expect(files.length).toBeGreaterThan(10);
+    const leaks = files.flatMap((f) => readYamlDocuments(f).filter((o) => o.kind === 'Secret' && (o.data || o.stringData)).map(() => f));
+    expect(leaks).toEqual([]);
+  });
+
+  it('reads the database URL from a mounted Secret file and provider keys from optional secretKeyRefs', () => {
+    const prod = render('prod');
+    const writer = named(prod, 'Deployment', 'timescale-writer').spec.template.spec;
+    const fileEnv = writer.containers[0].env.find((e: any) => e.name === 'DATABASE_URL_FILE');
+    const mount = writer.containers[0].volumeMounts.find((m: any) => fileEnv.value.startsWith(m.mountPath));
+    expect(mount.readOnly).toBe(true);
+    expect(writer.volumes.find((v: any) => v.name === mount.name).secret.secretName).toBe('md-timescaledb-app');
+    const gateway = named(prod, 'Deployment', 'feed-gateway').spec.template.spec.containers[0];
+    const secretRefs = gateway.env.filter((e: any) => e.valueFrom?.secretKeyRef);
+    expect(secretRefs.map((e: any) => e.name)).toEqual(expect.arrayContaining(['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY', 'POLYGON_API_KEY']));
+    expect(secretRefs.every((e: any) => e.valueFrom.secretKeyRef.optional === true)).toBe(true);
+  });
+
+  it('gives prod two replicas of each stage at least and dev a lower cap', () => {
+    for (const so of byKind(render('prod'), 'ScaledObject')) expect(so.spec.minReplicaCount).toBe(2);
+    for (const so of byKind(render('dev'), 'ScaledObject')) expect(so.spec.maxReplicaCount).toBe(2);
+    expect(named(render('prod'), 'Deployment', 'preprocessor').spec.template.spec.containers[0].image).toBe('registry.example.com/md-platform:0.1.0');
+  });
+});
+
+describe('the checks catch a broken manifest', () => {
+  const base = () => structuredClone(render('prod'));
+  const deployment = (objs: K8sObject[], name: string) => named(objs, 'Deployment', name);
+  const problemsAfter = (edit: (objs: K8sObject[]) => void) => {
+    const objs = base();
+    edit(objs);
+    return manifestProblems(objs, rules('keda'));
+  };
+
+  it('reports a stage without a readiness probe', () => {
+    expect(problemsAfter((o) => delete deployment(o, 'preprocessor').spec.template.spec.containers[0].readinessProbe)).toEqual([
+      'Deployment/preprocessor: readinessProbe must GET /ready on port 3102',
+    ]);
+  });
+
+  it('reports a ScaledObject allowed more replicas than its topic has partitions', () => {
+    expect(problemsAfter((o) => (named(o, 'ScaledObject', 'timescale-writer').spec.maxReplicaCount = 7))).toEqual([
+      'timescale-writer: max replicas 7 above the input partitions (6)',
+    ]);
+  });
+
+  it('reports an env name the app does not read, an inline secret and a password in a URL', () => {
+    const problems = problemsAfter((o) => {
+      const c = deployment(o, 'feature-engine').spec.template.spec.containers[0];
+      c.env = [{ name: 'FEATURE_ENGINE_TURBO', value: '1' }, { name: 'REDIS_URL', value: 'redis://md:hunter2@redis:6379' }];
+      deployment(o, 'feed-gateway').spec.template.spec.containers[0].env.push({ name: 'POLYGON_API_KEY', value: 'abc' });
+    });
+    expect(problems.sort()).toEqual([
+      'Deployment/feature-engine: REDIS_URL holds a URL with a password: use REDIS_URL_FILE',
+      'Deployment/feature-engine: env FEATURE_ENGINE_TURBO is not a key of the app\'s zod config',
+      'Deployment/feed-gateway: POLYGON_API_KEY has an inline value: use a secretKeyRef or POLYGON_API_KEY_FILE',
+    ]);
+  });
+
+  it('reports a Secret with data, a writable root filesystem and a grace period shorter than the drain', () => {
+    const problems = problemsAfter((o) => {
+      o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'md-alpaca' }, stringData: { key: 'x' } });
+      const pod = deployment(o, 'quality-monitor').spec.template.spec;
+      pod.containers[0].securityContext.readOnlyRootFilesystem = false;
+      pod.terminationGracePeriodSeconds = 20;
+    });
+    expect(problems).toEqual([
+      'Secret/md-alpaca: carries data; reference Secrets, never inline them',
+      'Deployment/quality-monitor: readOnlyRootFilesystem is not set',
+      'Deployment/quality-monitor: terminationGracePeriodSeconds 20 is not longer than SHUTDOWN_GRACE_SECONDS 20',
+    ]);
+  });
+
+  it('reports a ScaledObject whose trigger watches another group, and an autoscaled source', () => {
+    const problems = problemsAfter((o) => {
+      named(o, 'ScaledObject', 'preprocessor').spec.triggers[0].metadata.consumerGroup = 'md-preprocessor-old';
+      o.push({ ...structuredClone(named(o, 'ScaledObject', 'preprocessor')), metadata: { name: 'gw' }, spec: { scaleTargetRef: { name: 'feed-gateway' }, maxReplicaCount: 2, triggers: [] } });
+    });
+    expect(problems).toEqual([
+      'feed-gateway: a source service must not be autoscaled',
+      'ScaledObject/preprocessor: consumerGroup md-preprocessor-old is not one of the service\'s GROUP_IDs',
+    ]);
+  });
+
+  it('reports a schema violation (a replica count written as a string)', () => {
+    const so = structuredClone(named(render('prod'), 'ScaledObject', 'preprocessor'));
+    so.spec.maxReplicaCount = '6';
+    expect(schemaProblems(so)).toEqual(['ScaledObject/preprocessor: data/spec/maxReplicaCount must be integer']);
+  });
+});
