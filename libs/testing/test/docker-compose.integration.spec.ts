@@ -30,7 +30,7 @@ const CONFIGS: Record<ServiceName, z.AnyZodObject> = {
   'quality-monitor': QualityConfig,
 };
 
-const INFRA = ['kafka', 'schema-registry', 'timescaledb', 'redis', 'prometheus', 'grafana'] as const;
+const INFRA = ['kafka', 'schema-registry', 'timescaledb', 'redis', 'prometheus', 'grafana', 'kafka-exporter'] as const;
 
 interface ComposeService {
   image?: string;
