@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { microsToIso } from '../time';
 import { optionGreeks } from './black-scholes';
-import { parseOptionChainCsv, type ChainSnapshotOptions, type OptionQuote } from './chain-snapshot';
+import { parseOptionChainCsv, priceOptionChain, type ChainRow, type ChainSnapshotOptions, type OptionQuote } from './chain-snapshot';
 
 // Real data: a Yahoo-style snapshot of 3,003 contracts, July 2024, from ../shared/data (or
 // MD_SHARED_DATA), see its README. It has implied volatilities but no greeks and no spot.
@@ -100,5 +100,25 @@ describe('option chain snapshot rows', () => {
   it('refuses a file without the columns it needs, or without a time to date it by', () => {
     expect(() => parseOptionChainCsv('symbol,bid\nX,1\n', OPTIONS, 'x.csv')).toThrow(/x.csv: header lacks contractSymbol, lastTradeDate/);
     expect(() => parseOptionChainCsv(row(good.replace('2024-07-29 16:08:35+00:00', '')), OPTIONS, 'x.csv')).toThrow(/no lastTradeDate .* pass snapshotTime/);
+  });
+});
+
+describe('pricing a chain from structured rows', () => {
+  const NONE = { delta: null, gamma: null, theta: null, vega: null, rho: null, greeksSource: null, underlyingPrice: null, snapshotTime: 0 };
+  const file = parseOptionChainCsv(readFileSync(FILE, 'utf8'), OPTIONS);
+  const inTheMoney = (q: OptionQuote, spot: number) => (q.optionType === 'C' ? Number(q.strike) < spot : Number(q.strike) > spot);
+
+  it('prices rows as the file parser prices the same contracts, in the order given', () => {
+    const rows: ChainRow[] = file.quotes.map((q) => ({ quote: { ...q, ...NONE }, inTheMoney: inTheMoney(q, Number(q.underlyingPrice)) }));
+    const priced = priceOptionChain(rows.slice().reverse(), OPTIONS, file.snapshotTime);
+    expect(priced.map((q) => q.occSymbol)).toEqual(rows.map((r) => r.quote.occSymbol).reverse());
+    expect(priced.filter((q) => q.greeksSource === 'computed')).toHaveLength(2979);
+    expect(priced.find((q) => q.occSymbol === 'AAPL240802C00222500')).toEqual(file.quotes.find((q) => q.occSymbol === 'AAPL240802C00222500'));
+  });
+
+  it("keeps a row's own greeks and spot, and dates every quote by the snapshot time", () => {
+    const q = file.quotes[0];
+    const given = { ...q, underlyingPrice: '222.30000000', delta: 0.9, gamma: 0.01, theta: -0.05, vega: 0.02, rho: 0.01, greeksSource: 'provider' as const };
+    expect(priceOptionChain([{ quote: given, inTheMoney: null }], OPTIONS, 5)).toEqual([{ ...given, snapshotTime: 5 }]);
   });
 });

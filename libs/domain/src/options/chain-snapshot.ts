@@ -72,8 +72,13 @@ const GREEK_COLUMNS = ['delta', 'gamma', 'theta', 'vega', 'rho'] as const;
 const MIN_USABLE_VOLATILITY = 0.001;
 const MS_PER_YEAR = 365 * 86_400_000;
 
-interface Row {
+/**
+ * One contract of a chain as its source gives it, before pricing: greeks are the source's
+ * (greeksSource 'provider') or all null, and snapshotTime is set by priceOptionChain.
+ */
+export interface ChainRow {
   readonly quote: OptionQuote;
+  /** The source's in-the-money flag, if it has one: parity brackets the spot between strikes by it. */
   readonly inTheMoney: boolean | null;
 }
 
@@ -124,7 +129,7 @@ function contract(fields: Fields): Pick<OptionQuote, 'occSymbol' | 'underlying' 
   return { occSymbol: formatOccSymbol(occ), underlying: occ.root, expiry: occ.expiry, strike: occ.strike, optionType: occ.type };
 }
 
-function toRow(fields: Fields, options: ChainSnapshotOptions): Row {
+function toRow(fields: Fields, options: ChainSnapshotOptions): ChainRow {
   const volatility = optionalNumber(fields, 'impliedVolatility');
   if (volatility !== null && volatility < 0) throw new InvalidRecordError(`impliedVolatility ${volatility} is negative`);
   const greeks = providerGreeks(fields);
@@ -158,11 +163,11 @@ function readCsv(text: string, source: string): CsvRow[] {
   }
 }
 
-function readRows(text: string, options: ChainSnapshotOptions, source: string): { rows: Row[]; rejected: RejectedRow[] } {
+function readRows(text: string, options: ChainSnapshotOptions, source: string): { rows: ChainRow[]; rejected: RejectedRow[] } {
   const [header, ...records] = readCsv(text, source);
   const missing = REQUIRED_COLUMNS.filter((c) => !header?.record.includes(c));
   if (missing.length > 0) throw new InvalidRecordError(`${source}: header lacks ${missing.join(', ')}; expected a Yahoo-style chain with ${REQUIRED_COLUMNS.join(',')}`);
-  const rows: Row[] = [];
+  const rows: ChainRow[] = [];
   const rejected: RejectedRow[] = [];
   const lineOf = new Map<string, number>();
   for (const { record, raw, info } of records) {
@@ -181,7 +186,7 @@ function readRows(text: string, options: ChainSnapshotOptions, source: string): 
 }
 
 /** The default snapshot time: the latest trade in the file (the snapshot cannot predate it). */
-function latestTrade(rows: readonly Row[], source: string): number {
+function latestTrade(rows: readonly ChainRow[], source: string): number {
   const times = rows.map((r) => r.quote.lastTradeTime).filter((t): t is number => t !== null);
   if (times.length === 0) throw new InvalidRecordError(`${source}: no lastTradeDate to date the snapshot by; pass snapshotTime`);
   return times.reduce((a, b) => Math.max(a, b));
@@ -193,13 +198,13 @@ function yearsToExpiry(expiry: string, snapshotTime: number): number {
   return (close - snapshotTime / MICROS_PER_MS) / MS_PER_YEAR;
 }
 
-function parityQuote(r: Row): ParityQuote {
+function parityQuote(r: ChainRow): ParityQuote {
   const number = (d: string | null) => (d === null ? null : Number(d));
   return { type: r.quote.optionType, strike: Number(r.quote.strike), bid: number(r.quote.bid), ask: number(r.quote.ask), inTheMoney: r.inTheMoney };
 }
 
 /** Fills greeks the source lacks for one (underlying, expiry) group, from its parity spot. */
-function withComputedGreeks(group: readonly Row[], options: ChainSnapshotOptions, snapshotTime: number): OptionQuote[] {
+function withComputedGreeks(group: readonly ChainRow[], options: Omit<ChainSnapshotOptions, 'snapshotTime'>, snapshotTime: number): OptionQuote[] {
   const { underlying, expiry } = group[0].quote;
   const inputs = { rate: options.riskFreeRate, dividendYield: options.dividendYields?.[underlying] ?? 0, years: yearsToExpiry(expiry, snapshotTime) };
   const given = group.find((r) => r.quote.underlyingPrice !== null)?.quote.underlyingPrice ?? null;
@@ -216,8 +221,8 @@ function withComputedGreeks(group: readonly Row[], options: ChainSnapshotOptions
   });
 }
 
-function groupByExpiry(rows: readonly Row[]): Row[][] {
-  const groups = new Map<string, Row[]>();
+function groupByExpiry(rows: readonly ChainRow[]): ChainRow[][] {
+  const groups = new Map<string, ChainRow[]>();
   for (const r of rows) {
     const key = `${r.quote.underlying}|${r.quote.expiry}`;
     const group = groups.get(key);
@@ -238,6 +243,16 @@ function groupByExpiry(rows: readonly Row[]): Row[][] {
 export function parseOptionChainCsv(text: string, options: ChainSnapshotOptions, source = 'option chain CSV'): ChainSnapshot {
   const { rows, rejected } = readRows(text, options, source);
   const snapshotTime = options.snapshotTime ?? latestTrade(rows, source);
-  const computed = new Map(groupByExpiry(rows).flatMap((g) => withComputedGreeks(g, options, snapshotTime)).map((q) => [q.occSymbol, q]));
-  return { quotes: rows.map((r) => computed.get(r.quote.occSymbol)!), rejected, snapshotTime };
+  return { quotes: priceOptionChain(rows, options, snapshotTime), rejected, snapshotTime };
+}
+
+/**
+ * A chain's quotes, priced as of `snapshotTime`, in the order given: each gets snapshotTime and,
+ * per underlying and expiry, the spot (a row's underlyingPrice, else put-call parity); greeks the
+ * source lacks are Black-Scholes-Merton from the given IV, that spot, `riskFreeRate`, the dividend
+ * yield and the time to the 4 pm expiry, else stay null. Rows must list each contract once.
+ */
+export function priceOptionChain(rows: readonly ChainRow[], options: Omit<ChainSnapshotOptions, 'snapshotTime'>, snapshotTime: number): OptionQuote[] {
+  const priced = new Map(groupByExpiry(rows).flatMap((g) => withComputedGreeks(g, options, snapshotTime)).map((q) => [q.occSymbol, q]));
+  return rows.map((r) => priced.get(r.quote.occSymbol)!);
 }

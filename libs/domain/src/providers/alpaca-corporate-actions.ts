@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { corporateActionViolations, type CorporateActionEvent } from '../corporate-actions';
 import { parseDecimal } from '../decimal';
 import { InvalidRecordError } from '../errors';
+import { parseEnvelope, parseItem } from './zod-reason';
 
 // Alpaca Market Data API, "Corporate actions" (docs.alpaca.markets/reference/corporateactions-1;
 // @alpacahq/alpaca-trade-api v4 CorporateActionsApi): GET /v1/corporate-actions with symbols,
@@ -68,20 +69,10 @@ export const AlpacaCorporateActionsBody = z.object({
   next_page_token: z.string().nullish(),
 });
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
-}
-
-function parse<S extends z.ZodTypeAny>(schema: S, item: unknown): z.infer<S> {
-  const parsed = schema.safeParse(item);
-  if (!parsed.success) throw new InvalidRecordError(issues(parsed.error));
-  return parsed.data;
-}
-
 type Fields = Pick<AlpacaCorporateAction, 'symbol' | 'exDate' | 'kind' | 'ratioTo' | 'ratioFrom' | 'amount'>;
 
 const split = (item: unknown): Fields => {
-  const s = parse(Split, item);
+  const s = parseItem(Split, item);
   return { symbol: s.symbol, exDate: s.ex_date, kind: 'SPLIT', ratioTo: s.new_rate, ratioFrom: s.old_rate, amount: null };
 };
 
@@ -90,11 +81,11 @@ const GROUPS: Readonly<Record<string, (item: unknown) => Fields>> = {
   forward_splits: split,
   reverse_splits: split,
   stock_dividends: (item) => {
-    const d = parse(StockDividend, item);
+    const d = parseItem(StockDividend, item);
     return { symbol: d.symbol, exDate: d.ex_date, kind: 'SPLIT', ratioTo: 1 + d.rate, ratioFrom: 1, amount: null };
   },
   cash_dividends: (item) => {
-    const d = parse(CashDividend, item);
+    const d = parseItem(CashDividend, item);
     // Cash per share; a foreign rate may carry more digits than the 8-decimal scale: rounded.
     return { symbol: d.symbol, exDate: d.ex_date, kind: 'CASH_DIVIDEND', ratioTo: null, ratioFrom: null, amount: parseDecimal(d.rate.toFixed(8)) };
   },
@@ -116,11 +107,10 @@ function tickerChange(group: string, item: unknown, a: AlpacaCorporateAction): s
 
 /** One page of GET /v1/corporate-actions to records; bad or unmappable items come back with the reason. */
 export function mapAlpacaCorporateActions(body: unknown, scope: AlpacaCorporateActionScope): AlpacaCorporateActionsPage {
-  const page = AlpacaCorporateActionsBody.safeParse(body);
-  if (!page.success) throw new InvalidRecordError(`corporate actions page is malformed: ${issues(page.error)}`);
+  const page = parseEnvelope(AlpacaCorporateActionsBody, body, 'corporate actions');
   const records: AlpacaCorporateAction[] = [];
   const rejected: AlpacaCorporateActionRejection[] = [];
-  for (const [group, items] of Object.entries(page.data.corporate_actions ?? {})) {
+  for (const [group, items] of Object.entries(page.corporate_actions ?? {})) {
     (items ?? []).forEach((item, index) => {
       try {
         const map = GROUPS[group];
@@ -135,5 +125,5 @@ export function mapAlpacaCorporateActions(body: unknown, scope: AlpacaCorporateA
       }
     });
   }
-  return { records, rejected, nextPageToken: page.data.next_page_token ?? null };
+  return { records, rejected, nextPageToken: page.next_page_token ?? null };
 }

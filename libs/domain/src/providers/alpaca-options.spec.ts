@@ -70,7 +70,7 @@ describe('Alpaca option snapshots', () => {
     const item = { latestQuote: quote(1, 2) };
     const { quotes, rejected } = mapAlpacaOptionChain([['AAPL240802C00220000', item], ['AAPL240802C00225000', item], ['AAPL240802C00220000', item]], OPTIONS);
     expect(quotes).toHaveLength(2);
-    expect(rejected).toEqual([{ occSymbol: 'AAPL240802C00220000', item, reason: 'AAPL240802C00220000: AAPL240802C00220000 repeats line 2; a snapshot lists a contract once' }]);
+    expect(rejected).toEqual([{ occSymbol: 'AAPL240802C00220000', item, reason: 'AAPL240802C00220000: AAPL240802C00220000 repeats an earlier snapshot; a snapshot lists a contract once' }]);
   });
 
   it('reads a page envelope and refuses a malformed one', () => {

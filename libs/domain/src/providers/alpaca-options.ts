@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { plainDecimal } from '../decimal';
+import { parseDecimal, plainDecimal } from '../decimal';
 import { InvalidRecordError } from '../errors';
-import { parseOptionChainCsv, type ChainSnapshotOptions, type OptionQuote } from '../options/chain-snapshot';
-import { parseOccSymbol } from '../options/occ-symbol';
-import { MICROS_PER_MS } from '../time';
+import { priceOptionChain, type ChainRow, type ChainSnapshotOptions, type OptionQuote } from '../options/chain-snapshot';
+import { formatOccSymbol, parseOccSymbol, type OccSymbol } from '../options/occ-symbol';
 import { alpacaRestTimeMicros } from './alpaca-rest';
+import { parseEnvelope, zodReason } from './zod-reason';
 
 // Alpaca Market Data API, "Option chain" (docs.alpaca.markets; @alpacahq/alpaca-trade-api v4
 // OptionApi.optionChain): GET /v1beta1/options/snapshots/{underlying_symbol} answers
@@ -65,44 +65,61 @@ export type AlpacaOptionChainOptions = Omit<ChainSnapshotOptions, 'snapshotTime'
   readonly snapshotTime?: number;
 };
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'snapshot'}: ${i.message}`).join('; ');
-}
-
 /** The envelope of one page; a malformed envelope fails the page (it is not one contract's fault). */
 export function parseAlpacaOptionChainPage(body: unknown): AlpacaOptionChainPage {
-  const page = AlpacaOptionSnapshotsPage.safeParse(body);
-  if (!page.success) throw new InvalidRecordError(`option snapshots page is malformed: ${issues(page.error)}`);
-  return { snapshots: Object.entries(page.data.snapshots ?? {}), nextPageToken: page.data.next_page_token ?? null };
+  const page = parseEnvelope(AlpacaOptionSnapshotsPage, body, 'option snapshots', 'snapshot');
+  return { snapshots: Object.entries(page.snapshots ?? {}), nextPageToken: page.next_page_token ?? null };
 }
 
 type SnapshotItem = z.infer<typeof AlpacaOptionSnapshotItem>;
 
-function parseSnapshot([occSymbol, item]: AlpacaOptionSnapshot): SnapshotItem {
+/** A snapshot that passed its schema, with its contract and last trade time read. */
+interface ReadSnapshot {
+  snapshot: AlpacaOptionSnapshot;
+  item: SnapshotItem;
+  contract: OccSymbol;
+  lastTradeTime: number | null;
+}
+
+function readSnapshot(snapshot: AlpacaOptionSnapshot): ReadSnapshot {
+  const [occSymbol, item] = snapshot;
   const parsed = AlpacaOptionSnapshotItem.safeParse(item);
-  if (!parsed.success) throw new InvalidRecordError(`${occSymbol}: ${issues(parsed.error)}`);
-  return parsed.data;
+  if (!parsed.success) throw new InvalidRecordError(`${occSymbol}: ${zodReason(parsed.error, 'snapshot')}`);
+  const trade = parsed.data.latestTrade;
+  return { snapshot, item: parsed.data, contract: parseOccSymbol(occSymbol), lastTradeTime: trade ? alpacaRestTimeMicros(trade.t) : null };
 }
 
-/** UTC micros as the file format's RFC-3339 with microseconds, which parseTimestamp reads exactly. */
-function rfc3339(us: number): string {
-  const ms = Math.floor(us / MICROS_PER_MS);
-  return `${new Date(ms).toISOString().slice(0, 19)}.${String(us - Math.floor(ms / 1000) * 1_000_000).padStart(6, '0')}Z`;
+/** A traded price as the chain file reads one: exact at the price scale or rejected. */
+function decimal(value: number | undefined): string | null {
+  return value === undefined ? null : parseDecimal(plainDecimal(value));
 }
 
-const COLUMNS = ['contractSymbol', 'lastTradeDate', 'strike', 'lastPrice', 'bid', 'ask', 'volume', 'openInterest', 'impliedVolatility', 'optionType', 'delta', 'gamma', 'theta', 'vega', 'rho'];
+/** The day's volume, a whole number a record can hold exactly. */
+function volume(value: number | undefined): number | null {
+  if (value === undefined) return null;
+  if (!Number.isSafeInteger(value)) throw new InvalidRecordError(`volume ${JSON.stringify(plainDecimal(value))} is not a whole number >= 0`);
+  return value;
+}
 
-/** A snapshot as one row of the chain-file columns; every value is a number, a time or an OCC symbol, so no quoting is needed. */
-function chainRow(occSymbol: string, s: SnapshotItem): string {
-  const contract = parseOccSymbol(occSymbol);
-  const number = (v: number | null | undefined) => (v === null || v === undefined ? '' : plainDecimal(v));
-  const trade = s.latestTrade;
-  const greeks = s.greeks ? [s.greeks.delta, s.greeks.gamma, s.greeks.theta, s.greeks.vega, s.greeks.rho].map(String) : ['', '', '', '', ''];
-  return [
-    occSymbol, trade ? rfc3339(alpacaRestTimeMicros(trade.t)) : '', contract.strike, number(trade?.p), number(s.latestQuote?.bp),
-    number(s.latestQuote?.ap), number(s.dailyBar?.v), '', s.impliedVolatility === null || s.impliedVolatility === undefined ? '' : String(s.impliedVolatility),
-    contract.type, ...greeks,
-  ].join(',');
+/** A snapshot as a chain row for priceOptionChain: the fields Alpaca gives, its greeks if it gave them. */
+function chainRow({ item: s, contract, lastTradeTime }: ReadSnapshot, options: AlpacaOptionChainOptions): ChainRow {
+  const quote: OptionQuote = {
+    occSymbol: formatOccSymbol(contract), underlying: contract.root, expiry: contract.expiry, strike: contract.strike, optionType: contract.type,
+    snapshotTime: 0, // set by priceOptionChain
+    lastTradeTime,
+    bid: decimal(s.latestQuote?.bp),
+    ask: decimal(s.latestQuote?.ap),
+    last: decimal(s.latestTrade?.p),
+    volume: volume(s.dailyBar?.v),
+    openInterest: null,
+    impliedVolatility: s.impliedVolatility ?? null,
+    underlyingPrice: null,
+    ...(s.greeks ?? { delta: null, gamma: null, theta: null, vega: null, rho: null }),
+    greeksSource: s.greeks ? 'provider' : null,
+    provider: options.provider,
+    ingestTime: options.ingestTime,
+  };
+  return { quote, inTheMoney: null };
 }
 
 function latestTime(items: readonly SnapshotItem[]): number | undefined {
@@ -114,30 +131,35 @@ function latestTime(items: readonly SnapshotItem[]): number | undefined {
  * A whole chain (every page of one underlying) to option quotes. Fields map one to one (bid bp,
  * ask ap, last and its time from latestTrade, volume from dailyBar.v, IV and greeks as given);
  * open interest and the underlying price are null, Alpaca's snapshot has neither. Greeks Alpaca
- * lacks are computed exactly as for the chain file: the snapshot is handed to parseOptionChainCsv
- * (chain-snapshot.ts) in its columns, so the pricing rule (Black-Scholes-Merton from the given IV,
- * spot by put-call parity per expiry, theta per day, vega and rho per point) has one implementation.
- * Bad contracts are returned with their reason, never dropped.
+ * lacks are computed by priceOptionChain (chain-snapshot.ts), as for the chain file, so the
+ * pricing rule (Black-Scholes-Merton from the given IV, spot by put-call parity per expiry, theta
+ * per day, vega and rho per point) has one implementation. Bad contracts are returned with their
+ * reason, never dropped: those failing their schema, contract or time first, then those whose
+ * values a record cannot hold or that repeat a contract (pages that overlap).
  */
 export function mapAlpacaOptionChain(snapshots: readonly AlpacaOptionSnapshot[], options: AlpacaOptionChainOptions): AlpacaOptionChain {
   const rejected: AlpacaOptionRejection[] = [];
-  const accepted: { snapshot: AlpacaOptionSnapshot; row: string; item: SnapshotItem }[] = [];
+  const read: ReadSnapshot[] = [];
   for (const snapshot of snapshots) {
     try {
-      const item = parseSnapshot(snapshot);
-      accepted.push({ snapshot, item, row: chainRow(snapshot[0], item) });
+      read.push(readSnapshot(snapshot));
     } catch (err) {
       rejected.push({ occSymbol: snapshot[0], item: snapshot[1], reason: (err as Error).message });
     }
   }
-  const snapshotTime = options.snapshotTime ?? latestTime(accepted.map((a) => a.item)) ?? options.ingestTime;
-  if (accepted.length === 0) return { quotes: [], rejected, snapshotTime };
-  const csv = [COLUMNS.join(','), ...accepted.map((a) => a.row)].join('\n');
-  const chain = parseOptionChainCsv(csv, { ...options, snapshotTime }, 'Alpaca option snapshots');
-  // Row i of the accepted list is line i + 2 of the text (one header line, no multi-line fields).
-  for (const r of chain.rejected) {
-    const [occSymbol, item] = accepted[r.line - 2].snapshot;
-    rejected.push({ occSymbol, item, reason: `${occSymbol}: ${r.reason.replace(/^Alpaca option snapshots line \d+: /, '')}` });
+  const snapshotTime = options.snapshotTime ?? latestTime(read.map((r) => r.item)) ?? options.ingestTime;
+  const rows: ChainRow[] = [];
+  const seen = new Set<string>();
+  for (const r of read) {
+    const [occSymbol, item] = r.snapshot;
+    try {
+      const row = chainRow(r, options);
+      if (seen.has(row.quote.occSymbol)) throw new InvalidRecordError(`${row.quote.occSymbol} repeats an earlier snapshot; a snapshot lists a contract once`);
+      seen.add(row.quote.occSymbol);
+      rows.push(row);
+    } catch (err) {
+      rejected.push({ occSymbol, item, reason: `${occSymbol}: ${(err as Error).message}` });
+    }
   }
-  return { quotes: chain.quotes, rejected, snapshotTime };
+  return { quotes: priceOptionChain(rows, options, snapshotTime), rejected, snapshotTime };
 }

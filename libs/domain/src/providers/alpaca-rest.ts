@@ -3,6 +3,7 @@ import type { RawBar, Timeframe } from '../bar';
 import { parseDecimal, plainDecimal } from '../decimal';
 import { InvalidRecordError } from '../errors';
 import { RFC3339, rfc3339Micros } from '../time';
+import { parseEnvelope, parseItem } from './zod-reason';
 
 // Alpaca Market Data API v2, historical stocks (docs.alpaca.markets, "Historical bars",
 // "Historical trades", "Historical quotes"): GET /v2/stocks/{bars,trades,quotes} answer
@@ -101,25 +102,9 @@ function exchange(code: string | null | undefined): string | null {
   return code && code.trim() ? code : null;
 }
 
-function zodReason(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
-}
-
-function parseItem<S extends z.ZodTypeAny>(schema: S, item: unknown): z.infer<S> {
-  const parsed = schema.safeParse(item);
-  if (!parsed.success) throw new InvalidRecordError(zodReason(parsed.error));
-  return parsed.data;
-}
-
 function checkScope(symbol: string, eventTime: number, scope: AlpacaRestScope): void {
   if (!scope.symbols.includes(symbol)) throw new InvalidRecordError(`symbol ${symbol} was not requested`);
   if (eventTime < scope.fromUs || eventTime >= scope.toUs) throw new InvalidRecordError('t is outside the requested [start, end)');
-}
-
-function parseEnvelope<S extends z.ZodTypeAny>(schema: S, body: unknown, kind: string): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new InvalidRecordError(`${kind} page is malformed: ${zodReason(parsed.error)}`);
-  return parsed.data;
 }
 
 function mapItems<T extends { eventTime: number }>(

@@ -1,12 +1,10 @@
 import type { CorporateActionRecord } from '@md/contracts';
 import {
-  ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES, InvalidRecordError, mapAlpacaCorporateActions, nowMicros,
-  type AlpacaCorporateAction, type AlpacaCorporateActionsPage,
+  ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES, mapAlpacaCorporateActions, nowMicros,
+  type AlpacaCorporateAction,
 } from '@md/domain';
-import type { Rejected } from '../provider';
-import { AlpacaRestError } from './alpaca-rest.errors';
-import { alpacaHttp, type AlpacaConnection, type AlpacaHttp, type AlpacaHttpStats } from './alpaca-rest.http';
-import { pageLimitOf } from './alpaca-rest.query';
+import type { AlpacaConnection } from './alpaca-rest.http';
+import { AlpacaPagedClient, symbolSet, type AlpacaRecordsPage } from './alpaca-rest.paged-client';
 
 // Alpaca's corporate actions, GET /v1/corporate-actions (docs.alpaca.markets, "Corporate
 // actions"), mapped by libs/domain/src/providers/alpaca-corporate-actions.ts to the record the
@@ -32,35 +30,21 @@ export interface CorporateActionsQuery {
   processedTo: string;
 }
 
-export interface CorporateActionsPage {
-  records: CorporateActionRecord[];
-  rejected: Rejected[];
-}
+export type CorporateActionsPage = AlpacaRecordsPage<CorporateActionRecord>;
 
 // Compile-time check that the domain's action and the topic's record are the same shape.
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const ACTION_IS_RECORD: SameShape<AlpacaCorporateAction, CorporateActionRecord> = true;
 void ACTION_IS_RECORD;
 
-export class AlpacaCorporateActionsClient {
-  readonly provider: string;
-  private readonly http: AlpacaHttp;
-  private readonly pageLimit: number;
-  private pagesRead = 0;
-
+export class AlpacaCorporateActionsClient extends AlpacaPagedClient {
   constructor(options: AlpacaCorporateActionsClientOptions) {
-    this.provider = options.provider ?? 'alpaca';
-    this.pageLimit = pageLimitOf(options.pageLimit, ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT);
-    this.http = alpacaHttp(options);
-  }
-
-  get stats(): AlpacaHttpStats & { pages: number } {
-    return { ...this.http.stats, pages: this.pagesRead };
+    super(options, ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT);
   }
 
   /** Every page of the query, oldest process date first; one page in memory at a time. */
   async *pages(query: CorporateActionsQuery, signal?: AbortSignal): AsyncGenerator<CorporateActionsPage> {
-    const symbols = [...new Set(query.symbols.map((s) => s.trim().toUpperCase()))].filter(Boolean);
+    const symbols = symbolSet(query.symbols).filter(Boolean);
     if (symbols.length === 0 || !DATE.test(query.processedFrom) || !DATE.test(query.processedTo) || query.processedFrom > query.processedTo) {
       throw new RangeError('a corporate actions query needs symbols and YYYY-MM-DD processedFrom <= processedTo');
     }
@@ -68,20 +52,6 @@ export class AlpacaCorporateActionsClient {
       symbols: symbols.join(','), types: (query.types ?? ALPACA_PRICE_ACTION_TYPES).join(','), start: query.processedFrom, end: query.processedTo,
       limit: String(this.pageLimit), sort: 'asc',
     };
-    for await (const { body, query: sent } of this.http.pages(PATH, params, signal)) {
-      this.pagesRead++;
-      const page = this.map(body);
-      const source = `alpaca-rest GET ${PATH}?${new URLSearchParams(sent)}`;
-      yield { records: page.records, rejected: page.rejected.map((r) => ({ payload: JSON.stringify(r), reason: r.reason, source })) };
-    }
-  }
-
-  private map(body: unknown): AlpacaCorporateActionsPage {
-    try {
-      return mapAlpacaCorporateActions(body, { provider: this.provider, ingestTime: nowMicros() });
-    } catch (err) {
-      if (!(err instanceof InvalidRecordError)) throw err;
-      throw new AlpacaRestError(`${PATH}: ${err.message}`, 200, false, err);
-    }
+    yield* this.recordPages(PATH, params, (body) => mapAlpacaCorporateActions(body, { provider: this.provider, ingestTime: nowMicros() }), signal);
   }
 }

@@ -1,12 +1,12 @@
 import type { OptionQuoteRecord } from '@md/contracts';
 import {
-  ALPACA_OPTION_MAX_PAGE_LIMIT, InvalidRecordError, mapAlpacaOptionChain, nowMicros, parseAlpacaOptionChainPage,
+  ALPACA_OPTION_MAX_PAGE_LIMIT, mapAlpacaOptionChain, nowMicros, parseAlpacaOptionChainPage,
   type AlpacaOptionFeed, type AlpacaOptionSnapshot, type OptionQuote,
 } from '@md/domain';
 import type { Rejected } from '../provider';
 import { AlpacaRestError } from './alpaca-rest.errors';
-import { alpacaHttp, type AlpacaConnection, type AlpacaHttp, type AlpacaHttpStats } from './alpaca-rest.http';
-import { pageLimitOf } from './alpaca-rest.query';
+import type { AlpacaConnection } from './alpaca-rest.http';
+import { AlpacaPagedClient } from './alpaca-rest.paged-client';
 
 // Alpaca's option chain snapshots, GET /v1beta1/options/snapshots/{underlying_symbol}
 // (docs.alpaca.markets, "Option chain"), mapped by libs/domain/src/providers/alpaca-options.ts.
@@ -53,20 +53,9 @@ type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : neve
 const QUOTE_IS_RECORD: SameShape<OptionQuote, OptionQuoteRecord> = true;
 void QUOTE_IS_RECORD;
 
-export class AlpacaOptionsClient {
-  readonly provider: string;
-  private readonly http: AlpacaHttp;
-  private readonly pageLimit: number;
-  private pagesRead = 0;
-
+export class AlpacaOptionsClient extends AlpacaPagedClient {
   constructor(private readonly options: AlpacaOptionsClientOptions) {
-    this.provider = options.provider ?? 'alpaca';
-    this.pageLimit = pageLimitOf(options.pageLimit, ALPACA_OPTION_MAX_PAGE_LIMIT);
-    this.http = alpacaHttp(options);
-  }
-
-  get stats(): AlpacaHttpStats & { pages: number } {
-    return { ...this.http.stats, pages: this.pagesRead };
+    super(options, ALPACA_OPTION_MAX_PAGE_LIMIT);
   }
 
   /** Every contract of one underlying's chain, priced; unmappable contracts come back in `rejected`. */
@@ -90,20 +79,10 @@ export class AlpacaOptionsClient {
   private async snapshots(path: string, params: Record<string, string>, signal?: AbortSignal): Promise<AlpacaOptionSnapshot[]> {
     const max = this.options.maxContracts ?? MAX_CHAIN_CONTRACTS;
     const all: AlpacaOptionSnapshot[] = [];
-    for await (const { body } of this.http.pages(path, params, signal)) {
-      this.pagesRead++;
-      all.push(...this.page(body, path));
+    for await (const { page } of this.mappedPages(path, params, (body) => parseAlpacaOptionChainPage(body).snapshots, signal)) {
+      all.push(...page);
       if (all.length > max) throw new AlpacaRestError(`${path}: the chain has more than ${max} contracts (maxContracts); narrow it by expiry or type`, 200, false);
     }
     return all;
-  }
-
-  private page(body: unknown, path: string): AlpacaOptionSnapshot[] {
-    try {
-      return parseAlpacaOptionChainPage(body).snapshots;
-    } catch (err) {
-      if (!(err instanceof InvalidRecordError)) throw err;
-      throw new AlpacaRestError(`${path}: ${err.message}`, 200, false, err);
-    }
   }
 }
