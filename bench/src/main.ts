@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Logger } from '@nestjs/common';
@@ -15,17 +15,19 @@ import { endToEndRate } from './end-to-end';
 import { kafkaProduceConsumeRate } from './kafka-baseline';
 import { sinkRates } from './sink-bench';
 import { readLatency } from './storage-bench';
+import { scalingRates } from './scaling';
 import { streamLatency } from './stream-latency';
 import { formatIntrinsicBench, intrinsicBench } from './intrinsic-bench';
 import { featuresBench, formatFeaturesBench } from './features-bench';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
-const SECTIONS = ['e2e', 'sink', 'read', 'stream', 'intrinsic', 'features'];
+const SECTIONS = ['e2e', 'sink', 'read', 'stream', 'intrinsic', 'features', 'scale'];
 const program = new Command()
   .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
   .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
   .option('--read-targets <list>', 'pg,embedded', 'pg,embedded')
+  .option('--scale-bars <n>', 'bars sent to the preprocessor for each instance count of the scaling run', (v) => Number.parseInt(v, 10), 300_000)
   .option('--stream-rate <n>', 'simulator messages per second for the stream latency', (v) => Number.parseInt(v, 10), 5000)
   .option('--only <list>', `sections: ${SECTIONS.join(',')}`, SECTIONS.join(','))
   .option('--database-url <url>', 'PostgreSQL for the sink, COPY and reads', LOCAL_STACK.databaseUrl)
@@ -44,7 +46,7 @@ function readBars(file: string): CleanBar[] {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
-  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number }>();
+  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number; scaleBars: number }>();
   const only = new Set(o.only.split(','));
   if (only.has('intrinsic')) console.log(formatIntrinsicBench(await intrinsicBench()));
   if (only.has('features')) console.log(formatFeaturesBench(featuresBench()));
@@ -90,6 +92,15 @@ async function main(): Promise<void> {
     const r = await streamLatency(kafka, codec, o.streamRate, 10);
     console.log(`stream: simulator message -> readable on md.raw.trades.v1 at ${o.streamRate} msgs/s (${r.messages} trades): ` +
       `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms; p99 / 10 ms budget = ${(r.p99 / 10).toFixed(2)}`);
+  }
+  if (only.has('scale')) {
+    const kafka = createKafka('md-bench-scale', [LOCAL_STACK.kafkaBrokers]);
+    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    await ensureTopics(kafka, TOPIC_TABLE);
+    const points = await scalingRates(kafka, codec, bars.slice(0, o.scaleBars), [1, 2, 4]);
+    const one = points[0].barsPerSecond;
+    for (const p of points) console.log(`scale: preprocessor x${p.instances} in one group: ${Math.round(p.barsPerSecond)} bars/s = ${(p.barsPerSecond / one).toFixed(2)} x one instance`);
+    console.log(`scale: this machine has ${availableParallelism()} cores shared by the broker, the registry and the instances; beyond that many busy instances the ratio cannot grow here`);
   }
   rmSync(dir, { recursive: true, force: true });
 }
