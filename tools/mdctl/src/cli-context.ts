@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { LOCAL_STACK, SERVICE_PORTS } from '@md/config';
+import { parseBaseUrl, parseBrokers } from './parse-endpoints';
+import { OperationError } from './usage-error';
+
+/** Where a command writes; tests pass their own streams. */
+export interface CliIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+/** The global options, validated: every command reads its endpoints through these. */
+export interface Endpoints {
+  brokers: string[];
+  registryUrl: string;
+  writerUrl: string;
+}
+
+export function endpointsOf(command: Command): Endpoints {
+  const o = command.optsWithGlobals() as { brokers: string; registry: string; writerUrl: string };
+  return { brokers: parseBrokers(o.brokers), registryUrl: parseBaseUrl(o.registry, '--registry'), writerUrl: parseBaseUrl(o.writerUrl, '--writer-url') };
+}
+
+export const ENDPOINT_DEFAULTS = {
+  brokers: process.env.KAFKA_BROKERS ?? LOCAL_STACK.kafkaBrokers,
+  registry: process.env.SCHEMA_REGISTRY_URL ?? LOCAL_STACK.registryUrl,
+  // The quality-monitor's name for the same URL (its /v1/quality/report redirects there).
+  writerUrl: process.env.READ_API_URL ?? `http://127.0.0.1:${SERVICE_PORTS['timescale-writer']}`,
+};
+
+const HTTP_TIMEOUT_MS = 15_000;
+
+/** One HTTP request with a deadline; a refused connection names the service and how to start it. */
+export async function httpRequest(url: string, what: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  } catch (err) {
+    // fetch wraps the socket error: its cause carries the code (ECONNREFUSED) or the reason (bad port).
+    const inner = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = inner?.code ?? inner?.message ?? (err as Error).message;
+    throw new OperationError(`cannot reach the ${what} at ${new URL(url).origin} (${cause}): start it (\`mdctl stack up\` for the local stack) or pass its URL`, err);
+  }
+}

@@ -1,0 +1,25 @@
+import { UsageError } from './usage-error';
+
+const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
+
+/** `--brokers` / KAFKA_BROKERS: host:port[,host:port…], the services' own format (commonConfig). */
+export function parseBrokers(text: string): string[] {
+  const brokers = text.split(',').map((b) => b.trim()).filter(Boolean);
+  const bad = brokers.find((b) => !HOST_PORT.test(b) || Number(b.slice(b.lastIndexOf(':') + 1)) > 65535);
+  if (!brokers.length || bad !== undefined) {
+    throw new UsageError(`--brokers "${text}" is not a broker list: use host:port[,host:port…], e.g. 127.0.0.1:9092 (or set KAFKA_BROKERS)`);
+  }
+  return brokers;
+}
+
+/** An http(s) base URL without a trailing slash (`--registry`, `--writer-url`). */
+export function parseBaseUrl(text: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${option} "${text}" is not a URL: use http://host:port[/path]`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} "${text}" must be an http:// or https:// URL`);
+  return text.replace(/\/+$/, '');
+}

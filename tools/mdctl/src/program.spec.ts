@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runMdctl } from './program';
+
+function capture() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const text = (s: PassThrough) => String(s.read() ?? '');
+  return { io: { out, err }, out: () => text(out), err: () => text(err) };
+}
+
+describe('mdctl exit codes and messages (no broker needed: all fail before connecting)', () => {
+  it('prints help with examples and exit codes, exit 0', async () => {
+    const c = capture();
+    expect(await runMdctl(['--help'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/Examples:[\s\S]*mdctl reprocess --stage preprocessor[\s\S]*Exit codes: 0 done; 1 runtime failure/);
+  });
+
+  it("prints the workspace's version, exit 0", async () => {
+    const c = capture();
+    expect(await runMdctl(['--version'], c.io)).toBe(0);
+    expect(c.out()).toBe(`${JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')).version}\n`);
+  });
+
+  it('exits 2 on an unknown command or a missing option, saying which', async () => {
+    const c = capture();
+    expect(await runMdctl(['frobnicate'], c.io)).toBe(2);
+    expect(c.err()).toContain("unknown command 'frobnicate'");
+    expect(await runMdctl(['replay', '--topic', 'md.bars.v1', '--from', 'earliest'], c.io)).toBe(2);
+    expect(c.err()).toContain("required option '--group <id>' not specified");
+  });
+
+  it('exits 2 on an unknown stage, listing the stages', async () => {
+    const c = capture();
+    expect(await runMdctl(['reprocess', '--stage', 'writer', '--from', '2024-01-01'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/Allowed choices are preprocessor, feature-engine, timescale-writer, quality-monitor/);
+  });
+
+  it('exits 2 on an unparseable time, a symbol pattern or a bad broker list, with the fix', async () => {
+    const c = capture();
+    expect(await runMdctl(['reprocess', '--stage', 'preprocessor', '--from', '2024-04-01 09:30'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --from "2024-04-01 09:30" has no time zone: append Z for UTC');
+    expect(await runMdctl(['backfill', '--provider', 'alpaca', '--symbols', 'DB*', '--from', '2024-01-02', '--to', '2024-01-03'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --symbols: "DB*" is not a ticker symbol');
+    expect(await runMdctl(['stack', 'up', '--purge'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --purge only goes with down (mdctl stack down --purge), not with up');
+    expect(await runMdctl(['--brokers', 'kafka', 'lag'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --brokers "kafka" is not a broker list');
+  });
+});

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ENDPOINT_DEFAULTS, type CliIo } from './cli-context';
+import { registerBackfill } from './commands/backfill.command';
+import { registerLag } from './commands/lag.command';
+import { registerOffsetCommands } from './commands/offsets.command';
+import { registerQuality } from './commands/quality.command';
+import { registerSchemas } from './commands/schemas.command';
+import { registerStack } from './commands/stack.command';
+import { registerTopics } from './commands/topics.command';
+import { EXIT, exitCodeOf } from './usage-error';
+import { workspaceRoot } from './workspace-root';
+
+const EXAMPLES = `
+Examples:
+  mdctl stack up                                   start Kafka, the registry, PostgreSQL and Redis locally
+  mdctl topics create && mdctl schemas register    declare every topic and schema
+  mdctl topics describe md.bars.v1
+  mdctl schemas check                              exit 1 if a schema is missing or not BACKWARD compatible
+  mdctl lag --group md-preprocessor
+  mdctl replay --topic md.bars.v1 --from 2024-04-01T13:30:00Z --group md-timescale-writer
+  mdctl reprocess --stage preprocessor --from 2024-04-01 --dry-run
+  mdctl backfill --provider alpaca --symbols DBB,SPY --from 2023-07-10 --to 2025-07-09
+  mdctl quality report --from 2024-04-01 --to 2024-05-01 --format html --out quality.html
+
+Times: YYYY-MM-DD (UTC midnight) or ISO 8601 with a zone (Z or ±hh:mm); naive times are refused.
+replay/reprocess times are Kafka record timestamps: when a record was published, not its bar time.
+replay and reprocess refuse while the group has members: stop the stage first, start it after.
+
+Exit codes: 0 done; 1 runtime failure (broker or registry unreachable, group active, job failed);
+2 usage error (unknown option, bad value: nothing was changed); 130 backfill stopped by Ctrl-C.
+Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, READ_API_URL set the defaults of the options above.`;
+
+/** The whole CLI; `io` receives command output and errors (tests capture them). */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('mdctl')
+    .description('Operate the market-data platform: local stack, topics, schemas, replays, backfills, reprocessing, lag, quality reports')
+    .version((JSON.parse(readFileSync(join(workspaceRoot(), 'package.json'), 'utf8')) as { version: string }).version)
+    .addOption(new Option('--brokers <list>', 'Kafka bootstrap servers host:port[,…]').default(ENDPOINT_DEFAULTS.brokers))
+    .addOption(new Option('--registry <url>', 'Confluent-compatible schema registry').default(ENDPOINT_DEFAULTS.registry))
+    .addOption(new Option('--writer-url <url>', "timescale-writer's read API").default(ENDPOINT_DEFAULTS.writerUrl))
+    // Settings before the subcommands: commander copies them into each one it creates.
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .addHelpText('after', EXAMPLES);
+  registerStack(program);
+  registerTopics(program, io);
+  registerSchemas(program, io);
+  registerOffsetCommands(program, io);
+  registerBackfill(program);
+  registerLag(program, io);
+  registerQuality(program, io);
+  return program;
+}
+
+/** Runs `argv` (user arguments, no node/script) and resolves with the exit code; never throws. */
+export async function runMdctl(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    // commander has already printed its message (and help when asked for it).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    io.err.write(`mdctl: ${(err as Error).message ?? err}\n`);
+    return exitCodeOf(err);
+  }
+}

@@ -1,0 +1,10 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The checkout (the folder with nx.json) above this file, from src or dist alike. */
+export function workspaceRoot(start = __dirname): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`workspace root (nx.json) not found above ${start}`);
+  }
+}
