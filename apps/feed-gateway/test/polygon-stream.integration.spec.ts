@@ -123,8 +123,11 @@ describe('Polygon stream through faults into md.raw.bars.v1 (integration)', () =
     expect(await reconnects('max_connections')).toBe(1);
     expect(await reconnects('pong_timeout')).toBeGreaterThanOrEqual(1);
     expect(await reconnects('data_timeout')).toBeGreaterThanOrEqual(1);
-    expect(await metricValue(gateway.port, 'md_polygon_stream_backfilled_bars_total')).toBeGreaterThanOrEqual(sim.stats.missed);
-    expect(await metricValue(gateway.port, 'md_polygon_stream_messages_total', { type: 'AM' })).toBeGreaterThanOrEqual(events.length - sim.stats.missed);
+    const backfilled = await metricValue(gateway.port, 'md_polygon_stream_backfilled_bars_total');
+    expect(backfilled).toBeGreaterThanOrEqual(sim.stats.missed);
+    // An event written into a socket the simulator then drops may never be read, so the live count
+    // can fall short of "sent while connected"; live plus backfilled covers every event.
+    expect(await metricValue(gateway.port, 'md_polygon_stream_messages_total', { type: 'AM' }) + backfilled).toBeGreaterThanOrEqual(events.length);
     expect(await metricValue(gateway.port, 'md_polygon_stream_publish_latency_seconds_count')).toBeGreaterThan(0);
     const status = await polygon();
     expect(status).toMatchObject({ url: sim.wsUrl, channels, backfillSymbols: channels.map((c) => c.slice(3)), rejected: 0 });
