@@ -16,19 +16,35 @@ class SlowSink extends MemorySink {
 }
 
 describe('CoalescingSink', () => {
-  it('sends concurrent publishes together, in order, and resolves each after its records are in', async () => {
+  it('sends the publishes of one task as one request, and those made while it is in flight as the next, in order', async () => {
     const inner = new SlowSink();
     const sink = new CoalescingSink(inner);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => sink.publish([bar(i)])));
-    expect(inner.calls).toEqual([1, 9]); // the first goes alone, the nine that queued behind it go as one
-    expect(inner.bars().map((b) => b.eventTime)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const first = Array.from({ length: 10 }, (_, i) => sink.publish([bar(i)]));
+    await Promise.resolve(); // the request has started: these queue behind it
+    const second = Array.from({ length: 5 }, (_, i) => sink.publish([bar(10 + i)]));
+    await Promise.all([...first, ...second]);
+    expect(inner.calls).toEqual([10, 5]);
+    expect(inner.bars().map((b) => b.eventTime)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+  });
+
+  it('resolves a publish only after its own records are in', async () => {
+    const inner = new SlowSink();
+    const sink = new CoalescingSink(inner);
+    let resolved = false;
+    const done = sink.publish([bar(1)]).then(() => (resolved = true));
+    await Promise.resolve();
+    expect(inner.calls).toEqual([1]);
+    expect(resolved).toBe(false);
+    expect(inner.bars()).toEqual([]);
+    await done;
+    expect(inner.bars().map((b) => b.eventTime)).toEqual([1]);
   });
 
   it('bounds a request by maxRecords', async () => {
     const inner = new SlowSink();
     const sink = new CoalescingSink(inner, 3);
     await Promise.all(Array.from({ length: 7 }, (_, i) => sink.publish([bar(i)])));
-    expect(inner.calls).toEqual([1, 3, 3]);
+    expect(inner.calls).toEqual([3, 3, 1]);
   });
 
   it('rejects every caller of a failed request', async () => {

@@ -170,6 +170,22 @@ describe('Alpaca stream connector against the simulator', () => {
     expect(sink.bars().map((b) => b.close)).toEqual(BARS.map((b) => b.close));
   });
 
+  it('shows the provider-time to Kafka-ack latency of the records it published in status()', async () => {
+    // A fixed clock: trade k was made k ms before it was acknowledged (k = 1..100).
+    const nowMs = Math.floor(BARS[0].eventTime / 1000) + 3_600_000;
+    const trades = Array.from({ length: 100 }, (_, i) => ({
+      symbol: 'DBB', provider: 'alpaca', eventTime: (nowMs - (i + 1)) * 1000, ingestTime: 0, price: '17.91000000', size: 10,
+      exchange: 'V', tradeId: String(i + 1), conditions: ['@'], tape: 'C', correction: 'NONE' as const,
+    }));
+    await setUp({ bars: [], trades }, { symbols: { trades: ['DBB'] }, now: () => nowMs });
+    expect(connector.status().publishLatencyMs).toBeNull();
+    await connector.start(sink);
+    sim.emitNext(Infinity);
+    await waitFor('every trade', () => connector.status().published === 100, 10_000, 10);
+    expect(connector.status().publishLatencyMs).toEqual({ window: 65_536, records: 100, p50: 51, p99: 100, p999: 100, max: 100 });
+    expect(metrics.latencies.map((s) => Math.round(s * 1000)).sort((a, b) => a - b)).toEqual(trades.map((_, i) => i + 1));
+  });
+
   it('rejects each of 1,000 fuzzed frames exactly once with a reason, and keeps streaming', async () => {
     await setUp();
     await connector.start(sink);

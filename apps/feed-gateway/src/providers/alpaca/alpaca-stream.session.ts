@@ -38,6 +38,13 @@ export interface SessionContext {
   streaming(plan: SubscriptionPlan): void;
 }
 
+/**
+ * Control messages that came before the handshake asked for them: the socket hands frames over as
+ * they arrive, so with header auth "connected" and "authenticated" can both be read before the
+ * handshake waits for the second. A handshake takes a few; more than this is a protocol error.
+ */
+const MAX_EARLY_CONTROLS = 16;
+
 const RECONNECT_BY_CODE: Record<number, ReconnectReason> = { 401: 'not_authenticated', 404: 'auth_timeout', 406: 'connection_limit', 407: 'slow_client' };
 const FATAL_HINT: Record<number, string> = {
   402: 'check keyId and secretKey',
@@ -48,6 +55,7 @@ const FATAL_HINT: Record<number, string> = {
 export class AlpacaSession {
   private readonly socket: AlpacaSocket;
   private waiter?: (control: AlpacaControl) => void;
+  private readonly early: AlpacaControl[] = [];
   private fatal?: AlpacaStreamError;
   private streamingSince?: number;
   private ticker?: NodeJS.Timeout;
@@ -111,6 +119,7 @@ export class AlpacaSession {
 
   /** The next control message, or undefined when the connection ends or no answer comes in time. */
   private reply(): Promise<AlpacaControl | undefined> {
+    if (this.early.length) return Promise.resolve(this.early.shift());
     return new Promise((resolve) => {
       const ms = this.ctx.options.handshakeTimeoutMs;
       const timer = setTimeout(() => this.socket.close('handshake_timeout', `no answer within ${ms} ms`), ms);
@@ -149,7 +158,13 @@ export class AlpacaSession {
       return this.socket.close(RECONNECT_BY_CODE[control.code] ?? 'server_error', `Alpaca error ${control.code} ${control.message}`);
     }
     if (this.waiter) return this.waiter(control);
+    if (this.streamingSince === undefined) return this.keepForHandshake(control);
     if (control.type === 'error') this.ctx.logger.warn(`Alpaca error ${control.code} ${control.message}`);
+  }
+
+  private keepForHandshake(control: AlpacaControl): void {
+    if (this.early.length >= MAX_EARLY_CONTROLS) return this.socket.close('protocol_error', `over ${MAX_EARLY_CONTROLS} control messages unasked for during the handshake`);
+    this.early.push(control);
   }
 
   private failWith(code: number, message: string): void {

@@ -1,10 +1,11 @@
 import { WebSocket } from 'ws';
 import type { ReconnectReason } from './alpaca-stream.metrics';
 
-// One WebSocket connection: frames are handled one at a time, in order, each awaited before the
-// next (the sink's back-pressure); when too many wait, the socket is paused so TCP pushes back
-// instead of memory growing. Liveness: a ping every pingIntervalMs, dead without a pong (or any
-// frame) within pongTimeoutMs (the built-in WHATWG WebSocket cannot see pongs, hence `ws`).
+// One WebSocket connection: frames are handed to the session in arrival order, and each is held
+// until its publish resolves (the sink's back-pressure); when the window of frames awaiting their
+// publish is full, later frames wait in a queue, and when too many wait the socket is paused so TCP
+// pushes back instead of memory growing. Liveness: a ping every pingIntervalMs, dead without a pong
+// (or any frame) within pongTimeoutMs (the built-in WHATWG WebSocket cannot see pongs, hence `ws`).
 
 export interface RawFrame {
   data: Buffer;
@@ -28,7 +29,15 @@ export interface SocketOptions {
   now: () => number;
 }
 
-const IN_FLIGHT_FRAMES = 64;
+/**
+ * Frames handed to the session and awaiting their publish at once. Each is parsed and handed to the
+ * sink as soon as it is read, so a sink that batches concurrent publishes (group commit) sends one
+ * Kafka request for all the frames read during the previous one. The window must hold the backlog
+ * of a stall (a GC pause, a descheduled process): with 64, and with each batch awaited before the
+ * next frame was read, requests never carried more than 63 records, so a backlog drained 63 frames
+ * a round trip (stream bench, issue #5). 512 frames is about 100 ms of a 5,000 messages/s stream.
+ */
+const IN_FLIGHT_FRAMES = 512;
 
 export class AlpacaSocket {
   /** Resolves as soon as the connection is over, with why. */
@@ -38,7 +47,8 @@ export class AlpacaSocket {
   lastFrameAt: number;
   private readonly ws: WebSocket;
   private readonly queue: RawFrame[] = [];
-  private draining = false;
+  private inFlight = 0;
+  private failed = false;
   private opened = false;
   private end?: SocketEnd;
   private pinger?: NodeJS.Timeout;
@@ -104,47 +114,51 @@ export class AlpacaSocket {
     this.lastFrameAt = frame.receivedAtMs;
     this.queue.push(frame);
     if (this.queue.length >= this.options.maxQueuedFrames && !this.ws.isPaused) this.ws.pause();
-    if (!this.draining) void this.drain();
+    this.dispatch();
+  }
+
+  /** Frames read but not handled yet: queued, or awaiting their publish. */
+  private get busy(): boolean {
+    return this.inFlight > 0 || this.queue.length > 0;
   }
 
   /**
-   * Hands frames to the session in order, with up to IN_FLIGHT_FRAMES of them awaiting their
-   * publish at once: each frame is parsed and handed to the sink synchronously in arrival order,
-   * so a sink that batches concurrent publishes (group commit) sends one Kafka request for many
-   * frames instead of one round trip per frame. Measured: one frame at a time kept up with about
-   * 400 frames/s; the window keeps a 5,000 messages/s stream in real time.
+   * Hands queued frames to the session in order while the window has room. Frames read before the
+   * end are still handled; after a failed publish the queue is dropped (the backfill brings it back).
    */
-  private async drain(): Promise<void> {
-    this.draining = true;
-    const inFlight: Promise<void>[] = [];
-    let failure: unknown;
+  private dispatch(): void {
+    while (this.queue.length && this.inFlight < IN_FLIGHT_FRAMES) {
+      const frame = this.queue.shift()!;
+      this.inFlight++;
+      this.handle(frame).then(() => this.settled(), (err: unknown) => this.settled(err ?? new Error('publish failed')));
+    }
+    if (this.ws.isPaused && !this.end && this.queue.length <= this.options.maxQueuedFrames / 2) this.ws.resume();
+    if (this.end && !this.busy) this.resolveEnded(this.end);
+  }
+
+  private handle(frame: RawFrame): Promise<void> {
     try {
-      for (let frame = this.queue.shift(); frame; frame = this.queue.shift()) {
-        inFlight.push(this.onFrame(frame).catch((err) => {
-          failure ??= err;
-        }));
-        if (inFlight.length >= IN_FLIGHT_FRAMES) await inFlight.shift();
-        if (failure) throw failure;
-        if (this.ws.isPaused && !this.end && this.queue.length <= this.options.maxQueuedFrames / 2) this.ws.resume();
-        if (!this.queue.length) {
-          await Promise.all(inFlight.splice(0));
-          if (failure) throw failure;
-        }
-      }
+      return this.onFrame(frame);
     } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private settled(err?: unknown): void {
+    this.inFlight--;
+    if (err !== undefined && !this.failed) {
+      this.failed = true;
       // The sink failed: what is still queued is lost here and comes back through the backfill.
       this.queue.length = 0;
       this.finish('publish_failed', `publishing failed: ${(err as Error).message}`);
-    } finally {
-      this.draining = false;
-      if (this.end) this.resolveEnded(this.end);
     }
+    this.dispatch();
   }
 
   private finish(reason: SocketEnd['reason'], detail: string): void {
     if (this.end) {
       // A frame read before the close explains it better (406 or 407, then the server closes).
-      if (this.end.reason === 'server_closed' && this.draining) this.end = { reason, detail };
+      if (this.end.reason === 'server_closed' && this.busy) this.end = { reason, detail };
       return;
     }
     this.end = { reason, detail };
@@ -152,6 +166,6 @@ export class AlpacaSocket {
     clearTimeout(this.pongTimer);
     this.ws.terminate();
     this.resolveClosing(this.end);
-    if (!this.draining) this.resolveEnded(this.end);
+    if (!this.busy) this.resolveEnded(this.end);
   }
 }
