@@ -18,3 +18,4 @@ export * from './broker-probe';
 export * from './topic-reader';
 export * from './retry-until';
 export * from './state-store';
+export * from './group-offsets';

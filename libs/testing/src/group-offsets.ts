@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { createTransactionalProducer, endOffsets, retryUntil } from '@md/kafka';
+import { commitGroupOffsets, endOffsets, retryUntil } from '@md/kafka';
 
 /**
  * Commits a new consumer group's offsets at the current end of `topics`, so a stage started
@@ -16,23 +16,8 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: str
     const end = await endOffsets(kafka, topic);
     entries.push({ topic, partitions: [...end].map(([partition, offset]) => ({ partition, offset })) });
   }
-  const producer = createTransactionalProducer(kafka, `md-test-offsets-${groupId}`);
-  await producer.connect();
-  try {
-    // On a fresh broker the group coordinator (__consumer_offsets) may not be up yet.
-    await retryUntil(`committing the offsets of ${groupId}`, async () => {
-      const txn = await producer.transaction();
-      try {
-        await txn.sendOffsets({ consumerGroupId: groupId, topics: entries });
-        await txn.commit();
-      } catch (err) {
-        await txn.abort().catch(() => undefined);
-        throw err;
-      }
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  // On a fresh broker the group coordinator (__consumer_offsets) may not be up yet.
+  await retryUntil(`committing the offsets of ${groupId}`, () => commitGroupOffsets(kafka, groupId, entries, `md-test-offsets-${groupId}`));
 }
 
 export function uniqueId(prefix: string): string {

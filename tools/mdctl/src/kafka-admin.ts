@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { createTransactionalProducer } from '@md/kafka';
+import { commitGroupOffsets, type TopicOffsets } from '@md/kafka';
 import { lagRows, type LagRow, type PartitionRange } from './offset-plan';
 import { OperationError } from './usage-error';
 
@@ -49,31 +49,11 @@ export async function offsetsAtTime(admin: Admin, topic: string, ms: number): Pr
   return offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })).sort((a, b) => a.partition - b.partition);
 }
 
-export interface TopicOffsets {
-  topic: string;
-  partitions: Array<{ partition: number; offset: string }>;
-}
+export type { TopicOffsets } from '@md/kafka';
 
-/**
- * Commits `entries` as the offsets of `groupId`, all topics in one transaction's TxnOffsetCommit
- * (KIP-98). kafkajs' admin.setOffsets instead joins the group with a consumer and waits for a
- * fetch per topic; the transaction commits any inactive group's offsets at once, atomically.
- */
-export async function commitGroupOffsets(kafka: Kafka, groupId: string, entries: TopicOffsets[]): Promise<void> {
-  const producer = createTransactionalProducer(kafka, `mdctl-offsets-${groupId}`);
-  await producer.connect();
-  try {
-    const txn = await producer.transaction();
-    try {
-      await txn.sendOffsets({ consumerGroupId: groupId, topics: entries });
-      await txn.commit();
-    } catch (err) {
-      await txn.abort().catch(() => undefined);
-      throw err;
-    }
-  } finally {
-    await producer.disconnect();
-  }
+/** Commits a group's offsets (one transaction, see @md/kafka commitGroupOffsets) under an id unique to this CLI run. */
+export function commitOffsetsOf(kafka: Kafka, groupId: string, entries: TopicOffsets[]): Promise<void> {
+  return commitGroupOffsets(kafka, groupId, entries, `mdctl-offsets-${groupId}`);
 }
 
 /** Lag of `groupId` per partition, on `topics` or on every topic it has committed offsets on. */

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Admin, Kafka } from 'kafkajs';
 import { endpointsOf, type CliIo } from '../cli-context';
 import { formatTable } from '../format-table';
-import { assertGroupInactive, cliKafka, commitGroupOffsets, offsetsAtTime, partitionRanges, withAdmin, type TopicOffsets } from '../kafka-admin';
+import { assertGroupInactive, cliKafka, commitOffsetsOf, offsetsAtTime, partitionRanges, withAdmin, type TopicOffsets } from '../kafka-admin';
 import { clampOffsets, noSkip, parseStartPosition, type StartPosition } from '../offset-plan';
 import { parseTime } from '../parse-time';
 import { STAGE_NAMES, stageGroups } from '../stages';
@@ -45,7 +45,7 @@ export async function rewindGroup(
   }
   // Checked again right before the commit: a stage started while the plan was computed wins.
   await assertGroupInactive(admin, groupId);
-  await commitGroupOffsets(kafka, groupId, entries);
+  await commitOffsetsOf(kafka, groupId, entries);
   io.out.write(`committed the offsets of ${groupId} on ${topics.join(', ')}\n`);
 }
 

@@ -1,0 +1,30 @@
+import type { Kafka } from 'kafkajs';
+import { createTransactionalProducer } from './producer';
+
+export interface TopicOffsets {
+  topic: string;
+  partitions: Array<{ partition: number; offset: string }>;
+}
+
+/**
+ * Commits `entries` as the offsets of `groupId`, all topics in one transaction's TxnOffsetCommit
+ * (KIP-98). kafkajs' admin.setOffsets instead joins the group with a consumer and waits out a
+ * fetch per topic; a transactional producer commits any inactive group's offsets at once,
+ * atomically. `transactionalId` should be unique to the caller (a run, a CLI invocation).
+ */
+export async function commitGroupOffsets(kafka: Kafka, groupId: string, entries: TopicOffsets[], transactionalId: string): Promise<void> {
+  const producer = createTransactionalProducer(kafka, transactionalId);
+  await producer.connect();
+  try {
+    const txn = await producer.transaction();
+    try {
+      await txn.sendOffsets({ consumerGroupId: groupId, topics: entries });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
