@@ -6,7 +6,6 @@ import { EtradeClient, EtradeQuotePoller } from './providers/etrade/etrade.clien
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
 import type { StreamingConnector } from './providers/provider';
 import { bindStreamMetrics } from './providers/provider-stream.metrics';
-import { alpacaStreamMetrics } from './stream-metrics';
 
 /** The streaming connectors the config asks for: Alpaca, Polygon, E*TRADE quote polling. */
 export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
@@ -64,6 +63,6 @@ function alpaca(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   return [new AlpacaStreamConnector({
     ...keys, baseUrl: c.ALPACA_STREAM_URL, feed: c.ALPACA_FEED, encoding: c.ALPACA_ENCODING, symbols, backfill,
     backoff: { initialMs: 500, maxMs: c.ALPACA_RECONNECT_MAX_MS }, connectionLimitDelayMs: c.ALPACA_CONNECTION_LIMIT_DELAY_MS, pingIntervalMs: c.ALPACA_PING_INTERVAL_MS, pongTimeoutMs: c.ALPACA_PONG_TIMEOUT_MS,
-    metrics: alpacaStreamMetrics(metrics),
+    metrics: bindStreamMetrics(metrics, 'alpaca', 'Alpaca'),
   })];
 }

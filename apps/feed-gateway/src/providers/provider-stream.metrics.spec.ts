@@ -1,10 +1,13 @@
 import { StageMetrics } from '@md/observability';
-import { ALPACA_STREAM_METRIC_NAMES } from './alpaca/alpaca-stream.metrics';
 import { bindStreamMetrics, streamMetricNames } from './provider-stream.metrics';
 
 describe('provider stream metrics', () => {
   it('names every provider\'s series the way Alpaca\'s are named', () => {
-    expect(streamMetricNames('alpaca')).toEqual(ALPACA_STREAM_METRIC_NAMES);
+    expect(streamMetricNames('alpaca')).toEqual({
+      messages: 'md_alpaca_stream_messages_total', reconnects: 'md_alpaca_stream_reconnects_total',
+      lastMessageAge: 'md_alpaca_stream_last_message_age_seconds', publishLatency: 'md_alpaca_stream_publish_latency_seconds',
+      backfilledBars: 'md_alpaca_stream_backfilled_bars_total',
+    });
     expect(streamMetricNames('polygon').reconnects).toBe('md_polygon_stream_reconnects_total');
   });
 

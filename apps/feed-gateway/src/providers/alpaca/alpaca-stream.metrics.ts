@@ -1,13 +1,5 @@
 // What the connector reports, as a small interface so this folder needs no prom-client; the
-// gateway binds it to prom-client under these names (STYLE.md habit 8: units in the name).
-export const ALPACA_STREAM_METRIC_NAMES = {
-  messages: 'md_alpaca_stream_messages_total',
-  reconnects: 'md_alpaca_stream_reconnects_total',
-  lastMessageAge: 'md_alpaca_stream_last_message_age_seconds',
-  publishLatency: 'md_alpaca_stream_publish_latency_seconds',
-  backfilledBars: 'md_alpaca_stream_backfilled_bars_total',
-} as const;
-
+// gateway binds it to prom-client as md_alpaca_stream_* (providers/provider-stream.metrics.ts).
 /** Why a session ended and another is opened. */
 export const RECONNECT_REASONS = [
   'server_closed', 'connect_error', 'pong_timeout', 'data_timeout', 'handshake_timeout', 'protocol_error', 'connection_limit',
