@@ -58,10 +58,12 @@ describe('alt-data-aggregator: VIX regimes, news and social sentiment, composite
     const state = async (name: string) => ((await httpJson(service!.port, '/v1/sources')).body.sources as Array<{ provider: string; state: string }>).find((s) => s.provider === name)?.state;
     await waitFor('the news stream', async () => (await state('alpaca-news')) === 'running', 30_000, 100);
 
+    // The news goes out once the files are read, so every TSLA article comes after its tweets and
+    // the last TSLA composite is deterministic (news and files race otherwise).
+    await waitFor('the file sources', async () => (await state('social-file')) === 'done' && (await state('cboe-vix-file')) === 'done', 60_000, 200);
     sim.publish(NEWS);
     sim.sendRaw('[{"T":"n","id":');
     sim.sendRaw(JSON.stringify([{ ...NEWS[0], id: 999_999_001, created_at: 'not a time' }]));
-    await waitFor('the file sources', async () => (await state('social-file')) === 'done' && (await state('cboe-vix-file')) === 'done', 60_000, 200);
 
     // What the inputs must give, computed from the same files through the domain mapping.
     const socialProvider = `file:${basename(socialFile)}`;
