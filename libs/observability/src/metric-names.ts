@@ -7,7 +7,6 @@ export const METRICS = {
   batchDuration: 'md_batch_duration_seconds',
   retries: 'md_retries_total',
   pausedPartitions: 'md_paused_partitions',
-  ready: 'md_ready',
   barDecisions: 'md_preprocessor_bar_decisions_total',
   restatements: 'md_preprocessor_restatements_total',
   qualityIssues: 'md_quality_issues_total',
