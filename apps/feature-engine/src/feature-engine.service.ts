@@ -99,7 +99,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
 
   private async compute(source: CleanBar, timeframe: Timeframe, input: FeatureBar, state: KeyedState): Promise<OutputRecord[]> {
     const spec = featureSetFor(this.features, source.symbol, timeframe);
-    const features = state.load(`fs|${timeframe}|${source.symbol}`, (s) => this.restore(s, spec, `${source.symbol} ${timeframe}`));
+    const features = state.load(`fs|${timeframe}|${source.symbol}`, (s) => this.restore(s, spec, source.symbol, timeframe));
     const values = features.update(input);
     this.counters.features.inc({ timeframe, outcome: values ? 'computed' : 'repeat' });
     if (!values) return [];
@@ -114,14 +114,14 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
    * stream afresh: its features warm up again from the next bar. Dead-lettering every later bar
    * of the key instead would stop its features for good.
    */
-  private restore(stored: unknown, spec: FeatureSetSpec, key: string): FeatureState {
+  private restore(stored: unknown, spec: FeatureSetSpec, symbol: string, timeframe: Timeframe): FeatureState {
     if (!stored) return FeatureState.create(spec);
     try {
       return FeatureState.fromJSON(stored, spec);
     } catch (err) {
       if (!(err instanceof FeatureStateError)) throw err;
-      this.logger.warn(`${key}: ${err.message}; starting its features afresh (they warm up again)`);
-      this.counters.features.inc({ timeframe: key.split(' ')[1], outcome: 'state_reset' });
+      this.logger.warn(`${symbol} ${timeframe}: ${err.message}; starting its features afresh (they warm up again)`);
+      this.counters.features.inc({ timeframe, outcome: 'state_reset' });
       return FeatureState.create(spec);
     }
   }
