@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { TopicSpec } from '@md/contracts';
 import { retryUntil } from './retry-until';
 
@@ -12,21 +12,15 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          replicationFactor: -1,
-          configEntries: [
-            { name: 'retention.ms', value: String(s.retentionMs) },
-            { name: 'cleanup.policy', value: s.cleanupPolicy },
-          ],
-        })),
-      });
-      // waitForLeaders only waits for the controller's view; a list-offsets right after can
-      // still meet NOT_LEADER_OR_FOLLOWER. Return once every new partition answers.
-      for (const s of missing) await retryUntil(`waiting for leaders of ${s.name}`, () => admin.fetchTopicOffsets(s.name));
+      await createAndAwaitLeaders(admin, missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor: -1,
+        configEntries: [
+          { name: 'retention.ms', value: String(s.retentionMs) },
+          { name: 'cleanup.policy', value: s.cleanupPolicy },
+        ],
+      })));
       logger.log(`created topics: ${missing.map((s) => s.name).join(', ')}`);
     }
     return missing.map((s) => s.name);
@@ -41,21 +35,30 @@ export async function ensureChangelog(kafka: Kafka, topic: string, partitions: n
   await admin.connect();
   try {
     if ((await admin.listTopics()).includes(topic)) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{
-        topic, numPartitions: partitions, replicationFactor: -1,
-        // Compacted: the latest state per key survives; small segments so the cleaner keeps
-        // restores short (Kafka Streams uses the same settings for its changelogs).
-        configEntries: [
-          { name: 'cleanup.policy', value: 'compact' },
-          { name: 'segment.ms', value: String(60 * 60 * 1000) },
-          { name: 'min.cleanable.dirty.ratio', value: '0.1' },
-        ],
-      }],
-    });
-    await retryUntil(`waiting for leaders of ${topic}`, () => admin.fetchTopicOffsets(topic));
+    await createAndAwaitLeaders(admin, [{
+      topic, numPartitions: partitions, replicationFactor: -1,
+      // Compacted: the latest state per key survives; small segments so the cleaner keeps
+      // restores short (Kafka Streams uses the same settings for its changelogs).
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'segment.ms', value: String(60 * 60 * 1000) },
+        { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+      ],
+    }]);
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Creates topics and returns once every new partition answers a list-offsets. Both steps retry
+ * retriable errors: with several services starting at once, kafkajs' own waitForLeaders can give
+ * up with UNKNOWN_TOPIC_OR_PARTITION before the metadata reaches every broker, and a list-offsets
+ * right after can still meet NOT_LEADER_OR_FOLLOWER. A repeated create of an existing topic is a
+ * no-op for kafkajs (it returns false).
+ */
+async function createAndAwaitLeaders(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  const names = topics.map((t) => t.topic).join(', ');
+  await retryUntil(`creating ${names}`, () => admin.createTopics({ waitForLeaders: true, topics }));
+  for (const t of topics) await retryUntil(`waiting for leaders of ${t.topic}`, () => admin.fetchTopicOffsets(t.topic));
 }
