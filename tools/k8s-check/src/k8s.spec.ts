@@ -18,8 +18,8 @@ import { schemaProblems } from './schema-validate';
 
 // Renders every overlay of deploy/k8s, validates each object against the Kubernetes (and KEDA)
 // schemas, and checks issue #7's rules against the code's own tables: SERVICE_PORTS, TOPIC_TABLE
-// partitions and the apps' zod configs. The renderer is kustomize-render.ts (same output as
-// `kubectl kustomize`, see there), so no binary is needed.
+// partitions and the apps' zod configs. Rendering is `kubectl kustomize` (kustomize-render.ts):
+// without kubectl >= 1.21 on PATH the file fails to run with one message saying so.
 
 const K8S = join(repoRoot(__dirname), 'deploy', 'k8s');
 const OVERLAYS = { dev: 'keda', prod: 'keda', 'prod-hpa': 'hpa' } as const;
@@ -50,7 +50,13 @@ function rules(autoscaler: 'keda' | 'hpa'): ManifestRules {
   return { services, partitions: Object.fromEntries(TOPIC_TABLE.map((t) => [t.name, t.partitions])), autoscaler };
 }
 
-const render = (overlay: string) => renderKustomization(join(K8S, 'overlays', overlay));
+// One kubectl run per overlay, at load: without a usable kubectl the file fails to run with the
+// one message from kustomize-render.ts instead of repeating it under every test. Tests that edit
+// objects clone them first.
+const RENDERED: Record<string, K8sObject[]> = Object.fromEntries(
+  Object.keys(OVERLAYS).map((overlay) => [overlay, renderKustomization(join(K8S, 'overlays', overlay))]),
+);
+const render = (overlay: string): K8sObject[] => RENDERED[overlay];
 const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const named = (objs: K8sObject[], kind: string, name: string) => {
   const found = objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -101,6 +107,11 @@ describe.each(Object.entries(OVERLAYS))('overlay %s', (overlay, autoscaler) => {
 });
 
 describe('deploy/k8s tree', () => {
+  it('has a case above for every overlay, so a new one cannot go unchecked', () => {
+    const dirs = readdirSync(join(K8S, 'overlays'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(dirs.sort()).toEqual(Object.keys(OVERLAYS).sort());
+  });
+
   it('holds no Secret with data anywhere, rendered or not', () => {
     const files = yamlFiles(K8S);
     expect(files.length).toBeGreaterThan(10);

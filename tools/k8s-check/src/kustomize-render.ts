@@ -1,158 +1,129 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-// A tiny Kustomize renderer for the subset deploy/k8s uses, so the manifests can be tested on a
-// machine without the kustomize binary (Debian ships only kubectl 1.20, whose kustomize v2 lacks
-// components). Supported, with kustomize's semantics (https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/):
-//   resources   files (multi-document YAML) or folders holding a kustomization.yaml
-//   components  folders holding a `kind: Component` kustomization, applied after resources
-//   patches     strategic-merge patches from `path`, matched by the patch's kind/name or by `target`
-//               (kind, name); maps merge, lists of objects that all carry `name` merge by name
-//               (containers, env, volumes), other lists replace, null deletes a key
-//   images      name -> newName / newTag on containers
-//   namespace   set on every object
-// Anything else in a kustomization (generators, JSON 6902 patches, labels, replicas...) is refused
-// rather than ignored, so an unsupported field can never render differently from kustomize.
-// Checked against `kubectl kustomize` (kustomize v5.5.0): same objects, same values.
+// Renders a kustomization with `kubectl kustomize`, the kustomize kubectl bundles, so the checks
+// see exactly what `kubectl apply -k` would send: no second implementation of kustomize's merge
+// rules to keep in step. deploy/k8s uses components
+// (https://kubectl.docs.kubernetes.io/guides/config_management/components/), which the kustomize
+// in kubectl 1.14-1.20 (v2.0.3) cannot render; kubectl 1.21 moved to kustomize v4.0.5 and it has
+// been updated since (version table: https://github.com/kubernetes-sigs/kustomize#kubectl-integration).
+// Without a usable kubectl the render fails with one message saying so: never a skip.
 
 export type K8sObject = Record<string, any> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
-interface PatchRef {
-  path: string;
-  target?: { kind?: string; name?: string };
-}
-interface ImageRef {
-  name: string;
-  newName?: string;
-  newTag?: string;
-}
-interface Kustomization {
-  apiVersion?: string;
-  kind?: string;
-  namespace?: string;
-  resources?: string[];
-  components?: string[];
-  patches?: PatchRef[];
-  images?: ImageRef[];
+export interface RenderOptions {
+  /** The kubectl to run, a name looked up on PATH or a path. Tests inject a missing or fake one. */
+  kubectl?: string;
+  /** Environment of kubectl; its PATH is also where a bare `kubectl` is looked up. Default: this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Bound on one render; a hung kubectl fails the check instead of hanging it. */
+  timeoutMs?: number;
 }
 
-const SUPPORTED = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'components', 'patches', 'images']);
-/** Bound on nested kustomizations: a cycle (a -> b -> a) fails instead of recursing forever. */
-const MAX_DEPTH = 16;
+/** kubectl is missing, or its kustomize is older than v4: the fix is on the machine, not in deploy/k8s. */
+export class KubectlUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubectlUnavailableError';
+    // The message is the whole story (what is missing, how to fix it); a stack into this file
+    // would only bury it in jest's and the CLI's output.
+    this.stack = `${this.name}: ${message}`;
+  }
+}
 
-export function readYamlDocuments(file: string): Record<string, any>[] {
-  return parseAllDocuments(readFileSync(file, 'utf8'))
+const FIX = 'install kubectl >= 1.21, which bundles kustomize v4+, or put it on PATH';
+const unavailable = (why: string) => new KubectlUnavailableError(`k8s-check: \`kubectl kustomize\` is not available (${why}; ${FIX})`);
+
+const RENDER_TIMEOUT_MS = 30_000;
+const VERSION_TIMEOUT_MS = 10_000;
+// The three overlays render to ~30 objects (~25 KiB); far above that means something is wrong.
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/** Every YAML document of `text` as a plain object (empty documents dropped). */
+export function parseYamlDocuments(text: string, source: string): Record<string, any>[] {
+  return parseAllDocuments(text)
     .map((doc) => {
-      if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
+      if (doc.errors.length) throw new Error(`${source}: ${doc.errors[0].message}`);
       return doc.toJS() as Record<string, any> | null;
     })
     .filter((o): o is Record<string, any> => o !== null && typeof o === 'object');
 }
 
-function readKustomization(dir: string): Kustomization {
-  const file = join(dir, 'kustomization.yaml');
-  if (!existsSync(file)) throw new Error(`${dir}: no kustomization.yaml`);
-  const [k] = readYamlDocuments(file) as Kustomization[];
-  const unknown = Object.keys(k).filter((key) => !SUPPORTED.has(key));
-  if (unknown.length) throw new Error(`${file}: field(s) ${unknown.join(', ')} not supported by this renderer (see kustomize-render.ts)`);
-  return k;
+/** A YAML file's documents, unrendered (k8s.spec.ts scans the whole tree for Secrets with data). */
+export function readYamlDocuments(file: string): Record<string, any>[] {
+  return parseYamlDocuments(readFileSync(file, 'utf8'), file);
 }
 
-const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const mergesByName = (list: unknown[]): boolean => list.length > 0 && list.every((i) => isObject(i) && typeof i.name === 'string');
-
-/** Strategic merge of `patch` into `base` (both left untouched; a new value is returned). */
-export function strategicMerge(base: unknown, patch: unknown): unknown {
-  if (Array.isArray(patch)) {
-    if (!Array.isArray(base) || !mergesByName(patch) || !mergesByName(base)) return structuredClone(patch);
-    const out = base.map((item) => structuredClone(item));
-    for (const p of patch as Record<string, any>[]) {
-      const at = out.findIndex((item) => item.name === p.name);
-      if (at >= 0) out[at] = strategicMerge(out[at], p);
-      else out.push(structuredClone(p));
-    }
-    return out;
-  }
-  if (!isObject(patch) || !isObject(base)) return structuredClone(patch);
-  const out: Record<string, unknown> = structuredClone(base);
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = key in out ? strategicMerge(out[key], value) : structuredClone(value);
-  }
-  return out;
-}
-
-function matches(obj: K8sObject, patch: Record<string, any>, target?: PatchRef['target']): boolean {
-  if (target) {
-    return (!target.kind || target.kind === obj.kind) && (!target.name || new RegExp(`^${target.name}$`).test(obj.metadata.name));
-  }
-  return patch.kind === obj.kind && patch.metadata?.name === obj.metadata.name;
-}
-
-function applyPatches(objects: K8sObject[], dir: string, patches: PatchRef[] = []): K8sObject[] {
-  let out = objects;
-  for (const ref of patches) {
-    for (const patch of readYamlDocuments(join(dir, ref.path))) {
-      let hit = false;
-      out = out.map((obj) => {
-        if (!matches(obj, patch, ref.target)) return obj;
-        hit = true;
-        // With a target the patch's own name is a placeholder: the object keeps its identity.
-        const body = { ...patch, metadata: { ...patch.metadata, name: obj.metadata.name } };
-        return strategicMerge(obj, body) as K8sObject;
-      });
-      if (!hit) throw new Error(`${join(dir, ref.path)}: patch ${patch.kind}/${patch.metadata?.name} matches no object`);
-    }
-  }
-  return out;
-}
-
-function applyImages(objects: K8sObject[], images: ImageRef[] = []): K8sObject[] {
-  if (!images.length) return objects;
-  const rewrite = (image: string): string => {
-    const [name, tag] = image.split(':');
-    const rule = images.find((i) => i.name === name);
-    if (!rule) return image;
-    const newTag = rule.newTag ?? tag;
-    return `${rule.newName ?? name}${newTag ? `:${newTag}` : ''}`;
-  };
-  return objects.map((obj) => {
-    const containers: Record<string, any>[] | undefined = obj.spec?.template?.spec?.containers;
-    if (!containers) return obj;
-    const copy = structuredClone(obj);
-    for (const c of copy.spec.template.spec.containers) c.image = rewrite(c.image);
-    return copy;
+function run(kubectl: string, args: string[], options: RenderOptions, timeout: number): SpawnSyncReturns<string> {
+  const result = spawnSync(kubectl, args, {
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+    timeout,
+    maxBuffer: MAX_OUTPUT_BYTES,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+  const what = `\`${kubectl} ${args.join(' ')}\``;
+  if (code === 'ENOENT') throw unavailable(kubectl === 'kubectl' ? 'kubectl not found on PATH' : `${kubectl} not found`);
+  if (code === 'EACCES') throw unavailable(`${kubectl} is not executable`);
+  if (code === 'ETIMEDOUT') throw new Error(`k8s-check: ${what} did not finish within ${timeout} ms`);
+  if (code === 'ENOBUFS') throw new Error(`k8s-check: ${what} printed more than ${MAX_OUTPUT_BYTES} bytes`);
+  if (result.error) throw new Error(`k8s-check: ${what} could not run: ${result.error.message}`);
+  return result;
 }
 
-function renderDir(dir: string, depth: number, inherited: K8sObject[] = []): K8sObject[] {
-  if (depth > MAX_DEPTH) throw new Error(`${dir}: kustomizations nested deeper than ${MAX_DEPTH}`);
-  const k = readKustomization(dir);
-  let objects = [...inherited];
-  for (const entry of k.resources ?? []) {
-    const path = resolve(dir, entry);
-    const loaded = statSync(path).isDirectory() ? renderDir(path, depth + 1) : (readYamlDocuments(path) as K8sObject[]);
-    objects.push(...loaded);
+const major = (version: string) => Number(/^v?(\d+)\./.exec(version)?.[1]);
+
+/** Why this kubectl cannot render components, or undefined when it can. */
+export function kustomizeTooOld(version: { clientVersion?: { major?: string; minor?: string; gitVersion?: string }; kustomizeVersion?: string }): string | undefined {
+  const client = version.clientVersion ?? {};
+  const kubectl = client.gitVersion ?? `v${client.major}.${client.minor}`;
+  // `kustomizeVersion` is reported from kubectl 1.24 on; before that the kubectl minor decides.
+  if (version.kustomizeVersion) {
+    return major(version.kustomizeVersion) >= 4 ? undefined : `kubectl ${kubectl} bundles kustomize ${version.kustomizeVersion}, which cannot render components`;
   }
-  for (const entry of k.components ?? []) {
-    const path = resolve(dir, entry);
-    if (readKustomization(path).kind !== 'Component') throw new Error(`${path}: listed in components but is not a kind: Component`);
-    objects = renderDir(path, depth + 1, objects);
-  }
-  objects = applyPatches(objects, dir, k.patches);
-  objects = applyImages(objects, k.images);
-  if (k.namespace) objects = objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: k.namespace } }));
-  const seen = new Set<string>();
-  for (const o of objects) {
-    const id = `${o.kind}/${o.metadata.name}`;
-    if (seen.has(id)) throw new Error(`${dir}: ${id} is declared twice`);
-    seen.add(id);
-  }
-  return objects;
+  // `minor` may carry a suffix ("32+" on vendor builds).
+  if (Number(client.major) === 1 && parseInt(client.minor ?? '', 10) >= 21) return undefined;
+  if (Number(client.major) > 1) return undefined;
+  return `kubectl ${kubectl} bundles kustomize v2 or none, which cannot render components`;
 }
 
-/** Renders a kustomization folder (an overlay) to its list of objects. */
-export function renderKustomization(dir: string): K8sObject[] {
-  return renderDir(resolve(dir), 0);
+// One version check per kubectl (and PATH) per process: k8s.spec.ts renders three overlays, and
+// asking the same kubectl its version again would only cost time.
+const checked = new Set<string>();
+
+function checkKubectl(kubectl: string, options: RenderOptions): void {
+  const key = `${kubectl}\0${(options.env ?? process.env).PATH}`;
+  if (checked.has(key)) return;
+  // `version --client -o json` works on every kubectl that has `kustomize` and never contacts a cluster.
+  const result = run(kubectl, ['version', '--client', '-o', 'json'], options, VERSION_TIMEOUT_MS);
+  if (result.status !== 0) throw unavailable(`\`${kubectl} version --client\` failed: ${result.stderr.trim() || `exit ${result.status}`}`);
+  let version: Parameters<typeof kustomizeTooOld>[0];
+  try {
+    version = JSON.parse(result.stdout);
+  } catch {
+    throw unavailable(`\`${kubectl} version --client -o json\` printed no version: ${result.stdout.trim().slice(0, 200)}`);
+  }
+  const tooOld = kustomizeTooOld(version);
+  if (tooOld) throw unavailable(tooOld);
+  checked.add(key);
+}
+
+/**
+ * Renders a kustomization folder (an overlay) with `kubectl kustomize` and returns its objects.
+ * Throws KubectlUnavailableError when kubectl is missing or too old, and an Error carrying
+ * kubectl's stderr when kustomize refuses the kustomization.
+ */
+export function renderKustomization(dir: string, options: RenderOptions = {}): K8sObject[] {
+  const kubectl = options.kubectl ?? 'kubectl';
+  checkKubectl(kubectl, options);
+  const abs = resolve(dir);
+  const result = run(kubectl, ['kustomize', abs], options, options.timeoutMs ?? RENDER_TIMEOUT_MS);
+  if (result.status !== 0) {
+    const exit = result.status ?? result.signal;
+    throw new Error(`k8s-check: \`${kubectl} kustomize ${abs}\` failed (exit ${exit}):\n${result.stderr.trim()}`);
+  }
+  return parseYamlDocuments(result.stdout, `${kubectl} kustomize ${abs}`) as K8sObject[];
 }
