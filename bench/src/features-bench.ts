@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as ti from 'technicalindicators';
 import { DEFAULT_FEATURE_SET, FeatureState, parseTimestamp, type FeatureBar } from '@md/domain';
-import { dbbFilePath } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Features (`npm run bench -- --only features`): bar updates per second on one core through the
 // whole default-v1 set (20 values a bar) over the real DBB minute series, and the same against
@@ -26,7 +26,7 @@ export interface FeaturesBenchResult {
 }
 
 /** One bar per distinct minute of the DBB file, oldest first. */
-export function readDbbFeatureBars(file = dbbFilePath()): FeatureBar[] {
+export function readDbbFeatureBars(file = fixturePath(DBB_MINUTE_FILE)): FeatureBar[] {
   const bars = new Map<number, FeatureBar>();
   for (const line of readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1)) {
     const [ts, open, high, low, close, volume] = line.split(',');

@@ -2,7 +2,7 @@ import { IntrinsicBarBuilder, type IntrinsicBarSpecInput, type IntrinsicTrade } 
 import { readSpyTrades } from '@md/testing';
 
 // Intrinsic bars (`npm run bench -- --only intrinsic`): trades per second through builders on one
-// core, over every SPY trade of 2013-10-07 (shared/data/lean/tick/spy, 241,020 trades). The
+// core, over every SPY trade of 2013-10-07 (fixtures/lean/tick/spy, 241,020 trades). The
 // specs are those of the real-data checks (libs/testing/src/intrinsic-bars-spy.spec.ts). No
 // stack needed: builders are pure.
 export const INTRINSIC_BENCH_SPECS: IntrinsicBarSpecInput[] = [

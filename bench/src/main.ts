@@ -9,7 +9,7 @@ import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { DEFAULT_BAR_COLUMNS, cleanBar, csvRowToRawBar, nowMicros, type CleanBar } from '@md/domain';
 import { SchemaCodec, createKafka, ensureTopics } from '@md/kafka';
-import { dbbFilePath, generateBars, repoRoot } from '@md/testing';
+import { generateBars, repoRoot } from '@md/testing';
 import { postgresCopyRate } from './copy-baseline';
 import { endToEndRate } from './end-to-end';
 import { kafkaProduceConsumeRate } from './kafka-baseline';
@@ -19,6 +19,7 @@ import { scalingRates } from './scaling';
 import { streamLatency } from './stream-latency';
 import { formatIntrinsicBench, intrinsicBench } from './intrinsic-bench';
 import { featuresBench, formatFeaturesBench } from './features-bench';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-'));
   const file = join(dir, 'bars.csv');
-  const symbols = await generateBars(dbbFilePath(), o.bars, file);
+  const symbols = await generateBars(fixturePath(DBB_MINUTE_FILE), o.bars, file);
   console.log(`generated ${o.bars} bars (${symbols.length} symbols x the DBB minute series)`);
   const bars = readBars(file);
   const copyRate = await postgresCopyRate(o.databaseUrl, bars);
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     console.log(`sink upsert, COPY + merge:   ${Math.round(sink.copyMerge)} rows/s = ${(sink.copyMerge / copyRate).toFixed(3)} x COPY`);
   }
   if (only.has('read')) {
-    const series = readBars(dbbFilePath());
+    const series = readBars(fixturePath(DBB_MINUTE_FILE));
     for (const target of o.readTargets.split(',') as Array<'pg' | 'embedded'>) {
       const r = await readLatency(target, o.databaseUrl, series, o.readRows, 300, (s) => process.stderr.write(`${s}\r`));
       console.log(`\nread 1 day of 1m bars, ${target} (${r.rows} rows stored): p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (target p95 < 50 ms)`);

@@ -9,6 +9,7 @@ import {
   AlpacaNewsSimulator, httpJson, metricValue, newsArticlesFromTweets, registerTestSecrets, startService, stopService, tweetsFilePath, uniqueId, waitFor, waitReady,
   type RunningService,
 } from '@md/testing';
+import { VIX_2015_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: the alt-data-aggregator process on the real stack with three sources at once:
 // the real CBOE VIX closes of August 2015 (test/fixtures), the shared file of 500 real tweets, and
@@ -18,7 +19,7 @@ import {
 
 const KEY = 'AKNEWSINTEGRATION01';
 const SECRET = 'news-integration-secret-never-logged';
-const VIX_FIXTURE = join(__dirname, 'fixtures/vix-history-2015-08.csv');
+const VIX_FIXTURE = fixturePath(VIX_2015_FILE);
 const NEWS = newsArticlesFromTweets(tweetsFilePath(), 40);
 
 describe('alt-data-aggregator: VIX regimes, news and social sentiment, composites (integration)', () => {

@@ -6,22 +6,20 @@ import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type CorporateActionRecord, type OptionQuoteRecord } from '@md/contracts';
 import { parseCorporateActionsCsv, parseLeanFactorFile } from '@md/domain';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange, type PartitionOffsets } from '@md/kafka';
-import {
-  AlpacaRestSimulator, OPTIONS_CHAIN_SNAPSHOT_FILE, alpacaCorporateActionsRecording, registerTestSecrets, repoRoot, sharedDataDir, uniqueId,
-  type CanonicalCorporateAction,
-} from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording, registerTestSecrets, repoRoot, uniqueId, type CanonicalCorporateAction } from '@md/testing';
 import { factorFileActions } from '../src/providers/files/lean-corporate-actions';
+import { AAPL_ACTIONS_FILE, OPTIONS_CHAIN_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
 // Integration: `npm run backfill -- corporate-actions` and `-- options-chain` (the built binary)
 // against the Alpaca REST simulator (paging, injected 429s) into Kafka. The data is real: AAPL's
 // actions as LEAN's factor file gives them (derived by the LEAN path itself) plus the 2020 4:1
-// split, which the factor file predates (samples/corporate-actions/aapl.csv); and AAPL's chain
+// split, which the factor file predates (fixtures/corporate-actions/aapl.csv); and AAPL's chain
 // from the July 2024 snapshot file. Both run under names of this run alone (a ticker, an OCC
 // root), so other tests on the same Kafka neither see nor disturb them.
 
 const KEY = 'AKEXTRAS1234567890';
 const SECRET = 'extras-secret-do-not-log-4e5f6a7b';
-const FACTOR_FILE = join(sharedDataDir(), 'lean/factor_files/aapl.csv');
+const FACTOR_FILE = join(fixturesDir(), 'lean/factor_files/aapl.csv');
 
 const execNode = promisify(execFile);
 
@@ -41,7 +39,7 @@ async function backfill(args: string[], env: Record<string, string>): Promise<{ 
 function aaplActions(symbol: string): CanonicalCorporateAction[] {
   const lean = factorFileActions(parseLeanFactorFile(readFileSync(FACTOR_FILE, 'utf8')), { symbol, provider: 'lean', ingestTime: 0 }).actions;
   const last = lean[lean.length - 1].exDate;
-  const later = parseCorporateActionsCsv(readFileSync(join(repoRoot(), 'samples/corporate-actions/aapl.csv'), 'utf8'), 'apple-ir').filter((a) => a.exDate > last).map((a) => ({
+  const later = parseCorporateActionsCsv(readFileSync(fixturePath(AAPL_ACTIONS_FILE), 'utf8'), 'apple-ir').filter((a) => a.exDate > last).map((a) => ({
     symbol, exDate: a.exDate, kind: a.kind === 'split' ? ('SPLIT' as const) : ('CASH_DIVIDEND' as const), ratioTo: a.ratio?.to ?? null, ratioFrom: a.ratio?.from ?? null, amount: a.amount ?? null,
   }));
   return [...lean, ...later];
@@ -64,7 +62,7 @@ describe('Alpaca options snapshots and corporate actions over REST, by the backf
   const symbol = uniqueId('C');
   // An OCC root is at most 6 characters: Z + the last 5 of a unique id.
   const root = `Z${uniqueId('').slice(-5)}`;
-  const aaplContracts = readFileSync(join(sharedDataDir(), OPTIONS_CHAIN_SNAPSHOT_FILE), 'utf8').split('\n').filter((l) => /^\d+,AAPL\d{6}[CP]\d{8},/.test(l)).length;
+  const aaplContracts = readFileSync(join(fixturesDir(), OPTIONS_CHAIN_FILE), 'utf8').split('\n').filter((l) => /^\d+,AAPL\d{6}[CP]\d{8},/.test(l)).length;
   const kafka = createKafka(`test-${symbol}`, [LOCAL_STACK.kafkaBrokers]);
   const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
   const env = () => ({ ALPACA_KEY_ID: KEY, ALPACA_SECRET_KEY: SECRET, ALPACA_DATA_URL: sim.url, KAFKA_BROKERS: LOCAL_STACK.kafkaBrokers, SCHEMA_REGISTRY_URL: LOCAL_STACK.registryUrl });

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type QuoteRecord } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import {
-  EtradeSimulator, httpJson, readLeanZipText, registerTestSecrets, sharedDataDir, startService, stopService, uniqueId, waitFor, waitReady,
-  type RunningService,
-} from '@md/testing';
+import { EtradeSimulator, httpJson, readLeanZipText, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { fixturesDir } from '@md/fixtures';
 
 // Integration: the gateway's E*TRADE quote poller, signing every request with OAuth 1.0a, against
 // the E*TRADE simulator (which verifies each signature per RFC 5849). The quotes are real: AAPL's
@@ -25,7 +23,7 @@ interface LeanQuote { endMs: number; bid: number; bidSize: number; ask: number; 
 
 /** LEAN quote bar: ms, bid OHLC, last bid size, ask OHLC, last ask size; prices x 10,000. */
 async function leanQuotes(): Promise<LeanQuote[]> {
-  const text = await readLeanZipText(join(sharedDataDir(), 'lean/minute/aapl/20140605_quote.zip'));
+  const text = await readLeanZipText(join(fixturesDir(), 'lean/minute/aapl/20140605_quote.zip'));
   return text.trim().split(/\r?\n/).map((line) => {
     const f = line.split(',').map(Number);
     return { endMs: MIDNIGHT_NY_MS + f[0] + 60_000, bid: f[4], bidSize: f[5], ask: f[9], askSize: f[10] };

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { TOPICS, type CorporateActionRecord, type OptionQuoteRecord, type RestatementRecord } from '@md/contracts';
 import { SchemaCodec, endOffsets, readTopicRange } from '@md/kafka';
-import {
-  exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, sharedDataDir, startService, stopService, waitFor, waitReady,
-  type RunningService, type SliceRun,
-} from '@md/testing';
+import { exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { fixturesDir } from '@md/fixtures';
 
 // Integration: the gateway's file jobs on real data. LEAN's AAPL factor file becomes corporate
 // actions (under the run's symbol), the July 2024 option-chain snapshot becomes
@@ -27,7 +25,7 @@ describe('feed-gateway file jobs: LEAN factor file and option chain snapshot (in
 
   it('publishes, restates and stores the actions and the chain', async () => {
     const { run: symbol, kafka } = slice;
-    const data = sharedDataDir();
+    const data = fixturesDir();
     const chainFile = join(data, 'options/options_chain_snapshot_2024-07.csv');
     const aaplContracts = readFileSync(chainFile, 'utf8').split('\n').filter((l) => /^\d+,AAPL\d{6}[CP]\d{8},/.test(l)).length;
     const [actionsStart, restatementsStart, chainStart] = await Promise.all([TOPICS.corporateActions, TOPICS.restatements, TOPICS.optionsChain].map((t) => endOffsets(kafka, t)));

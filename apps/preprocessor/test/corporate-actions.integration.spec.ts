@@ -5,10 +5,8 @@ import { LOCAL_STACK } from '@md/config';
 import { TOPICS, type CorporateActionRecord, type QualityIssueRecord, type RestatementRecord } from '@md/contracts';
 import { leanFileDate, microsToIso, newYorkMidnightUs, nowMicros, parseLeanMinuteBars, type CleanBar } from '@md/domain';
 import { SchemaCodec, createIdempotentProducer, endOffsets, readTopicRange } from '@md/kafka';
-import {
-  exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, readLeanZipText, sharedDataDir, startService, stopService, waitFor, waitReady,
-  type RunningService, type SliceRun,
-} from '@md/testing';
+import { exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, readLeanZipText, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { fixturesDir } from '@md/fixtures';
 
 // Integration on real LEAN minute bars of AAPL around its 7-for-1 split of 2014-06-09: bars of
 // 06-05 and 06-06 flow first, then the split arrives on md.corporate-actions.v1, then 06-09.
@@ -18,7 +16,7 @@ import {
 async function leanCsv(days: string[]): Promise<{ file: string; bars: number }> {
   const lines = ['timestamp,open,high,low,close,volume'];
   for (const day of days) {
-    const text = await readLeanZipText(join(sharedDataDir(), `lean/minute/aapl/${day}_trade.zip`));
+    const text = await readLeanZipText(join(fixturesDir(), `lean/minute/aapl/${day}_trade.zip`));
     for (const b of parseLeanMinuteBars(text, leanFileDate(day), day)) lines.push([microsToIso(b.eventTime), b.open, b.high, b.low, b.close, b.volume].join(','));
   }
   const file = join(mkdtempSync(join(tmpdir(), 'md-split-')), `${days.join('-')}.csv`);

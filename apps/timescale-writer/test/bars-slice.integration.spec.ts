@@ -1,8 +1,6 @@
 import { TOPICS } from '@md/contracts';
-import {
-  dbbFilePath, exitCode, expectedDbbBars, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady,
-  finishSliceRun, type RunningService, type SliceRun,
-} from '@md/testing';
+import { exitCode, expectedDbbBars, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, finishSliceRun, type RunningService, type SliceRun } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: real Kafka, Apicurio and PostgreSQL (deploy/local/stack.sh), services as processes.
 describe('bars slice: file -> gateway -> preprocessor -> writer -> PostgreSQL (integration)', () => {
@@ -13,7 +11,7 @@ describe('bars slice: file -> gateway -> preprocessor -> writer -> PostgreSQL (i
 
   const replay = async (label: string) => {
     const gateway = await startService('feed-gateway', {
-      REPLAY_FILE: dbbFilePath(), REPLAY_SYMBOL: slice.run, REPLAY_ZONE: 'UTC', REPLAY_EXIT_WHEN_DONE: 'true',
+      REPLAY_FILE: fixturePath(DBB_MINUTE_FILE), REPLAY_SYMBOL: slice.run, REPLAY_ZONE: 'UTC', REPLAY_EXIT_WHEN_DONE: 'true',
     }, `test-${slice.run}-gateway-${label}`);
     expect(await exitCode(gateway)).toBe(0);
   };

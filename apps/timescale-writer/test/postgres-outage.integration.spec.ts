@@ -2,10 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS } from '@md/contracts';
-import {
-  GENERATED_COLUMNS, dbbFilePath, exitCode, finishSliceRun, generateBars, httpJson, metricValue, prepareSliceRun, startPostgres,
-  startService, stopPostgres, stopService, waitFor, waitReady, type RunningService, type SliceRun,
-} from '@md/testing';
+import { GENERATED_COLUMNS, exitCode, finishSliceRun, generateBars, httpJson, metricValue, prepareSliceRun, startPostgres, startService, stopPostgres, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: PostgreSQL (the machine's server) is stopped for 30 seconds while the writer
 // drains a replay. The writer must neither crash nor lose a row.
@@ -28,7 +26,7 @@ describe('PostgreSQL outage during a replay (integration)', () => {
 
   it('pauses, retries, and stores every row once the database is back', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'md-outage-')), 'bars.csv');
-    await generateBars(dbbFilePath(), TOTAL, file, slice.run.slice(0, 8));
+    await generateBars(fixturePath(DBB_MINUTE_FILE), TOTAL, file, slice.run.slice(0, 8));
     const prep = await startService('preprocessor', slice.preprocessorEnv, `test-${slice.run}-preprocessor`);
     const writer = await startService('timescale-writer', { ...slice.writerEnv, MAX_BATCH_RECORDS: '500', RETRY_MAX_MS: '2000' }, `test-${slice.run}-writer`);
     services.push(prep, writer);

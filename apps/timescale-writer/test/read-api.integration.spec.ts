@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  dbbFilePath, exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady,
-  type RunningService, type SliceRun,
-} from '@md/testing';
+import { exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: the writer's read API over bars stored through the real slice (PostgreSQL fallback).
 const ROWS = 600;
@@ -17,7 +15,7 @@ describe('read API (integration)', () => {
 
   beforeAll(async () => {
     slice = await prepareSliceRun('A');
-    lines = readFileSync(dbbFilePath(), 'utf8').trim().split('\n').slice(0, ROWS + 1);
+    lines = readFileSync(fixturePath(DBB_MINUTE_FILE), 'utf8').trim().split('\n').slice(0, ROWS + 1);
     const file = join(mkdtempSync(join(tmpdir(), 'md-api-')), 'bars.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const prep = await startService('preprocessor', slice.preprocessorEnv, `test-${slice.run}-preprocessor`);

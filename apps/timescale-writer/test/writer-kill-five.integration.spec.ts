@@ -2,10 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS } from '@md/contracts';
-import {
-  GENERATED_COLUMNS, dbbFilePath, exitCode, finishSliceRun, generateBars, metricValue, prepareSliceRun, startService, stopService,
-  waitFor, waitReady, type RunningService, type SliceRun,
-} from '@md/testing';
+import { GENERATED_COLUMNS, exitCode, finishSliceRun, generateBars, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: five SIGKILLs of the writer at random points of a 200,000-bar replay end with
 // exactly the rows of an uninterrupted run (a second writer group into a second schema).
@@ -38,7 +36,7 @@ describe('writer killed five times during a 200,000-bar replay (integration)', (
 
   it('ends with the same rows, count and checksum, as the uninterrupted run', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'md-kill5-')), 'bars.csv');
-    await generateBars(dbbFilePath(), TOTAL, file, slice.run.slice(0, 8));
+    await generateBars(fixturePath(DBB_MINUTE_FILE), TOTAL, file, slice.run.slice(0, 8));
     const prep = await startService('preprocessor', slice.preprocessorEnv, `test-${slice.run}-preprocessor`);
     services.push(prep);
     await waitReady(prep);

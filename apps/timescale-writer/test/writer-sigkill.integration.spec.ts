@@ -1,8 +1,6 @@
 import { TOPICS } from '@md/contracts';
-import {
-  dbbFilePath, exitCode, expectedDbbBars, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady,
-  finishSliceRun, type RunningService, type SliceRun,
-} from '@md/testing';
+import { exitCode, expectedDbbBars, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, finishSliceRun, type RunningService, type SliceRun } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: a SIGKILL of the writer mid-stream must neither lose nor double a row.
 const checksumSql = (schema: string) => `
@@ -31,7 +29,7 @@ describe('writer killed with SIGKILL mid-replay (integration)', () => {
     services.push(prep);
     await waitReady(prep);
     const gateway = await startService('feed-gateway', {
-      REPLAY_FILE: dbbFilePath(), REPLAY_SYMBOL: run, REPLAY_ZONE: 'UTC', REPLAY_EXIT_WHEN_DONE: 'true',
+      REPLAY_FILE: fixturePath(DBB_MINUTE_FILE), REPLAY_SYMBOL: run, REPLAY_ZONE: 'UTC', REPLAY_EXIT_WHEN_DONE: 'true',
     }, `test-${run}-gateway`);
     expect(await exitCode(gateway)).toBe(0);
     await waitFor('the preprocessor to clean the whole replay', async () =>

@@ -3,7 +3,7 @@ import type { CorporateAction } from './corporate-actions';
 import { parseTimestamp } from './time';
 
 // Real AAPL actions of 2014 and the raw closes before their ex-dates, as LEAN's factor file
-// (shared/data/lean/factor_files/aapl.csv) prints them as reference prices.
+// (fixtures/lean/factor_files/aapl.csv) prints them as reference prices.
 const base = { symbol: 'AAPL', provider: 'test', revision: 0 };
 const may: CorporateAction = { ...base, exDate: '2014-05-08', kind: 'cash_dividend', amount: '3.29' };
 const split: CorporateAction = { ...base, exDate: '2014-06-09', kind: 'split', ratio: { to: 7, from: 1 } };

@@ -1,6 +1,6 @@
 import { type CorporateAction, corporateActionViolations, latestRevisions, parseCorporateActionsCsv } from './corporate-actions';
 
-// Real AAPL actions (samples/corporate-actions/aapl.csv).
+// Real AAPL actions (fixtures/corporate-actions/aapl.csv).
 const split: CorporateAction = { symbol: 'AAPL', exDate: '2014-06-09', kind: 'split', ratio: { to: 7, from: 1 }, provider: 'test', revision: 0 };
 const dividend: CorporateAction = { symbol: 'AAPL', exDate: '2014-05-08', kind: 'cash_dividend', amount: '3.29', provider: 'test', revision: 0 };
 

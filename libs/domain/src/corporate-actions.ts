@@ -136,7 +136,7 @@ function parseRecords(text: string, source: string): CsvRecord[] {
 }
 
 /**
- * Reads `symbol,ex_date,kind,ratio_to,ratio_from,amount[,revision]` (samples/corporate-actions).
+ * Reads `symbol,ex_date,kind,ratio_to,ratio_from,amount[,revision]` (fixtures/corporate-actions).
  * Throws one InvalidRecordError naming the line of every bad row, so a file is fixed in one pass.
  */
 export function parseCorporateActionsCsv(text: string, provider: string, source = 'corporate actions CSV'): CorporateAction[] {

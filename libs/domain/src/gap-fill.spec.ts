@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDecimal } from './decimal';
 import { fillGaps, fillReach, GapFiller, openSlotsBetween, type FillableBar, type GapFillOptions } from './gap-fill';
 import { sessionAt } from './session';
 import { newYorkDate } from './session-gaps';
 import { parseTimestamp } from './time';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
-// Real data: the DBB minute file (naive UTC) from ../shared/data (or MD_SHARED_DATA), see its README.
-const DBB = join(process.env.MD_SHARED_DATA ?? join(__dirname, '../../../../shared/data'), 'bars/DBB_1min_2023-07-10_to_2025-07-08.csv');
+// Real data: the DBB minute file (naive UTC), see fixtures/README.md.
+const DBB = fixturePath(DBB_MINUTE_FILE);
 
 /** One bar per distinct minute, oldest first (a repeated minute is one bar, as the sink keeps it). */
 function readDbb(): FillableBar[] {

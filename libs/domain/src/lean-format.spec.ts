@@ -1,7 +1,7 @@
 import { leanFactorsOn, leanFileDate, parseLeanDailyBars, parseLeanFactorFile, parseLeanMinuteBars } from './lean-format';
 import { microsToIso } from './time';
 
-// Lines copied from shared/data/lean (AAPL, QuantConnect LEAN sample data, Apache-2.0).
+// Lines copied from fixtures/lean (AAPL, QuantConnect LEAN sample data, Apache-2.0).
 describe('LEAN minute trade bars', () => {
   it('reads the first regular-session bar after the 2014 split at 09:30 New York (EDT)', () => {
     const [bar] = parseLeanMinuteBars('34200000,926800,929500,925000,927300,2467914\n', '2014-06-09');

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { holidays, tradingDay } from './exchange-calendar';
 import { missingSessions, newYorkDate } from './session-gaps';
 import { parseTimestamp } from './time';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
-// Real data: the DBB minute file (naive UTC) from ../shared/data (or MD_SHARED_DATA), see its README.
-const DBB = join(process.env.MD_SHARED_DATA ?? join(__dirname, '../../../../shared/data'), 'bars/DBB_1min_2023-07-10_to_2025-07-08.csv');
+// Real data: the DBB minute file (naive UTC), see fixtures/README.md.
+const DBB = fixturePath(DBB_MINUTE_FILE);
 
 describe('missing sessions', () => {
   const times = readFileSync(DBB, 'utf8').trim().split('\n').slice(1).map((l) => parseTimestamp(l.slice(0, 19), 'UTC'));

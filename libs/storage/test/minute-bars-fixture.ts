@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Test helpers for storage.integration.spec.ts: the real DBB minute file, and a 5-minute
 // aggregate computed by hand with exact integer arithmetic, independent of any SQL.
@@ -21,8 +21,7 @@ export interface AggregateRow extends MinuteRow {
 const SCALE = 10n ** 8n; // numeric(20,8)
 
 export function dbbMinuteFile(): string {
-  const shared = process.env.MD_SHARED_DATA ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data');
-  return resolve(shared, 'bars', 'DBB_1min_2023-07-10_to_2025-07-08.csv');
+  return fixturePath(DBB_MINUTE_FILE);
 }
 
 /** The rows of the first `days` distinct UTC dates; timestamps in the file are naive UTC. First row of a minute wins. */

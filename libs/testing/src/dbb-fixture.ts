@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDecimal } from '@md/domain';
-import { DBB_MINUTE_FILE, sharedDataDir } from './paths';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 export interface ExpectedBar {
   time: string;
@@ -12,16 +11,12 @@ export interface ExpectedBar {
   volume: string;
 }
 
-export function dbbFilePath(): string {
-  return join(sharedDataDir(), DBB_MINUTE_FILE);
-}
-
 /**
  * The DBB minute file as the database should hold it, read independently of the pipeline's
  * parser: one entry per distinct minute (a later duplicate row of the same minute does not
  * replace the first, matching the sink's revision rule for equal revisions).
  */
-export function expectedDbbBars(path = dbbFilePath()): Map<string, ExpectedBar> {
+export function expectedDbbBars(path = fixturePath(DBB_MINUTE_FILE)): Map<string, ExpectedBar> {
   const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/).slice(1);
   const bars = new Map<string, ExpectedBar>();
   for (const line of lines) {

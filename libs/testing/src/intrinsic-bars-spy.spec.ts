@@ -3,7 +3,7 @@ import { IntrinsicBarBuilder, type IntrinsicBar, type IntrinsicBarSpec, type Int
 import { checkIntrinsicBars } from './intrinsic-bars-oracle';
 import { type SpyTrade, readSpyTrades } from './spy-ticks';
 
-// Every SPY trade of 2013-10-07 (shared/data/lean/tick/spy, QuantConnect LEAN sample data):
+// Every SPY trade of 2013-10-07 (fixtures/lean/tick/spy, QuantConnect LEAN sample data):
 // 241,020 trades, 77,056,459 shares, about $12.94 billion. Thresholds sized for that day: about
 // 240 tick bars, 77 volume bars, 129 dollar bars; imbalance and run bars warm up on 1,000 trades.
 // Bar counts: a fixed threshold X over a day total D gives floor(D / X) bars at most, and at

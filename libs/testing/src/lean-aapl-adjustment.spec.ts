@@ -21,11 +21,11 @@ import {
   tradingDay,
 } from '@md/domain';
 import { readLeanZipText } from './lean-files';
-import { repoRoot, sharedDataDir } from './paths';
+import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
-// Back-adjustment of real AAPL data (shared/data/lean, QuantConnect LEAN sample data) with the
-// actions of samples/corporate-actions/aapl.csv, checked against LEAN's own factor file.
-const lean = (path: string) => join(sharedDataDir(), 'lean', path);
+// Back-adjustment of real AAPL data (fixtures/lean, QuantConnect LEAN sample data) with the
+// actions of fixtures/corporate-actions/aapl.csv, checked against LEAN's own factor file.
+const lean = (path: string) => join(fixturesDir(), 'lean', path);
 const FACTOR_FILE_LAST_EX_DATE = '2018-05-11'; // its last real row is 20180510, then 20501231 = 1,1
 
 let daily: LeanTradeBar[];
@@ -48,7 +48,7 @@ beforeAll(async () => {
   daily = parseLeanDailyBars(await readLeanZipText(lean('daily/aapl.zip')), 'daily/aapl.zip');
   closes = new Map(daily.map((b) => [newYorkDate(b.eventTime), Number(b.close)]));
   factorRows = parseLeanFactorFile(readFileSync(lean('factor_files/aapl.csv'), 'utf8'), 'factor_files/aapl.csv');
-  actions = parseCorporateActionsCsv(readFileSync(join(repoRoot(), 'samples/corporate-actions/aapl.csv'), 'utf8'), 'apple-ir', 'aapl.csv');
+  actions = parseCorporateActionsCsv(readFileSync(fixturePath(AAPL_ACTIONS_FILE), 'utf8'), 'apple-ir', 'aapl.csv');
 });
 
 describe('the sample AAPL actions against the LEAN factor file', () => {

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLeanZipText } from './lean-files';
-import { sharedDataDir } from './paths';
+import { fixturesDir } from '@md/fixtures';
 
-// Real data: shared/data/lean (QuantConnect LEAN sample data, see its README).
-const lean = (path: string) => join(sharedDataDir(), 'lean', path);
+// Real data: fixtures/lean (QuantConnect LEAN sample data, see its README).
+const lean = (path: string) => join(fixturesDir(), 'lean', path);
 
 describe('reading LEAN zip files', () => {
   it('reads the one CSV inside the AAPL daily zip', async () => {

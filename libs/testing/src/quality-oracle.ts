@@ -4,7 +4,7 @@ import {
   CleanBarChecks, DEFAULT_BAR_COLUMNS, RawBarChecks, RevisionLog, cleanBar, csvRowToRawBar, newYorkMidnightUs, qualityStream,
   type QualityChecksConfig, type QualityIssue, type RawBar,
 } from '@md/domain';
-import { DBB_MINUTE_FILE, sharedDataDir } from './paths';
+import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
 
 /** A DBB file row as text: `timestamp` is naive UTC 'YYYY-MM-DD HH:MM:SS'. */
 export interface CsvBarRow {
@@ -18,7 +18,7 @@ export interface CsvBarRow {
 
 /** Real DBB minute rows whose UTC date is in [fromDate, toDate]. */
 export function dbbRows(fromDate: string, toDate: string): CsvBarRow[] {
-  const lines = readFileSync(join(sharedDataDir(), DBB_MINUTE_FILE), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(join(fixturesDir(), DBB_MINUTE_FILE), 'utf8').trim().split('\n').slice(1);
   return lines
     .map((line) => line.split(','))
     .filter(([t]) => t.slice(0, 10) >= fromDate && t.slice(0, 10) <= toDate)

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { type IntrinsicTrade, MICROS_PER_MS, fromScaled, leanFileDate } from '@md/domain';
 import { readLeanZipText } from './lean-files';
-import { sharedDataDir } from './paths';
+import { fixturesDir } from '@md/fixtures';
 
-// Every SPY trade of 2013-10-07 (shared/data/lean/tick/spy, QuantConnect LEAN sample data,
+// Every SPY trade of 2013-10-07 (fixtures/lean/tick/spy, QuantConnect LEAN sample data,
 // Apache-2.0), read independently of the feed-gateway's replay connector so tests of what is
 // built from trades do not depend on it. LEAN tick line (LEAN docs, Data Format > US Equity):
 //   ms since New York midnight, price x 10,000, size, exchange, sale condition flags, suspicious
@@ -18,7 +18,7 @@ export interface SpyTrade extends IntrinsicTrade {
 }
 
 export function spyTickFilePath(): string {
-  return join(sharedDataDir(), SPY_TICK_FILE);
+  return join(fixturesDir(), SPY_TICK_FILE);
 }
 
 function whole(text: string, what: string, line: number): number {

@@ -1,15 +1,12 @@
-import { join } from 'node:path';
 import { TOPICS } from '@md/contracts';
 import { endOffsets } from '@md/kafka';
-import {
-  committedOffset, exitCode, expectedDbbBars, finishSliceRun, freePort, metricValue, prepareSliceRun, repoRoot, startService, stopService,
-  waitFor, waitReady, type RunningService, type SliceRun,
-} from '@md/testing';
+import { committedOffset, exitCode, expectedDbbBars, finishSliceRun, freePort, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 import { mdctl } from './mdctl-cli';
+import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: real Kafka, Apicurio and PostgreSQL (deploy/local/stack.sh); mdctl as the built
 // binary (npm run build), the stages as processes on the run's own groups and schema.
-const SAMPLE = join(repoRoot(), 'samples/DBB_1min_2023-07-10_excerpt.csv');
+const SAMPLE = fixturePath(DBB_EXCERPT_FILE);
 
 describe('mdctl against the local stack (integration)', () => {
   const expected = expectedDbbBars(SAMPLE);

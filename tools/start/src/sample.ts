@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { dbbFilePath, repoRoot } from '@md/testing';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 export interface Sample {
   file: string;
@@ -9,11 +8,10 @@ export interface Sample {
   rows: number;
 }
 
-/** The file the quick start replays: MD_SAMPLE_FILE, else the shared DBB file, else the bundled excerpt. */
+/** The file the quick start replays: MD_SAMPLE_FILE, else the vendored two-year DBB file (fixtures/). */
 export function chooseSample(): Sample {
-  const candidates = [process.env.MD_SAMPLE_FILE, dbbFilePath(), join(repoRoot(), 'samples/DBB_1min_2023-07-10_excerpt.csv')];
-  const file = candidates.find((f): f is string => !!f && existsSync(f));
-  if (!file) throw new Error(`no sample file found (tried ${candidates.filter(Boolean).join(', ')})`);
+  const file = process.env.MD_SAMPLE_FILE ?? fixturePath(DBB_MINUTE_FILE);
+  if (!existsSync(file)) throw new Error(`sample file ${file} not found: set MD_SAMPLE_FILE to a bar CSV, or restore fixtures/ from the repository`);
   const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).length - 1;
   return { file, symbol: process.env.MD_SAMPLE_SYMBOL ?? 'DBB', zone: process.env.MD_SAMPLE_ZONE ?? 'UTC', rows };
 }

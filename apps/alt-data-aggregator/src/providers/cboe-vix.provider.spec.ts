@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { waitFor } from '@md/testing';
 import { CboeVixProvider } from './cboe-vix.provider';
 import { MemoryProviderSink } from './provider';
 import type { TextSource } from './text-source.provider';
+import { VIX_2015_FILE, fixturePath } from '@md/fixtures';
 
 // Real CBOE closes (08/03/2015-09/11/2015), see the fixture's header for where they come from.
-const FIXTURE = join(__dirname, '../../test/fixtures/vix-history-2015-08.csv');
+const FIXTURE = fixturePath(VIX_2015_FILE);
 const TEXT = readFileSync(FIXTURE, 'utf8');
 const LINES = TEXT.trimEnd().split('\n');
 

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/domain';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording, sharedDataDir } from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/testing';
 import { factorFileActions } from '../providers/files/lean-corporate-actions';
 import { MemorySink } from '../providers/provider';
 import { runBackfillCommand } from './backfill.cli';
+import { fixturesDir } from '@md/fixtures';
 
 const KEYS = { keyId: 'AKCACLI', secretKey: 'ca-cli-secret-value' };
-const LEAN = factorFileActions(parseLeanFactorFile(readFileSync(join(sharedDataDir(), 'lean/factor_files/aapl.csv'), 'utf8')), { symbol: 'AAPL', provider: 'lean', ingestTime: 1 }).actions;
+const LEAN = factorFileActions(parseLeanFactorFile(readFileSync(join(fixturesDir(), 'lean/factor_files/aapl.csv'), 'utf8')), { symbol: 'AAPL', provider: 'lean', ingestTime: 1 }).actions;
 
 describe('backfill corporate-actions CLI', () => {
   let sim: AlpacaRestSimulator;

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/domain';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording, sharedDataDir } from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/testing';
 import { AlpacaCorporateActionsClient } from '../providers/alpaca/alpaca-corporate-actions.client';
 import { factorFileActions } from '../providers/files/lean-corporate-actions';
 import { MemorySink } from '../providers/provider';
 import { PROCESS_LAG_DAYS, processWindows, runCorporateActionsBackfill, type CorporateActionsProgress } from './corporate-actions.job';
+import { fixturesDir } from '@md/fixtures';
 
 const KEYS = { keyId: 'AKCAJOB', secretKey: 'ca-job-secret' };
-const LEAN = factorFileActions(parseLeanFactorFile(readFileSync(join(sharedDataDir(), 'lean/factor_files/aapl.csv'), 'utf8')), { symbol: 'AAPL', provider: 'lean', ingestTime: 1 }).actions;
+const LEAN = factorFileActions(parseLeanFactorFile(readFileSync(join(fixturesDir(), 'lean/factor_files/aapl.csv'), 'utf8')), { symbol: 'AAPL', provider: 'lean', ingestTime: 1 }).actions;
 const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 
 /** AAPL's factor-file actions as Alpaca books them: a dividend is processed on its pay date, here 60 days after the ex-date. */

@@ -2,7 +2,7 @@ import { extractCashtags } from './cashtags';
 
 describe('cashtag extraction', () => {
   it('finds tickers, upper-cased, once each, in order of first mention', () => {
-    // From shared/data/altdata/tweets_sentiment.csv.
+    // From fixtures/altdata/tweets_sentiment.csv.
     expect(extractCashtags('Nice 9% pre market move for $para, pump my calls Uncle Buffett 🤑')).toEqual(['PARA']);
     expect(extractCashtags("I'm an investor in $LOW, but I have no problem saying $HD's long term outlook is as strong as its ever been IMO...")).toEqual(['LOW', 'HD']);
     expect(extractCashtags('#TheSociopathicBusinessModel\n$TSLA $TWTR $TSLA')).toEqual(['TSLA', 'TWTR']);

@@ -1,7 +1,7 @@
 import { parseSocialCsv, socialDocument, type SocialOptions } from './social-post';
 
 const TWEET_ID: SocialOptions = { provider: 'file:tweets_sentiment.csv', time: { mode: 'tweet-id' }, maxSymbols: 10 };
-// Rows of shared/data/altdata/tweets_sentiment.csv.
+// Rows of fixtures/altdata/tweets_sentiment.csv.
 const ROW = {
   ticker: '$TSLA',
   text: 'Ruh-roh, *someone\'s* first ex wife is dancing right up to the line\n#TheSociopathicBusinessModel\n$TSLA $TWTR',

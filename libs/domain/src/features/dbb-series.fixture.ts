@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseTimestamp } from '../time';
 import type { FeatureBar } from './feature-bar';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
-// Test-only (not exported): the real DBB minute series as feature bars. @md/testing cannot be
-// imported from the domain lib (eslint.config.js module boundaries), so this resolves the file
-// as libs/testing/src/paths.ts does: MD_SHARED_DATA, else ../shared/data beside the checkout.
-export const DBB_FILE = join(process.env.MD_SHARED_DATA ?? join(__dirname, '../../../../../shared/data'), 'bars/DBB_1min_2023-07-10_to_2025-07-08.csv');
+// Test-only (not exported): the real DBB minute series as feature bars (fixtures/README.md).
+export const DBB_FILE = fixturePath(DBB_MINUTE_FILE);
 
 let cached: FeatureBar[] | undefined;
 

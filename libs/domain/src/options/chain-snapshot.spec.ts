@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { microsToIso } from '../time';
 import { optionGreeks } from './black-scholes';
 import { parseOptionChainCsv, priceOptionChain, type ChainRow, type ChainSnapshotOptions, type OptionQuote } from './chain-snapshot';
+import { OPTIONS_CHAIN_FILE, fixturePath } from '@md/fixtures';
 
-// Real data: a Yahoo-style snapshot of 3,003 contracts, July 2024, from ../shared/data (or
-// MD_SHARED_DATA), see its README. It has implied volatilities but no greeks and no spot.
-const FILE = join(process.env.MD_SHARED_DATA ?? join(__dirname, '../../../../../shared/data'), 'options/options_chain_snapshot_2024-07.csv');
+// Real data: a Yahoo-style snapshot of 3,003 contracts, July 2024 (fixtures/README.md). It has implied volatilities but no greeks and no spot.
+const FILE = fixturePath(OPTIONS_CHAIN_FILE);
 const OPTIONS: ChainSnapshotOptions = { provider: 'yahoo', riskFreeRate: 0.053, ingestTime: 1_722_500_000_000_000 };
 const HEADER = ',contractSymbol,lastTradeDate,strike,lastPrice,bid,ask,change,percentChange,volume,openInterest,impliedVolatility,inTheMoney,contractSize,currency,optionType';
 

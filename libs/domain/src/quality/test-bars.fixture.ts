@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CleanBar } from '../bar';
 import { cleanBar } from '../clean-bar';
 import { DEFAULT_BAR_COLUMNS, csvRowToRawBar } from '../csv-bar';
 import { sessionAt } from '../session';
 import type { QualityIssue } from './quality-issue';
 import { clockText, newYorkClock } from './session-window';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
-// Test-only helpers (not exported). The real DBB minute file, naive UTC times, from ../shared/data or
-// MD_SHARED_DATA (see that folder's README). @md/testing cannot be imported here: it depends
-// on @md/domain, and the domain lib may depend only on domain libs (eslint.config.js).
-export const DBB_FILE = join(process.env.MD_SHARED_DATA ?? join(__dirname, '../../../../../shared/data'), 'bars/DBB_1min_2023-07-10_to_2025-07-08.csv');
+// Test-only helpers (not exported). The real DBB minute file, naive UTC times (fixtures/README.md).
+export const DBB_FILE = fixturePath(DBB_MINUTE_FILE);
 
 const cache = new Map<string, CleanBar[]>();
 

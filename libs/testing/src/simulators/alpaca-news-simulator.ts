@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { extractCashtags, microsToIso, parseSocialCsv, snowflakeTimeMicros, tweetIdFromUrl } from '@md/domain';
-import { sharedDataDir } from '../paths';
+import { fixturesDir } from '@md/fixtures';
 
 // A protocol-faithful Alpaca real-time news stream (docs.alpaca.markets "Real-time News" and
 // "Real-time Stock Data" for the shared control protocol) on 127.0.0.1, with fault injection:
@@ -227,9 +227,9 @@ export class AlpacaNewsSimulator {
   }
 }
 
-/** The shared file of 500 real tweets with human sentiment labels (see shared/data/README.md). */
+/** The shared file of 500 real tweets with human sentiment labels (see fixtures/README.md). */
 export function tweetsFilePath(): string {
-  return join(sharedDataDir(), 'altdata/tweets_sentiment.csv');
+  return join(fixturesDir(), 'altdata/tweets_sentiment.csv');
 }
 
 /**

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { parseCorporateActionsCsv } from '@md/domain';
-import { repoRoot, sharedDataDir } from '../paths';
-import { AlpacaRestSimulator, OPTIONS_CHAIN_SNAPSHOT_FILE, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
+import { AAPL_ACTIONS_FILE, OPTIONS_CHAIN_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
 const KEYS = { keyId: 'AKTESTKEY', secretKey: 'sim-secret' };
 const AUTH = { 'APCA-API-KEY-ID': KEYS.keyId, 'APCA-API-SECRET-KEY': KEYS.secretKey };
@@ -113,12 +113,12 @@ describe('Alpaca REST simulator', () => {
   });
 });
 
-// AAPL's real splits and dividends 1998-2020 (samples/corporate-actions, checked against LEAN's factor file).
-const AAPL_ACTIONS = parseCorporateActionsCsv(readFileSync(join(repoRoot(), 'samples/corporate-actions/aapl.csv'), 'utf8'), 'apple-ir').map((a) => ({
+// AAPL's real splits and dividends 1998-2020 (fixtures/corporate-actions, checked against LEAN's factor file).
+const AAPL_ACTIONS = parseCorporateActionsCsv(readFileSync(fixturePath(AAPL_ACTIONS_FILE), 'utf8'), 'apple-ir').map((a) => ({
   symbol: a.symbol, exDate: a.exDate, kind: a.kind === 'split' ? ('SPLIT' as const) : ('CASH_DIVIDEND' as const),
   ratioTo: a.ratio?.to ?? null, ratioFrom: a.ratio?.from ?? null, amount: a.amount ?? null,
 }));
-const AAPL_FILE_ROWS = readFileSync(join(sharedDataDir(), OPTIONS_CHAIN_SNAPSHOT_FILE), 'utf8').split('\n').filter((line) => /^\d+,AAPL\d/.test(line));
+const AAPL_FILE_ROWS = readFileSync(join(fixturesDir(), OPTIONS_CHAIN_FILE), 'utf8').split('\n').filter((line) => /^\d+,AAPL\d/.test(line));
 
 type ChainBody = { snapshots: Record<string, { latestQuote?: { t: string; bp: number; ap: number }; latestTrade?: { t: string; p: number }; impliedVolatility?: number }>; next_page_token: string | null };
 type ActionsBody = { corporate_actions: Record<string, { symbol: string; ex_date: string; new_rate?: number; old_rate?: number; rate?: number }[]>; next_page_token: string | null };

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseOccSymbol, parseOptionChainCsv, type OptionQuote } from '@md/domain';
-import { dbbFilePath } from '../dbb-fixture';
-import { sharedDataDir } from '../paths';
+import { DBB_MINUTE_FILE, OPTIONS_CHAIN_FILE, fixturePath } from '@md/fixtures';
 
 // A protocol-faithful Alpaca Market Data historical server (docs.alpaca.markets) on 127.0.0.1,
 // serving recorded data:
@@ -92,8 +90,6 @@ const ACTION_GROUPS: Readonly<Record<string, string>> = {
   stock_and_cash_merger: 'stock_and_cash_mergers', redemption: 'redemptions', name_change: 'name_changes',
   worthless_removal: 'worthless_removals', rights_distribution: 'rights_distributions',
 };
-/** The shared chain snapshot (see shared/data/README.md). */
-export const OPTIONS_CHAIN_SNAPSHOT_FILE = 'options/options_chain_snapshot_2024-07.csv';
 
 /** RFC-3339 (to the microsecond) or YYYY-MM-DD (UTC midnight) to UTC micros. */
 function micros(text: string): number | undefined {
@@ -114,7 +110,7 @@ let dbbBars: Series | undefined;
 /** The DBB file as Alpaca bars, read once per process (38,964 rows). */
 function dbbSeries(): Series {
   if (dbbBars) return dbbBars;
-  const items = readFileSync(dbbFilePath(), 'utf8').trim().split(/\r?\n/).slice(1).map((line) => {
+  const items = readFileSync(fixturePath(DBB_MINUTE_FILE), 'utf8').trim().split(/\r?\n/).slice(1).map((line) => {
     const [ts, o, h, l, c, v] = line.split(',');
     return { t: `${ts.replace(' ', 'T')}Z`, o: Number(o), h: Number(h), l: Number(l), c: Number(c), v: Number(v) };
   });
@@ -213,7 +209,7 @@ let fileChains: Map<string, Map<string, unknown>> | undefined;
 /** The shared chain file as Alpaca snapshots by underlying, read once per process (parsed by the file connector's parser). */
 function optionsFileChains(): Map<string, Map<string, unknown>> {
   if (fileChains) return fileChains;
-  const path = join(sharedDataDir(), OPTIONS_CHAIN_SNAPSHOT_FILE);
+  const path = fixturePath(OPTIONS_CHAIN_FILE);
   // The rate only prices greeks, which are not served: Alpaca's come from the recording or not at all.
   const chain = parseOptionChainCsv(readFileSync(path, 'utf8'), { provider: 'alpaca', riskFreeRate: 0, ingestTime: 0 }, path);
   fileChains = new Map();
@@ -224,7 +220,7 @@ function optionsFileChains(): Map<string, Map<string, unknown>> {
   return fileChains;
 }
 
-/** The parts of a canonical action (LEAN's factor-file path, samples/corporate-actions) that Alpaca lists. */
+/** The parts of a canonical action (LEAN's factor-file path, fixtures/corporate-actions) that Alpaca lists. */
 export type CanonicalCorporateAction = Pick<CorporateActionRecord, 'symbol' | 'exDate' | 'kind' | 'ratioTo' | 'ratioFrom' | 'amount'>;
 
 /**

@@ -3,13 +3,13 @@ import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { EXT_TIMESTAMP, ExtensionCodec, decode, decodeTimestampToTimeSpec } from '@msgpack/msgpack';
 import { WebSocket } from 'ws';
 import type { RawBar } from '@md/domain';
-import { DBB_MINUTE_FILE, sharedDataDir } from '../paths';
 import { waitFor } from '../wait-for';
 import { AlpacaStreamSimulator, recordedBars } from './alpaca-stream-simulator';
+import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
 
 const KEY = 'PKSIMKEY0001';
 const SECRET = 'simSecret-0001';
-const DBB = recordedBars(join(sharedDataDir(), DBB_MINUTE_FILE), 'DBB', 50);
+const DBB = recordedBars(join(fixturesDir(), DBB_MINUTE_FILE), 'DBB', 50);
 const FAKEPACA = DBB.map((bar) => ({ ...bar, symbol: 'FAKEPACA' }));
 const TRADE = {
   symbol: 'DBB', provider: 'alpaca', eventTime: DBB[0].eventTime + 1_234_567, ingestTime: 0, price: '17.90000000', size: 100,

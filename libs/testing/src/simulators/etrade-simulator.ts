@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { sharedDataDir } from '../paths';
+import { fixturesDir } from '@md/fixtures';
 
 // A protocol-faithful E*TRADE API server on 127.0.0.1 (apisb.etrade.com/docs/api): the OAuth 1.0a
 // token flow (/oauth/request_token, /e/t/etws/authorize, /oauth/access_token, renew, revoke) and two
@@ -64,7 +64,7 @@ export interface EtradeSimulatorOptions {
   consumerSecret: string;
   /** QuoteData as E*TRADE serialises it (detailFlag=ALL), by symbol. */
   quotes?: Readonly<Record<string, unknown>>;
-  /** OptionPair lists by "SYMBOL:YYYY-MM-DD". Default: the real July 2024 snapshot (shared/data/options). */
+  /** OptionPair lists by "SYMBOL:YYYY-MM-DD". Default: the real July 2024 snapshot (fixtures/options). */
   chains?: Readonly<Record<string, unknown[]>>;
   /** Market requests a second per consumer key ("Rate Limits": Market module, 4 a second). */
   requestsPerSecond?: number;
@@ -313,10 +313,10 @@ function snapshotLeg(cols: Record<string, string>): Record<string, unknown> {
 
 let snapshot: Record<string, unknown[]> | undefined;
 
-/** shared/data/options/options_chain_snapshot_2024-07.csv as OptionPair lists by "ROOT:YYYY-MM-DD", strikes ascending. */
+/** fixtures/options/options_chain_snapshot_2024-07.csv as OptionPair lists by "ROOT:YYYY-MM-DD", strikes ascending. */
 export function snapshotChains(): Record<string, unknown[]> {
   if (snapshot) return snapshot;
-  const [header, ...lines] = readFileSync(join(sharedDataDir(), 'options', 'options_chain_snapshot_2024-07.csv'), 'utf8').trim().split(/\r?\n/);
+  const [header, ...lines] = readFileSync(join(fixturesDir(), 'options', 'options_chain_snapshot_2024-07.csv'), 'utf8').trim().split(/\r?\n/);
   const names = header.split(',');
   const pairs = new Map<string, Map<number, Record<string, unknown>>>();
   for (const line of lines) {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { DateTime } from 'luxon';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { dbbFilePath } from '../dbb-fixture';
+import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // A protocol-faithful Polygon.io (Massive) stocks server on 127.0.0.1, one port for both:
 // - WebSocket at /stocks (polygon.io/docs/stocks/ws_getting-started): `connected` status on open,
@@ -81,9 +81,9 @@ const status = (s: string, message: string) => ({ ev: 'status', status: s, messa
 
 let dbb: Bar[] | undefined;
 
-/** The DBB file (naive UTC times, see shared/data/README.md) as minute bars, read once per process. */
+/** The DBB file (naive UTC times, see fixtures/README.md) as minute bars, read once per process. */
 export function dbbMinuteBars(): readonly Bar[] {
-  dbb ??= readFileSync(dbbFilePath(), 'utf8').trim().split(/\r?\n/).slice(1).map((line) => {
+  dbb ??= readFileSync(fixturePath(DBB_MINUTE_FILE), 'utf8').trim().split(/\r?\n/).slice(1).map((line) => {
     const [ts, o, h, l, c, v] = line.split(',');
     return { t: Date.parse(`${ts.replace(' ', 'T')}Z`), o: Number(o), h: Number(h), l: Number(l), c: Number(c), v: Number(v) };
   });

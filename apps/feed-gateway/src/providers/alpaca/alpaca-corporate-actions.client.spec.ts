@@ -2,16 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/domain';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording, sharedDataDir, type AlpacaRestSimulatorOptions } from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from '@md/testing';
 import type { Rejected } from '../provider';
 import { factorFileActions } from '../files/lean-corporate-actions';
 import { AlpacaCorporateActionsClient, type AlpacaCorporateActionsClientOptions, type CorporateActionsQuery } from './alpaca-corporate-actions.client';
+import { fixturesDir } from '@md/fixtures';
 
-// Real data: the actions of LEAN's AAPL factor file (shared/data/lean), derived by the LEAN path
+// Real data: the actions of LEAN's AAPL factor file (fixtures/lean), derived by the LEAN path
 // itself, served by the simulator as Alpaca lists them, and read back through the REST client.
 const KEYS = { keyId: 'AKACTIONSTEST', secretKey: 'actions-secret-value' };
 const FAST = { requests: 1_000, perMs: 1_000, burst: 100 };
-const LEAN = factorFileActions(parseLeanFactorFile(readFileSync(join(sharedDataDir(), 'lean/factor_files/aapl.csv'), 'utf8')), { symbol: 'AAPL', provider: 'lean', ingestTime: 1 }).actions;
+const LEAN = factorFileActions(parseLeanFactorFile(readFileSync(join(fixturesDir(), 'lean/factor_files/aapl.csv'), 'utf8')), { symbol: 'AAPL', provider: 'lean', ingestTime: 1 }).actions;
 const ALL: CorporateActionsQuery = { symbols: ['AAPL'], processedFrom: '1998-01-01', processedTo: '2024-12-31' };
 
 describe('Alpaca corporate actions client', () => {

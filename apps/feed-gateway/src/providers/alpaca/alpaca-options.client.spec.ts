@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptionChainCsv } from '@md/domain';
-import { AlpacaRestSimulator, OPTIONS_CHAIN_SNAPSHOT_FILE, sharedDataDir, type AlpacaRestSimulatorOptions } from '@md/testing';
+import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from '@md/testing';
 import { AlpacaOptionsClient, type AlpacaOptionsClientOptions } from './alpaca-options.client';
+import { OPTIONS_CHAIN_FILE, fixturesDir } from '@md/fixtures';
 
 // Real data: the shared July 2024 chain snapshot, served by the simulator as Alpaca snapshots.
 const KEYS = { keyId: 'AKOPTIONSTEST', secretKey: 'options-secret-value' };
 const FAST = { requests: 1_000, perMs: 1_000, burst: 100 };
-const FILE = parseOptionChainCsv(readFileSync(join(sharedDataDir(), OPTIONS_CHAIN_SNAPSHOT_FILE), 'utf8'), { provider: 'yahoo', riskFreeRate: 0.053, ingestTime: 0 });
+const FILE = parseOptionChainCsv(readFileSync(join(fixturesDir(), OPTIONS_CHAIN_FILE), 'utf8'), { provider: 'yahoo', riskFreeRate: 0.053, ingestTime: 0 });
 const FILE_AAPL = FILE.quotes.filter((q) => q.underlying === 'AAPL');
 const GREEKS = { delta: 0.61, gamma: 0.02, theta: -0.3, vega: 0.11, rho: 0.05 };
 

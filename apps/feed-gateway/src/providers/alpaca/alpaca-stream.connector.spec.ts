@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { RawBar } from '@md/domain';
-import { DBB_MINUTE_FILE, sharedDataDir } from '@md/testing';
 import { AlpacaStreamSimulator, alpacaFuzzFrames, recordedBars, type AlpacaSimulatorOptions } from '@md/testing';
 import { waitFor } from '@md/testing';
 import { MemorySink } from '../provider';
@@ -8,10 +7,11 @@ import { AlpacaStreamConnector } from './alpaca-stream.connector';
 import type { ReconnectReason, StreamMetrics } from './alpaca-stream.metrics';
 import type { AlpacaStreamOptions } from './alpaca-stream.options';
 import type { StreamLogger } from './alpaca-stream.redact';
+import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
 
 const KEY = 'PKCONNECTORKEY42';
 const SECRET = 'connector-secret-4242';
-const BARS = recordedBars(join(sharedDataDir(), DBB_MINUTE_FILE), 'DBB', 600);
+const BARS = recordedBars(join(fixturesDir(), DBB_MINUTE_FILE), 'DBB', 600);
 const key = (b: RawBar) => `${b.symbol}|${b.eventTime}`;
 
 class CapturingLogger implements StreamLogger {

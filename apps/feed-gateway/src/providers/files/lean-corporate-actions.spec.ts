@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCorporateActionsCsv, parseLeanFactorFile } from '@md/domain';
-import { repoRoot, sharedDataDir } from '@md/testing';
 import { MemorySink } from '../provider';
 import { factorFileActions, nextTradingDay, parseLeanMapFile, publishLeanCorporateActions, splitRatio, tickerChanges } from './lean-corporate-actions';
+import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
-// Real data: LEAN's AAPL factor and map files (shared/data/lean, QuantConnect LEAN sample data,
-// Apache-2.0) against samples/corporate-actions/aapl.csv, AAPL's published actions.
-const FACTOR_FILE = join(sharedDataDir(), 'lean/factor_files/aapl.csv');
-const MAP_FILE = join(sharedDataDir(), 'lean/map_files/aapl.csv');
+// Real data: LEAN's AAPL factor and map files (fixtures/lean, QuantConnect LEAN sample data,
+// Apache-2.0) against fixtures/corporate-actions/aapl.csv, AAPL's published actions.
+const FACTOR_FILE = join(fixturesDir(), 'lean/factor_files/aapl.csv');
+const MAP_FILE = join(fixturesDir(), 'lean/map_files/aapl.csv');
 const LAST_FACTOR_EX_DATE = '2018-05-11'; // the file's last real row is 20180510
 const OPTIONS = { symbol: 'AAPL', provider: 'lean', ingestTime: 1 };
 
@@ -21,7 +21,7 @@ function tempFile(name: string, text: string): string {
 
 describe('corporate actions from the LEAN AAPL factor file', () => {
   const derived = factorFileActions(parseLeanFactorFile(readFileSync(FACTOR_FILE, 'utf8')), OPTIONS);
-  const sample = parseCorporateActionsCsv(readFileSync(join(repoRoot(), 'samples/corporate-actions/aapl.csv'), 'utf8'), 'apple-ir').filter((a) => a.exDate <= LAST_FACTOR_EX_DATE);
+  const sample = parseCorporateActionsCsv(readFileSync(fixturePath(AAPL_ACTIONS_FILE), 'utf8'), 'apple-ir').filter((a) => a.exDate <= LAST_FACTOR_EX_DATE);
 
   it('reproduces every action of the sample up to 2018-05-11 exactly, and nothing else', () => {
     const asSample = derived.actions.map((a) => ({

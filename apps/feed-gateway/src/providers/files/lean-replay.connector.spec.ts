@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { TradeRecord } from '@md/contracts';
 import { microsToIso, parseLeanDailyBars, parseLeanMinuteBars, type RawBar } from '@md/domain';
-import { readLeanZipText, sharedDataDir } from '@md/testing';
+import { readLeanZipText } from '@md/testing';
 import { MemorySink, type CanonicalRecord } from '../provider';
 import { LeanReplayConnector, describeLeanFile, type ReplayClock } from './lean-replay.connector';
+import { fixturesDir } from '@md/fixtures';
 
-// Real data: shared/data/lean (QuantConnect LEAN sample data, Apache-2.0, see its README).
-const lean = (path: string) => join(sharedDataDir(), 'lean', path);
+// Real data: fixtures/lean (QuantConnect LEAN sample data, Apache-2.0, see its README).
+const lean = (path: string) => join(fixturesDir(), 'lean', path);
 const MINUTE_0605 = lean('minute/aapl/20140605_trade.zip');
 const MINUTE_0609 = lean('minute/aapl/20140609_trade.zip');
 const TICKS = lean('tick/spy/20131007_trade.zip');

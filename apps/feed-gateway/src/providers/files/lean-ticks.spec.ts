@@ -1,7 +1,7 @@
 import { microsToIso } from '@md/domain';
 import { newYorkDayClock, parseLeanTradeTick } from './lean-ticks';
 
-// Lines copied from shared/data/lean/tick/spy/20131007_trade.zip (QuantConnect LEAN sample data).
+// Lines copied from fixtures/lean/tick/spy/20131007_trade.zip (QuantConnect LEAN sample data).
 describe('LEAN trade ticks', () => {
   const oct7 = newYorkDayClock('2013-10-07');
 

@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLeanZipText, sharedDataDir } from '@md/testing';
+import { readLeanZipText } from '@md/testing';
 import { leanZipLines } from './lean-zip';
+import { fixturesDir } from '@md/fixtures';
 
-// Real data: shared/data/lean (QuantConnect LEAN sample data, see its README).
-const lean = (path: string) => join(sharedDataDir(), 'lean', path);
+// Real data: fixtures/lean (QuantConnect LEAN sample data, see its README).
+const lean = (path: string) => join(fixturesDir(), 'lean', path);
 
 async function allLines(path: string, maxBytes?: number): Promise<string[]> {
   const lines: string[] = [];

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import * as avro from 'avsc';
 import { TOPICS, valueSchemaOf, type OptionQuoteRecord } from '@md/contracts';
 import { DecimalType } from '@md/kafka';
-import { sharedDataDir } from '@md/testing';
 import { MemorySink, type CanonicalRecord } from '../provider';
 import { OptionsChainFileConnector } from './options-chain-file.connector';
+import { fixturesDir } from '@md/fixtures';
 
-// Real data: shared/data/options/options_chain_snapshot_2024-07.csv (3,003 contracts, see its README).
-const FILE = join(sharedDataDir(), 'options/options_chain_snapshot_2024-07.csv');
+// Real data: fixtures/options/options_chain_snapshot_2024-07.csv (3,003 contracts, see its README).
+const FILE = join(fixturesDir(), 'options/options_chain_snapshot_2024-07.csv');
 const NOW_MS = 1_722_500_000_000;
 
 async function publish(file: string): Promise<MemorySink & { batches: number[] }> {

@@ -4,7 +4,7 @@ import type { OptionQuoteRecord } from '@md/contracts';
 import { MICROS_PER_MS, parseOptionChainCsv, type ChainSnapshotOptions, type OptionQuote } from '@md/domain';
 import type { CanonicalRecord, RecordSink, StreamingConnector } from '../provider';
 
-// Publishes an option chain snapshot file (Yahoo-style CSV, e.g. shared/data/options) on
+// Publishes an option chain snapshot file (Yahoo-style CSV, e.g. fixtures/options) on
 // md.options.chain.v1, one record per contract keyed by OCC symbol. Parsing and greeks are
 // libs/domain/src/options/chain-snapshot.ts; this only reads, batches and hands to the sink.
 
