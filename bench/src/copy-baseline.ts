@@ -1,5 +1,5 @@
 import { BARS_COPY_COLUMNS, DEFAULT_STORAGE_OPTIONS, PgDb, barMonths, barsCopyText, ensureMonthlyPartitions, migrate } from '@md/storage';
-import type { CleanBar } from '@md/domain';
+import type { CleanBar } from '@md/contracts';
 
 const SCHEMA = 'bench_copy';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as ti from 'technicalindicators';
-import { DEFAULT_FEATURE_SET, FeatureState, parseTimestamp, type FeatureBar } from '@md/domain';
+import { DEFAULT_FEATURE_SET, FeatureState, type FeatureBar } from '@md/features';
+import { parseTimestamp } from '@md/market';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // Features (`npm run bench -- --only features`): bar updates per second on one core through the
@@ -9,7 +10,7 @@ import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 // tail (the last TAIL bars: what a stateless service would do; it needs at least the longest
 // warm-up, 34 bars for MACD's signal). The recomputed EMAs start from a 200-bar seed, so their
 // values differ slightly from full-history ones: this measures cost, the unit parity test
-// (libs/domain/src/features/technicalindicators-parity.spec.ts) measures agreement. No stack needed.
+// (libs/features/src/technicalindicators-parity.spec.ts) measures agreement. No stack needed.
 const TAIL = 200;
 
 export interface FeaturesBenchResult {

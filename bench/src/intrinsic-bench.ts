@@ -1,4 +1,4 @@
-import { IntrinsicBarBuilder, type IntrinsicBarSpecInput, type IntrinsicTrade } from '@md/domain';
+import { IntrinsicBarBuilder, type IntrinsicBarSpecInput, type IntrinsicTrade } from '@md/intrinsic-bars';
 import { readSpyTrades } from '@md/testing';
 
 // Intrinsic bars (`npm run bench -- --only intrinsic`): trades per second through builders on one

@@ -1,6 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { TOPICS } from '@md/contracts';
-import type { CleanBar } from '@md/domain';
+import { type CleanBar, TOPICS } from '@md/contracts';
 import { createIdempotentProducer, endOffsets, type SchemaCodec } from '@md/kafka';
 import { committedOffset, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService } from '@md/testing';
 

@@ -1,4 +1,4 @@
-import type { CleanBar } from '@md/domain';
+import type { CleanBar } from '@md/contracts';
 import { DEFAULT_STORAGE_OPTIONS, PgDb, barMonths, copyMergeBars, ensureMonthlyPartitions, migrate, upsertBars, type Queryable } from '@md/storage';
 import { chunks } from '@md/kafka';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_STORAGE_OPTIONS, PgDb, PgliteDb, barMonths, ensureMonthlyPartitions, migrate, queryBars, upsertBars, type Db } from '@md/storage';
 import { chunks } from '@md/kafka';
-import type { CleanBar } from '@md/domain';
+import type { CleanBar } from '@md/contracts';
 
 const SCHEMA = 'bench_read';
 

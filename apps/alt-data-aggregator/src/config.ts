@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
-import { DEFAULT_COMPOSITE_POLICY, DEFAULT_VIX_THRESHOLDS, SERIES_SIGNALS, isValidZone, validateVixPolicy } from '@md/domain';
+import { DEFAULT_COMPOSITE_POLICY, DEFAULT_VIX_THRESHOLDS, SERIES_SIGNALS, validateVixPolicy } from '@md/altdata';
+import { isValidZone } from '@md/market';
 
 // Every source is off until configured: with nothing set the service starts, says so, and stays
 // healthy. Secrets (ALPACA_KEY_ID, ALPACA_SECRET_KEY) may come from NAME_FILE (withFileSecrets).
@@ -53,7 +54,7 @@ export const AltDataConfig = z.object({
   VIX_POLL_INTERVAL_MS: positiveInt(3_600_000),
   /** Symbol written into md.vix.regime.v1 (and its key). */
   VIX_SYMBOL: z.string().regex(/^[A-Z][A-Z0-9.^]{0,20}$/, 'must be an index symbol such as VIX').default('VIX'),
-  /** Six boundaries between the seven regimes, index points (see libs/domain/src/altdata/vix-regime.ts for why). */
+  /** Six boundaries between the seven regimes, index points (see libs/altdata/src/vix-regime.ts for why). */
   VIX_THRESHOLDS: numberList.default(DEFAULT_VIX_THRESHOLDS.join(',')),
   /** Hysteresis dead band around each boundary, index points. */
   VIX_BAND_POINTS: z.coerce.number().min(0).max(20).default(0.5),
@@ -87,7 +88,7 @@ export const AltDataConfig = z.object({
   SOCIAL_MAX_ROWS: positiveInt(1_000_000),
   /** Symbols per post at most (ticker column first, then cashtags). */
   SOCIAL_MAX_SYMBOLS: positiveInt(10),
-  /** Alternative-data series files (.csv, .json, .jsonl; schema in libs/domain/src/altdata/series-row.ts), read once. */
+  /** Alternative-data series files (.csv, .json, .jsonl; schema in libs/altdata/src/series-row.ts), read once. */
   ALTDATA_FILES: list,
   /** Alternative-data series URLs (same schema; CSV or JSON by content type), polled. */
   ALTDATA_URLS: list.refine((l) => l.every((u) => /^https?:\/\//.test(u)), 'must be http(s) URLs separated by commas'),

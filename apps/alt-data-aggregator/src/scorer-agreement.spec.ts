@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { labelAgreement, lexiconScore, parseSocialCsv, type SentimentLabel } from '@md/domain';
+import { labelAgreement, lexiconScore, parseSocialCsv, type SentimentLabel } from '@md/altdata';
 import { tweetsFilePath } from '@md/testing';
 
 // The lexicon scorer against the human labels of the shared tweets file (500 real tweets, 327

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
-import { TOPICS, type AltSignalRecord, type DeadLetterRecord, type VixRegimeRecord } from '@md/contracts';
-import { DEFAULT_VIX_POLICY, InvalidRecordError } from '@md/domain';
+import { type AltSignalRecord, type DeadLetterRecord, InvalidRecordError, TOPICS, type VixRegimeRecord } from '@md/contracts';
+import { DEFAULT_VIX_POLICY } from '@md/altdata';
 import type { SchemaCodec } from '@md/kafka';
 import { StageMetrics } from '@md/observability';
 import { AltDataMetrics } from './alt-data.metrics';

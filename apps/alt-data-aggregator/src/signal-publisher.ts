@@ -1,9 +1,7 @@
 import type { Message, Producer } from 'kafkajs';
-import { TOPICS, type AltSignalRecord, type TopicName, type VixRegimeRecord } from '@md/contracts';
-import {
-  AltDataBook, INITIAL_VIX_STATE, InvalidRecordError, nowMicros, stepVixRegime,
-  type AltDataBookOptions, type VixObservation, type VixRegimePolicy, type VixRegimeState,
-} from '@md/domain';
+import { type AltSignalRecord, InvalidRecordError, TOPICS, type TopicName, type VixRegimeRecord } from '@md/contracts';
+import { AltDataBook, INITIAL_VIX_STATE, stepVixRegime, type AltDataBookOptions, type VixObservation, type VixRegimePolicy, type VixRegimeState } from '@md/altdata';
+import { nowMicros } from '@md/market';
 import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';
 import type { StageMetrics } from '@md/observability';
 import type { AltDataMetrics } from './alt-data.metrics';

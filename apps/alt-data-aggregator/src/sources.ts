@@ -1,4 +1,4 @@
-import { DEFAULT_COMPOSITE_POLICY, lexiconScore, validateVixPolicy, type AltDataBookOptions, type CompositePolicy, type SocialTime, type VixRegimePolicy } from '@md/domain';
+import { DEFAULT_COMPOSITE_POLICY, lexiconScore, validateVixPolicy, type AltDataBookOptions, type CompositePolicy, type SocialTime, type VixRegimePolicy } from '@md/altdata';
 import type { AltDataConfig } from './config';
 import type { AltDataMetrics } from './alt-data.metrics';
 import { AlpacaNewsConnector } from './providers/alpaca-news/alpaca-news.connector';

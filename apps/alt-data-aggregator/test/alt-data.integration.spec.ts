@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type AltSignalRecord, type DeadLetterRecord, type VixRegimeRecord } from '@md/contracts';
-import { parseSocialCsv, socialDocument, type AltDocument } from '@md/domain';
+import { parseSocialCsv, socialDocument, type AltDocument } from '@md/altdata';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange, type PartitionOffsets } from '@md/kafka';
 import {
   AlpacaNewsSimulator, httpJson, metricValue, newsArticlesFromTweets, registerTestSecrets, startService, stopService, tweetsFilePath, uniqueId, waitFor, waitReady,

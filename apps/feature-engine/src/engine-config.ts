@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, DEFAULT_FEATURE_CONFIG, IntrinsicBarBuilder, parseFeatureConfig, type FeatureConfig, type IntrinsicBarSpec } from '@md/domain';
+import { ConfigError } from '@md/contracts';
+import { DEFAULT_FEATURE_CONFIG, parseFeatureConfig, type FeatureConfig } from '@md/features';
+import { IntrinsicBarBuilder, type IntrinsicBarSpec } from '@md/intrinsic-bars';
 import type { FeatureEngineConfig } from './config';
 
 function readJson(path: string, what: string): unknown {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage } from 'kafkajs';
-import { TOPICS, changelogTopic, topicSpec, type FeatureVectorRecord, type IntrinsicBarRecord, type TradeRecord } from '@md/contracts';
 import {
-  FeatureState, FeatureStateError, IntrinsicBarBuilder, SessionResampler, featureSetFor, type CleanBar, type FeatureBar, type FeatureConfig, type FeatureSetSpec, type IntrinsicBarSpec,
-  type ResampleTimeframe, type Timeframe,
-} from '@md/domain';
+  type CleanBar, type FeatureVectorRecord, type IntrinsicBarRecord, TOPICS, type Timeframe, type TradeRecord, changelogTopic, topicSpec
+} from '@md/contracts';
+import { FeatureState, FeatureStateError, SessionResampler, featureSetFor, type FeatureBar, type FeatureConfig, type FeatureSetSpec, type ResampleTimeframe } from '@md/features';
+import { IntrinsicBarBuilder, type IntrinsicBarSpec } from '@md/intrinsic-bars';
 import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import type { FeatureEngineConfig } from './config';

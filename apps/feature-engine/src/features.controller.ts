@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { z } from 'zod';
-import { nowMicros } from '@md/domain';
+import { nowMicros } from '@md/market';
 import { RedisConnection, readHistory, readLatest, type StoredFeatures } from '@md/feature-store';
 import { BadQueryFilter, parseQuery } from '@md/observability';
 import type { FeatureEngineConfig } from './config';

@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
-import { TOPICS, topicSpec, type FeatureVectorRecord } from '@md/contracts';
-import { TransientError } from '@md/domain';
+import { type FeatureVectorRecord, TOPICS, TransientError, topicSpec } from '@md/contracts';
 import { FeatureStoreMetrics, RedisConnection, writeFeatures } from '@md/feature-store';
 import { SchemaCodec, SinkRunner, createIdempotentProducer, ensureTopics, trackConsumer } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPIC_TABLE, TOPICS, type FeatureVectorRecord, type IntrinsicBarRecord, type TradeRecord } from '@md/contracts';
-import { DEFAULT_FEATURE_SET, FeatureState, IntrinsicBarBuilder, cleanBar, type CleanBar, type IntrinsicBarSpecInput } from '@md/domain';
+import { type CleanBar, type FeatureVectorRecord, type IntrinsicBarRecord, TOPICS, TOPIC_TABLE, type TopicName, type TradeRecord } from '@md/contracts';
+import { DEFAULT_FEATURE_SET, FeatureState } from '@md/features';
+import { IntrinsicBarBuilder, type IntrinsicBarSpecInput } from '@md/intrinsic-bars';
+import { cleanBar } from '@md/market';
 import { historyKey, latestKey } from '@md/feature-store';
 import { SchemaCodec, createIdempotentProducer, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import {
-  TcpProxy, committedOffset, dbbRows, metricValue, readSpyTrades, rowsToRawBars, startGroupAtEnd, startService, stopService, uniqueId, waitFor, waitReady,
-  type RunningService,
-} from '@md/testing';
+import { TcpProxy, committedOffset, dbbRows, metricValue, readSpyTrades, rowsToRawBars, startGroupAtEnd, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
 
 // Integration: the feature-engine on real data (DBB minute bars, SPY trades of 2013-10-07).
 // Run X goes through uninterrupted; run Y gets the same input under another symbol and is
@@ -96,7 +95,7 @@ describe('feature-engine: features and intrinsic bars, exactly once through a ki
     };
     // One at a time: the first encode of a topic registers its schema, and 20,000 concurrent
     // first encodes would each open a registry connection.
-    const encodeAll = async (topic: string, values: object[]) => {
+    const encodeAll = async (topic: TopicName, values: object[]) => {
       const out: Buffer[] = [];
       for (const v of values) out.push(await codec.encode(topic, v));
       return out;

@@ -1,4 +1,4 @@
-import type { RawBar } from '@md/domain';
+import type { RawBar } from '@md/contracts';
 import { CoalescingSink } from './coalescing-sink';
 import { MemorySink, type CanonicalRecord } from './providers/provider';
 

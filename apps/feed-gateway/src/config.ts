@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
-import { TIMEFRAMES, isValidZone } from '@md/domain';
+import { TIMEFRAMES } from '@md/contracts';
+import { isValidZone } from '@md/market';
 
 const BarColumnsJson = z.object({
   time: z.string(), open: z.string(), high: z.string(), low: z.string(), close: z.string(), volume: z.string(), symbol: z.string().optional(),

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
-import { TOPIC_TABLE } from '@md/contracts';
-import type { Timeframe } from '@md/domain';
+import { TOPIC_TABLE, type Timeframe } from '@md/contracts';
 import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } from '@md/kafka';
 import { Readiness, StageMetrics, requestShutdown } from '@md/observability';
 import { BarFileReplay, type ReplayStatus } from './files/bar-file-replay';

@@ -1,6 +1,5 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
-import { TOPICS, type TopicName } from '@md/contracts';
-import { InvalidRecordError } from '@md/domain';
+import { InvalidRecordError, TOPICS, type TopicName } from '@md/contracts';
 import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';
 import type { StageMetrics } from '@md/observability';
 import type { CanonicalRecord, RecordSink, Rejected } from './providers/provider';

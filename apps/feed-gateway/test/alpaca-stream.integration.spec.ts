@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPIC_TABLE, TOPICS, type DeadLetterRecord } from '@md/contracts';
-import { microsToIso, type RawBar } from '@md/domain';
+import { type DeadLetterRecord, type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
+import { microsToIso } from '@md/market';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
 import {
   AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames, dbbRows, registerTestSecrets, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,

@@ -3,8 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
-import { TOPIC_TABLE, TOPICS } from '@md/contracts';
-import type { RawBar } from '@md/domain';
+import { type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
 import { AlpacaRestSimulator, dbbRows, registerTestSecrets, repoRoot, rowsToRawBars, uniqueId } from '@md/testing';
 

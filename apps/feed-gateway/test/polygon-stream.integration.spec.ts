@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPIC_TABLE, TOPICS } from '@md/contracts';
-import type { RawBar } from '@md/domain';
+import { type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
 import {
   PolygonSimulator, dbbMinuteBars, httpJson, metricValue, minuteEvents, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady,

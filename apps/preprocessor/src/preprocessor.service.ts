@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage } from 'kafkajs';
-import { TOPICS, changelogTopic, topicSpec, type CorporateActionRecord, type RestatementRecord } from '@md/contracts';
 import {
-  InvalidRecordError, RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CleanBar, type CorporateAction, type RawBar, type RevisionLogOptions,
-} from '@md/domain';
+  type CleanBar, type CorporateActionRecord, InvalidRecordError, type RawBar, type RestatementRecord, TOPICS, changelogTopic, topicSpec
+} from '@md/contracts';
+import { RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CorporateAction, type RevisionLogOptions } from '@md/market';
 import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import { PreprocessorConfig } from './config';

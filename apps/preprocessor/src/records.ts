@@ -1,5 +1,5 @@
 import type { CorporateActionRecord, RestatementRecord } from '@md/contracts';
-import type { AdjustmentChange, CorporateAction } from '@md/domain';
+import type { AdjustmentChange, CorporateAction } from '@md/market';
 
 /** Avro record -> domain action (kinds are upper case on the wire, as Avro enums are). */
 export function toCorporateAction(r: CorporateActionRecord): CorporateAction {

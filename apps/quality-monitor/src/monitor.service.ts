@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { TOPICS, changelogTopic, topicSpec, type QualityIssueRecord } from '@md/contracts';
-import {
-  CleanBarChecks, RawBarChecks, newYorkMidnightUs, nowMicros, qualityStream, sessionAt, staleness, timeframeMicros,
-  type CleanBar, type DayCompleteness, type QualityChecksConfig, type QualityIssue, type RawBar,
-} from '@md/domain';
+import { type CleanBar, type QualityIssueRecord, type RawBar, TOPICS, changelogTopic, timeframeMicros, topicSpec } from '@md/contracts';
+import { newYorkMidnightUs, nowMicros, sessionAt } from '@md/market';
+import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type DayCompleteness, type QualityChecksConfig, type QualityIssue } from '@md/quality';
 import {
   DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, createIdempotentProducer, ensureTopics, trackConsumer, type KeyedState, type OutputRecord,
 } from '@md/kafka';

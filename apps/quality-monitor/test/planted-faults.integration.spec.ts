@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { TOPICS, type QualityIssueRecord } from '@md/contracts';
-import { PriceOutlierDetector, cleanBar, qualityStream, type QualityChecksConfig, type QualityIssue } from '@md/domain';
+import { cleanBar } from '@md/market';
+import { PriceOutlierDetector, qualityStream, type QualityChecksConfig, type QualityIssue } from '@md/quality';
 import { SchemaCodec, endOffsets, readTopicRange } from '@md/kafka';
 import {
   dbbRows, exitCode, expectedQualityIssues, finishSliceRun, httpJson, issueIdentity, metricValue, prepareSliceRun, rowsToCsv, rowsToRawBars,

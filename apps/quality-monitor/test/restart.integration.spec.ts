@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS, type QualityIssueRecord } from '@md/contracts';
-import type { CleanBar, QualityChecksConfig } from '@md/domain';
+import { type CleanBar, type QualityIssueRecord, TOPICS } from '@md/contracts';
+import type { QualityChecksConfig } from '@md/quality';
 import { SchemaCodec, endOffsets, readTopicRange } from '@md/kafka';
 import {
   committedOffset, dbbRows, exitCode, expectedQualityIssues, finishSliceRun, issueIdentity, metricValue, prepareSliceRun, rowsToCsv,

@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
-import { TOPICS } from '@md/contracts';
-import type { CleanBar } from '@md/domain';
+import { type CleanBar, TOPICS } from '@md/contracts';
 import { SchemaCodec, SinkRunner, createIdempotentProducer, trackConsumer } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import { barMonths, copyMergeBars, ensureMonthlyPartitions, upsertBars } from '@md/storage';

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Query, Res, UseFilters } from '@nestjs/common';
-import { buildQualityReport, reportHtml, reportMarkdown } from '@md/domain';
+import { buildQualityReport, reportHtml, reportMarkdown } from '@md/quality';
 import { qualityIssues } from '@md/storage';
 import type { WriterConfig } from './config';
 import { BadQueryFilter, parseQuery } from '@md/observability';

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query, UseFilters } from '@nestjs/common';
-import { fillGaps, fillReach, microsToIso, type FillableBar, type GapFillOptions, type GapPolicy, type SessionScope, type Timeframe } from '@md/domain';
+import { type Timeframe } from '@md/contracts';
+import { fillGaps, fillReach, microsToIso, type FillableBar, type GapFillOptions, type GapPolicy, type SessionScope } from '@md/market';
 import { barsSummary, corporateActions, latestBars, optionChain, queryBars, type BarRow, type BarsQuery } from '@md/storage';
 import type { WriterConfig } from './config';
 import { BadQueryFilter, parseQuery } from '@md/observability';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GAP_POLICIES, SESSION_SCOPES, TIMEFRAMES, type GapPolicy, type SessionScope } from '@md/domain';
+import { TIMEFRAMES } from '@md/contracts';
+import { GAP_POLICIES, SESSION_SCOPES, type GapPolicy, type SessionScope } from '@md/market';
 
 // Query parameters of the read API. Symbols by pattern, times as ISO-8601 with a zone, and a
 // mandatory row limit: an unbounded query on 10 million rows is how a dashboard takes a

@@ -1,3 +1,7 @@
+// The bottom layer: every topic, every record shape and the one error hierarchy. Imports nothing
+// of ours and does no I/O (the Avro schema files are read by libs/kafka, beside the codec).
 export * from './topics';
-export * from './schemas';
+export * from './errors';
+export * from './bar';
 export * from './records';
+export * from './derived-records';

@@ -1,4 +1,5 @@
-// TypeScript shapes of the non-bar records (bars are in @md/domain, which owns their rules).
+// TypeScript shapes of the topic values (bars in bar.ts, derived topics in derived-records.ts).
+// Declared once, here at the bottom layer: the domain libraries and the services import them.
 export interface DeadLetterRecord {
   stage: string;
   reason: string;
@@ -41,12 +42,26 @@ export interface QuoteRecord {
   tape: string | null;
 }
 
-/** md.corporate-actions.v1 (schemas/md.corporate-actions.v1.avsc): the domain's shape. */
-export type { CorporateActionEvent as CorporateActionRecord } from '@md/domain';
+/**
+ * md.corporate-actions.v1 (schemas/md.corporate-actions.v1.avsc): kinds upper case as Avro enums
+ * are, amounts as exact decimal strings. libs/market's CorporateAction is the parsed form.
+ */
+export interface CorporateActionRecord {
+  symbol: string;
+  exDate: string;
+  kind: 'SPLIT' | 'CASH_DIVIDEND';
+  ratioTo: number | null;
+  ratioFrom: number | null;
+  amount: string | null;
+  referencePrice: string | null;
+  provider: string;
+  revision: number;
+  ingestTime: number;
+}
 
 /**
- * md.options.chain.v1 (schemas/md.options.chain.v1.avsc), keyed by the compact OCC symbol; the
- * same shape as OptionQuote in libs/domain/src/options, which parses and prices it.
+ * md.options.chain.v1 (schemas/md.options.chain.v1.avsc), keyed by the compact OCC symbol
+ * (libs/options parses and prices it). Missing source fields stay null, never zero.
  */
 export interface OptionQuoteRecord {
   occSymbol: string;
@@ -102,38 +117,3 @@ export interface QualityIssueRecord {
   evidence: string;
   detectedAt: number;
 }
-
-/** md.features.v1 (schemas/md.features.v1.avsc); a null value is a feature still warming up. */
-export interface FeatureVectorRecord {
-  symbol: string;
-  timeframe: string;
-  provider: string;
-  eventTime: number;
-  ingestTime: number;
-  featureSet: string;
-  values: Record<string, number | null>;
-}
-
-/** md.bars.intrinsic.v1 (schemas/md.bars.intrinsic.v1.avsc): the domain's IntrinsicBar, prices as decimal strings. */
-export type { IntrinsicBar as IntrinsicBarRecord } from '@md/domain';
-
-// The regime levels and the signal shape are the domain's (libs/domain/src/altdata), which owns
-// their rules; contracts re-export them under the record names instead of declaring them twice.
-export { VIX_REGIME_LEVELS as VIX_REGIMES } from '@md/domain';
-import type { VixRegime } from '@md/domain';
-export type VixRegimeLevel = VixRegime;
-
-/** md.vix.regime.v1 (schemas/md.vix.regime.v1.avsc). */
-export interface VixRegimeRecord {
-  symbol: string;
-  provider: string;
-  eventTime: number;
-  ingestTime: number;
-  value: number;
-  regime: VixRegimeLevel;
-  previousRegime: VixRegimeLevel | null;
-  changed: boolean;
-}
-
-/** md.altdata.signals.v1 (schemas/md.altdata.signals.v1.avsc). */
-export type { AltSignal as AltSignalRecord } from '@md/domain';

@@ -1,6 +1,6 @@
 import * as avro from 'avsc';
 import fc from 'fast-check';
-import { fromScaled } from '@md/domain';
+import { fromScaled } from '@md/market';
 import { bigIntToBytes, bytesToBigInt, DecimalType } from './avro-decimal';
 
 describe('Avro decimal logical type', () => {

@@ -1,5 +1,5 @@
 import * as avro from 'avsc';
-import { fromScaled, parseDecimal, toScaled, toScaledNumber } from '@md/domain';
+import { fromScaled, parseDecimal, toScaled, toScaledNumber } from '@md/market';
 
 // avsc ships no `decimal` logical type; without one a decimal field decodes to raw bytes.
 // This maps Avro decimal (bytes, big-endian two's complement of the unscaled value, Avro 1.11

@@ -1,4 +1,4 @@
-import { InvalidRecordError, TransientError } from '@md/domain';
+import { InvalidRecordError, TransientError } from '@md/contracts';
 import { isRetriableError } from './classify-error';
 
 describe('retriable or not', () => {

@@ -1,4 +1,4 @@
-import { MdError } from '@md/domain';
+import { MdError } from '@md/contracts';
 
 /**
  * Retriable or not, for any error a stage can meet. Our own errors say so themselves; kafkajs

@@ -1,5 +1,5 @@
 import type { DeadLetterRecord } from '@md/contracts';
-import { nowMicros } from '@md/domain';
+import { nowMicros } from '@md/market';
 
 export interface DeadLetterSource {
   topic?: string;

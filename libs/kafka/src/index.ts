@@ -19,3 +19,4 @@ export * from './topic-reader';
 export * from './retry-until';
 export * from './state-store';
 export * from './group-offsets';
+export * from './schemas';

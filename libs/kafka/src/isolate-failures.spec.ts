@@ -1,4 +1,4 @@
-import { InvalidRecordError, TransientError } from '@md/domain';
+import { InvalidRecordError, TransientError } from '@md/contracts';
 import { writeIsolatingFailures } from './isolate-failures';
 
 describe('isolating bad rows by splitting the batch', () => {

@@ -1,7 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Logger } from '@nestjs/common';
-import { TOPIC_TABLE, valueSchemaOf, valueSubject, type TopicName } from '@md/contracts';
-import { InvalidRecordError, TransientError } from '@md/domain';
+import { valueSchemaOf } from './schemas';
+import { InvalidRecordError, TOPIC_TABLE, type TopicName, TransientError, valueSubject } from '@md/contracts';
 import { DecimalType } from './avro-decimal';
 import { backoffDelay, sleep } from './backoff';
 

@@ -1,7 +1,7 @@
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { LOCAL_STACK } from '@md/config';
-import { valueSchemaOf, TOPICS, type AvroSchema } from '@md/contracts';
-import { SchemaCodec } from '../src';
+import { TOPICS } from '@md/contracts';
+import { SchemaCodec, valueSchemaOf, type AvroSchema } from '../src';
 import { uniqueId } from '@md/testing';
 
 // Integration: the real registry (Apicurio, Confluent-compatible API) enforces BACKWARD.

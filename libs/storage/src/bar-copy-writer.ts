@@ -1,4 +1,4 @@
-import type { CleanBar } from '@md/domain';
+import type { CleanBar } from '@md/contracts';
 import { toIso } from './bar-writer';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';

@@ -1,4 +1,4 @@
-import type { Timeframe } from '@md/domain';
+import type { Timeframe } from '@md/contracts';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
 

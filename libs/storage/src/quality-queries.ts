@@ -1,8 +1,8 @@
-import type { ReportRow } from '@md/domain';
+import type { ReportRow } from '@md/quality';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
 
-/** A stored finding, in the report's row shape (libs/domain/src/quality-report.ts). */
+/** A stored finding, in the report's row shape (libs/quality/src/quality-report.ts). */
 export interface QualityIssueRow extends ReportRow {
   detectedAt: string;
 }

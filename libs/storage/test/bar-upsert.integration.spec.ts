@@ -1,5 +1,5 @@
 import { LOCAL_STACK } from '@md/config';
-import type { CleanBar } from '@md/domain';
+import type { CleanBar } from '@md/contracts';
 import { DEFAULT_STORAGE_OPTIONS, PgDb, barMonths, copyMergeBars, ensureMonthlyPartitions, migrate, upsertBars, type Queryable } from '../src';
 
 // Integration (local PostgreSQL): the sink's two upsert forms follow the same revision rule.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDecimal } from '@md/domain';
+import { parseDecimal } from '@md/market';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 export interface ExpectedBar {

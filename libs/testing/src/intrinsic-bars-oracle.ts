@@ -1,11 +1,13 @@
-import { type IntrinsicBar, type IntrinsicBarSpec, type IntrinsicTrade, compareDecimal, fromScaled, parseDecimal, plainDecimal, toScaled } from '@md/domain';
+import { type IntrinsicBarRecord } from '@md/contracts';
+import { type IntrinsicBarSpec, type IntrinsicTrade } from '@md/intrinsic-bars';
+import { compareDecimal, fromScaled, parseDecimal, plainDecimal, toScaled } from '@md/market';
 
 // An independent check of intrinsic bars against the trades they were built from, written
 // plainly (whole-stream loops, no shared state with the builders) so it can catch them out:
 // the bars and the open remainder partition the trades in order, each bar's fields are what its
 // trades say, volume and dollar value are conserved, and each bar closes on the trade that
 // crosses its threshold and no earlier one. The thresholds of imbalance and run bars are taken
-// from the bars (the EWMA arithmetic is unit-tested in libs/domain); here they are only
+// from the bars (the EWMA arithmetic is unit-tested in libs/intrinsic-bars); here they are only
 // checked against their bounds.
 
 /** Relative slack for dollar thetas, which are doubles summed in a different order than the builder's; tick and volume thetas are exact integers. */
@@ -27,11 +29,11 @@ function tickRuleSigns(trades: readonly IntrinsicTrade[], first: 1 | -1): Array<
   return signs;
 }
 
-function fieldProblems(bar: IntrinsicBar, slice: readonly IntrinsicTrade[]): string[] {
+function fieldProblems(bar: IntrinsicBarRecord, slice: readonly IntrinsicTrade[]): string[] {
   const problems: string[] = [];
   const last = slice[slice.length - 1];
   const exactDollars = slice.reduce((sum, t) => sum + toScaled(t.price) * BigInt(t.size), 0n);
-  const expect: Partial<IntrinsicBar> = {
+  const expect: Partial<IntrinsicBarRecord> = {
     openTime: slice[0].eventTime,
     closeTime: last.eventTime,
     ingestTime: last.ingestTime,
@@ -46,14 +48,14 @@ function fieldProblems(bar: IntrinsicBar, slice: readonly IntrinsicTrade[]): str
     ticks: slice.length,
   };
   for (const [key, value] of Object.entries(expect)) {
-    const got = bar[key as keyof IntrinsicBar];
+    const got = bar[key as keyof IntrinsicBarRecord];
     if (got !== value) problems.push(`bar ${bar.seq}: ${key} is ${JSON.stringify(got)}, its trades say ${JSON.stringify(value)}`);
   }
   if (bar.volume <= 0) problems.push(`bar ${bar.seq}: zero volume`);
   return problems;
 }
 
-function fixedCrossing(spec: IntrinsicBarSpec & { threshold: number }, bar: IntrinsicBar, slice: readonly IntrinsicTrade[]): string[] {
+function fixedCrossing(spec: IntrinsicBarSpec & { threshold: number }, bar: IntrinsicBarRecord, slice: readonly IntrinsicTrade[]): string[] {
   // Running totals after each trade; exact integers for dollars (scaled by 10^8).
   const limit = spec.kind === 'dollar' ? toScaled(parseDecimal(plainDecimal(spec.threshold))) : BigInt(spec.threshold);
   let total = 0n;
@@ -82,7 +84,7 @@ function thetas(kind: string, slice: readonly IntrinsicTrade[], signs: ReadonlyA
 }
 
 /** Problems found, as sentences; empty when the bars are right. `trades` are the trades the builder kept (corrections already removed). */
-export function checkIntrinsicBars(spec: IntrinsicBarSpec, trades: readonly IntrinsicTrade[], bars: readonly IntrinsicBar[], remainder: IntrinsicBar | null): string[] {
+export function checkIntrinsicBars(spec: IntrinsicBarSpec, trades: readonly IntrinsicTrade[], bars: readonly IntrinsicBarRecord[], remainder: IntrinsicBarRecord | null): string[] {
   const problems: string[] = [];
   const adaptive = 'initialExpectedTicks' in spec ? spec : null;
   const signs = adaptive ? tickRuleSigns(trades, adaptive.initialSign) : [];

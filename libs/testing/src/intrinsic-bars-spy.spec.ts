@@ -1,5 +1,6 @@
-import { type IntrinsicBarRecord, TOPICS, type TradeRecord, valueSchemaOf } from '@md/contracts';
-import { IntrinsicBarBuilder, type IntrinsicBar, type IntrinsicBarSpec, type IntrinsicBarSpecInput, type IntrinsicTrade, parseIntrinsicBarSpec } from '@md/domain';
+import { valueSchemaOf } from '@md/kafka';
+import { type IntrinsicBarRecord, TOPICS, type TradeRecord } from '@md/contracts';
+import { IntrinsicBarBuilder, type IntrinsicBarSpec, type IntrinsicBarSpecInput, parseIntrinsicBarSpec } from '@md/intrinsic-bars';
 import { checkIntrinsicBars } from './intrinsic-bars-oracle';
 import { type SpyTrade, readSpyTrades } from './spy-ticks';
 
@@ -26,20 +27,18 @@ beforeAll(async () => {
   trades = await readSpyTrades();
 });
 
-function build(spec: IntrinsicBarSpecInput, from: readonly SpyTrade[], builder = IntrinsicBarBuilder.create(spec)): { bars: IntrinsicBar[]; builder: IntrinsicBarBuilder } {
-  const bars: IntrinsicBar[] = [];
+function build(spec: IntrinsicBarSpecInput, from: readonly SpyTrade[], builder = IntrinsicBarBuilder.create(spec)): { bars: IntrinsicBarRecord[]; builder: IntrinsicBarBuilder } {
+  const bars: IntrinsicBarRecord[] = [];
   for (const t of from) bars.push(...builder.push(t));
   return { bars, builder };
 }
 
-describe('the domain types and the md.bars.intrinsic.v1 contract', () => {
-  it('have the same fields, so the feature-engine publishes a bar as it is', () => {
-    const bar: IntrinsicBar = IntrinsicBarBuilder.create({ kind: 'tick', threshold: 1 }).push(trades[0])[0];
-    const record: IntrinsicBarRecord = bar; // compile-time, both ways
-    const back: IntrinsicBar = record;
-    const trade: IntrinsicTrade = { ...trades[0], exchange: null, tradeId: null, conditions: [], tape: null, correction: 'NONE' } satisfies TradeRecord;
-    expect(Object.keys(back).sort()).toEqual(valueSchemaOf(TOPICS.intrinsicBars).fields.map((f) => f.name).sort());
-    expect(trade.size).toBe(100);
+describe('built bars and the md.bars.intrinsic.v1 schema', () => {
+  it('carry exactly the schema fields, and a raw trade record feeds the builder as it is', () => {
+    const record: TradeRecord = { ...trades[0], exchange: null, tradeId: null, conditions: [], tape: null, correction: 'NONE' };
+    const [bar] = IntrinsicBarBuilder.create({ kind: 'tick', threshold: 1 }).push(record);
+    expect(Object.keys(bar).sort()).toEqual(valueSchemaOf(TOPICS.intrinsicBars).fields.map((f) => f.name).sort());
+    expect(bar.volume).toBe(record.size);
   });
 });
 
@@ -55,7 +54,7 @@ describe('the SPY trade file', () => {
 
 describe.each(SPECS.map(([input, fewest, most]) => [input.kind, input, fewest, most] as const))('intrinsic bars over the SPY day: %s', (_, input, fewest, most) => {
   const spec: IntrinsicBarSpec = parseIntrinsicBarSpec(input);
-  let bars: IntrinsicBar[];
+  let bars: IntrinsicBarRecord[];
   let builder: IntrinsicBarBuilder;
   beforeAll(() => ({ bars, builder } = build(spec, trades)));
 
@@ -96,7 +95,7 @@ describe('the oracle catches wrong bars', () => {
     const spec = parseIntrinsicBarSpec({ kind: 'tick_imbalance', initialExpectedTicks: 1000 });
     const { bars, builder } = build(spec, trades);
     const withThreshold = (i: number, threshold: number) => bars.map((b) => (b.seq === i ? { ...b, threshold } : b));
-    const check = (changed: IntrinsicBar[]) => checkIntrinsicBars(spec, trades, changed, builder.openBar()).join('\n');
+    const check = (changed: IntrinsicBarRecord[]) => checkIntrinsicBars(spec, trades, changed, builder.openBar()).join('\n');
     expect(check(withThreshold(5, bars[5].threshold + 1))).toMatch(/bar 5: closed at theta \d+ below/);
     expect(check(withThreshold(5, 1))).toMatch(/bar 5: trade 1 of \d+ already crossed 1/);
     expect(check(withThreshold(5, 1))).toMatch(/bar 5: threshold 1 outside/);

@@ -1,25 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import {
-  type AdjustmentSchedule,
-  type CorporateAction,
-  type LeanFactorRow,
-  type LeanTradeBar,
-  adjustmentSchedule,
-  factorsAt,
-  leanFactorsOn,
-  leanFileDate,
-  microsToIso,
-  newYorkDate,
-  newYorkMidnightUs,
-  parseCorporateActionsCsv,
-  parseLeanDailyBars,
-  parseLeanFactorFile,
-  parseLeanMinuteBars,
-  sessionAt,
-  tradingDay,
-} from '@md/domain';
+import { type AdjustmentSchedule, type CorporateAction, adjustmentSchedule, factorsAt, microsToIso, newYorkDate, newYorkMidnightUs, parseCorporateActionsCsv, sessionAt, tradingDay } from '@md/market';
+import { type LeanFactorRow, type LeanTradeBar, leanFactorsOn, leanFileDate, parseLeanDailyBars, parseLeanFactorFile, parseLeanMinuteBars } from '@md/providers';
 import { readLeanZipText } from './lean-files';
 import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CleanBarChecks, DEFAULT_BAR_COLUMNS, RawBarChecks, RevisionLog, cleanBar, csvRowToRawBar, newYorkMidnightUs, qualityStream,
-  type QualityChecksConfig, type QualityIssue, type RawBar,
-} from '@md/domain';
+import { type RawBar } from '@md/contracts';
+import { RevisionLog, cleanBar, newYorkMidnightUs } from '@md/market';
+import { DEFAULT_BAR_COLUMNS, csvRowToRawBar } from '@md/providers';
+import { CleanBarChecks, RawBarChecks, qualityStream, type QualityChecksConfig, type QualityIssue } from '@md/quality';
 import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
 
 /** A DBB file row as text: `timestamp` is naive UTC 'YYYY-MM-DD HH:MM:SS'. */

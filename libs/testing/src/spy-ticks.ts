@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { type IntrinsicTrade, MICROS_PER_MS, fromScaled, leanFileDate } from '@md/domain';
+import { type IntrinsicTrade } from '@md/intrinsic-bars';
+import { MICROS_PER_MS, fromScaled } from '@md/market';
+import { leanFileDate } from '@md/providers';
 import { readLeanZipText } from './lean-files';
 import { fixturesDir } from '@md/fixtures';
 

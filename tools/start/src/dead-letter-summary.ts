@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type DeadLetterRecord } from '@md/contracts';
-import { reasonKind } from '@md/domain';
+import { reasonKind } from '@md/market';
 import { readTopicRange, type PartitionOffsets, type SchemaCodec } from '@md/kafka';
 
 /** Dead letters written since `from`, grouped by stage and reason kind (numbers folded to N). */

@@ -1,12 +1,12 @@
 import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { seriesObservation, type AltSeriesObservation, type SeriesRowOptions } from '@md/domain';
+import { seriesObservation, type AltSeriesObservation, type SeriesRowOptions } from '@md/altdata';
 import type { ProviderSink } from './provider';
 import { TextSourceProvider, type TextSource } from './text-source.provider';
 
 // Web traffic, satellite, card spending and supply-chain series through one adapter: a file read
 // once or a URL polled, in CSV (header row) or JSON (an array of objects, or one object a line),
-// rows in the schema of libs/domain/src/altdata/series-row.ts. A polled source returns its whole
+// rows in the schema of libs/altdata/src/series-row.ts. A polled source returns its whole
 // history each time: per (symbol, signal) only rows newer than the newest already published go on
 // (a repeat is counted as a duplicate, not published again), and a bad row is dead-lettered once.
 

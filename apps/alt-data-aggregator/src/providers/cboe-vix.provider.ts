@@ -1,8 +1,8 @@
-import { parseCboeVixCsv } from '@md/domain';
+import { parseCboeVixCsv } from '@md/altdata';
 import type { ProviderSink } from './provider';
 import { TextSourceProvider, type TextSource } from './text-source.provider';
 
-// CBOE's daily VIX history (libs/domain/src/altdata/cboe-vix-csv.ts for the format), read once from
+// CBOE's daily VIX history (libs/altdata/src/cboe-vix-csv.ts for the format), read once from
 // a file or polled from https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv.
 // Only days after the newest one already published go on.
 

@@ -1,4 +1,4 @@
-import type { AltDocument, AltSeriesObservation, VixObservation } from '@md/domain';
+import type { AltDocument, AltSeriesObservation, VixObservation } from '@md/altdata';
 
 // One interface for every alternative-data source (CBOE VIX file or HTTP, Alpaca news stream,
 // social file replay, series files and HTTP polling). A provider speaks its source's format and

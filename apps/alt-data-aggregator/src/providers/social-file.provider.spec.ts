@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { microsToIso, type AltDocument } from '@md/domain';
+import { type AltDocument } from '@md/altdata';
+import { microsToIso } from '@md/market';
 import { tweetsFilePath } from '@md/testing';
 import { MemoryProviderSink } from './provider';
 import { SocialFileProvider, type SocialFileOptions } from './social-file.provider';

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { parseSocialCsv, socialDocument, type AltDocument, type SocialOptions } from '@md/domain';
+import { parseSocialCsv, socialDocument, type AltDocument, type SocialOptions } from '@md/altdata';
 import type { AltDataProvider, ProviderSink, ProviderStatus } from './provider';
 
 // Replays a social-post CSV (the shared tweets file's columns) once. The event time of each post
-// is declared, never the wall clock (libs/domain/src/altdata/social-post.ts): by default the time
+// is declared, never the wall clock (libs/altdata/src/social-post.ts): by default the time
 // in its tweet status id. Posts are published in event-time order (stable for ties), so each
 // composite on the topic uses exactly the posts up to its time, as a live feed would have.
 

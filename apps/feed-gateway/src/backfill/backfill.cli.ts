@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { TIMEFRAMES, type Timeframe } from '@md/domain';
+import { TIMEFRAMES, type Timeframe } from '@md/contracts';
 import { AlpacaRestClient } from '../providers/alpaca/alpaca-rest.client';
 import { ALPACA_FEEDS, ALPACA_MAX_PAGE_LIMIT, type AlpacaFeed } from '../providers/alpaca/alpaca-rest.query';
 import type { RecordSink } from '../providers/provider';

@@ -2,7 +2,8 @@ import { Presets, SingleBar } from 'cli-progress';
 import { type Command, CommanderError, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ConfigInvalid, parseConfig } from '@md/config';
-import { ConfigError, type RequestBudget } from '@md/domain';
+import { ConfigError } from '@md/contracts';
+import { type RequestBudget } from '@md/providers';
 import type { AlpacaConnection } from '../providers/alpaca/alpaca-rest.http';
 
 // What every backfill command shares: the Alpaca environment, the request budget, argument

@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ConfigError, tradingDay, type RawBar, type Timeframe } from '@md/domain';
+import { ConfigError, type RawBar, type Timeframe } from '@md/contracts';
+import { tradingDay } from '@md/market';
 import type { RecordSink, Rejected } from '../providers/provider';
 
 // A resumable historical backfill: symbols x [fromDate, toDate) in New York trading-day windows.

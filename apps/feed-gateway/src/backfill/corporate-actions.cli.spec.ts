@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CorporateActionRecord } from '@md/contracts';
-import { parseLeanFactorFile } from '@md/domain';
+import { parseLeanFactorFile } from '@md/providers';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/testing';
 import { factorFileActions } from '../providers/files/lean-corporate-actions';
 import { MemorySink } from '../providers/provider';

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
-import type { CorporateActionRecord } from '@md/contracts';
-import { ConfigError } from '@md/domain';
+import { ConfigError, type CorporateActionRecord } from '@md/contracts';
 import type { RecordSink, Rejected } from '../providers/provider';
 
 // A corporate-actions backfill: every split and dividend with an ex-date in [fromDate, toDate)

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ALPACA_OPTION_FEEDS, ALPACA_OPTION_MAX_PAGE_LIMIT, ConfigError, rfc3339Micros, type AlpacaOptionFeed } from '@md/domain';
+import { ConfigError } from '@md/contracts';
+import { rfc3339Micros } from '@md/market';
+import { ALPACA_OPTION_FEEDS, ALPACA_OPTION_MAX_PAGE_LIMIT, type AlpacaOptionFeed } from '@md/providers';
 import { AlpacaOptionsClient } from '../providers/alpaca/alpaca-options.client';
 import type { RecordSink } from '../providers/provider';
 import { alpacaConnection, parseCommand, progressBar, reportTo, whole, type BackfillCliOptions } from './backfill.env';

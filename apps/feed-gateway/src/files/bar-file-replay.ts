@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
-import { TOPICS } from '@md/contracts';
-import { ConfigError, DEFAULT_BAR_COLUMNS, csvRowToRawBar, nowMicros, parseTimestamp, reasonKind, type CsvBarOptions } from '@md/domain';
+import { ConfigError, TOPICS } from '@md/contracts';
+import { nowMicros, parseTimestamp, reasonKind } from '@md/market';
+import { DEFAULT_BAR_COLUMNS, csvRowToRawBar, type CsvBarOptions } from '@md/providers';
 import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';
 import type { StageMetrics } from '@md/observability';
 import { readCsvRows } from './csv-rows';

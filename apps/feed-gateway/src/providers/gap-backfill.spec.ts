@@ -1,4 +1,4 @@
-import type { RawBar, Timeframe } from '@md/domain';
+import type { RawBar, Timeframe } from '@md/contracts';
 import { waitFor } from '@md/testing';
 import { GapBackfill, mergeGapWindows, type GapBackfillReport, type GapWindow } from './gap-backfill';
 import { MemorySink, type HistoricalBars } from './provider';

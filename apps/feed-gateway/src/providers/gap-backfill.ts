@@ -1,4 +1,4 @@
-import { microsToIso } from '@md/domain';
+import { microsToIso } from '@md/market';
 import type { StreamLogger } from './alpaca/alpaca-stream.redact';
 import type { HistoricalBars, RecordSink } from './provider';
 

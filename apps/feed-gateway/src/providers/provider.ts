@@ -1,5 +1,4 @@
-import type { CorporateActionRecord, OptionQuoteRecord, QuoteRecord, TradeRecord } from '@md/contracts';
-import type { RawBar } from '@md/domain';
+import type { CorporateActionRecord, OptionQuoteRecord, QuoteRecord, RawBar, TradeRecord } from '@md/contracts';
 
 // One interface for every connector (Alpaca, Polygon, E*TRADE, files, ...). A connector speaks
 // its provider's protocol and hands canonical records to a RecordSink; the gateway owns Kafka

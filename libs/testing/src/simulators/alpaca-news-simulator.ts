@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { extractCashtags, microsToIso, parseSocialCsv, snowflakeTimeMicros, tweetIdFromUrl } from '@md/domain';
+import { extractCashtags, parseSocialCsv, snowflakeTimeMicros, tweetIdFromUrl } from '@md/altdata';
+import { microsToIso } from '@md/market';
 import { fixturesDir } from '@md/fixtures';
 
 // A protocol-faithful Alpaca real-time news stream (docs.alpaca.markets "Real-time News" and

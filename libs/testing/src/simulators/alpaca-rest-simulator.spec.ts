@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Alpaca } from '@alpacahq/alpaca-trade-api';
-import { parseCorporateActionsCsv } from '@md/domain';
+import { parseCorporateActionsCsv } from '@md/market';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
 import { AAPL_ACTIONS_FILE, OPTIONS_CHAIN_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 

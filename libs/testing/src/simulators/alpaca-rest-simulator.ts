@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CorporateActionRecord } from '@md/contracts';
-import { parseOccSymbol, parseOptionChainCsv, type OptionQuote } from '@md/domain';
+import type { CorporateActionRecord, OptionQuoteRecord } from '@md/contracts';
+import { parseOccSymbol, parseOptionChainCsv } from '@md/options';
 import { DBB_MINUTE_FILE, OPTIONS_CHAIN_FILE, fixturePath } from '@md/fixtures';
 
 // A protocol-faithful Alpaca Market Data historical server (docs.alpaca.markets) on 127.0.0.1,
@@ -195,7 +195,7 @@ function rfc3339(us: number): string {
  * has no quote time, sizes, exchanges, conditions or daily bar, so those are left out: the quote
  * is dated at the snapshot time (the file's latest trade, as the file connector dates it).
  */
-function optionSnapshot(q: OptionQuote, snapshotTime: number): Record<string, unknown> {
+function optionSnapshot(q: OptionQuoteRecord, snapshotTime: number): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {};
   if (q.bid !== null || q.ask !== null) snapshot.latestQuote = { t: rfc3339(snapshotTime), bp: Number(q.bid ?? 0), ap: Number(q.ask ?? 0) };
   if (q.last !== null && q.lastTradeTime !== null) snapshot.latestTrade = { t: rfc3339(q.lastTradeTime), p: Number(q.last) };

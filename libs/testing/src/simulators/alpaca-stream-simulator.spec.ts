@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { EXT_TIMESTAMP, ExtensionCodec, decode, decodeTimestampToTimeSpec } from '@msgpack/msgpack';
 import { WebSocket } from 'ws';
-import type { RawBar } from '@md/domain';
+import type { RawBar } from '@md/contracts';
 import { waitFor } from '../wait-for';
 import { AlpacaStreamSimulator, recordedBars } from './alpaca-stream-simulator';
 import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';

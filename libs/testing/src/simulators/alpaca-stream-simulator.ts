@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { EXT_TIMESTAMP, ExtensionCodec, decode, encode, encodeTimeSpecToTimestamp } from '@msgpack/msgpack';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { QuoteRecord, TradeRecord } from '@md/contracts';
-import { parseDecimal, parseTimestamp, type RawBar, type Timeframe } from '@md/domain';
+import type { QuoteRecord, RawBar, Timeframe, TradeRecord } from '@md/contracts';
+import { parseDecimal, parseTimestamp } from '@md/market';
 
 // A protocol-faithful Alpaca market data v2 stream (docs.alpaca.markets "WebSocket Stream" and
 // "Real-time Stock Data") on 127.0.0.1, with fault injection. It replays a recorded timeline the way

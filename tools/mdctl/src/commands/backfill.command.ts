@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { TIMEFRAMES } from '@md/domain';
+import { TIMEFRAMES } from '@md/contracts';
 import { endpointsOf } from '../cli-context';
 import { parseDay, parseSymbols } from '../parse-symbols';
 import { workspaceRoot } from '../workspace-root';

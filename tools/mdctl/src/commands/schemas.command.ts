@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { TOPIC_TABLE, valueSchemaOf, valueSubject } from '@md/contracts';
-import { SchemaCodec } from '@md/kafka';
+import { SchemaCodec, valueSchemaOf } from '@md/kafka';
+import { TOPIC_TABLE, valueSubject } from '@md/contracts';
 import { endpointsOf, httpRequest, type CliIo } from '../cli-context';
 import { formatTable } from '../format-table';
 import { checkFailed, schemaStatus } from '../schema-status';

@@ -1,4 +1,4 @@
-import type { AltDocument } from '@md/domain';
+import type { AltDocument } from '@md/altdata';
 import { AlpacaNewsSimulator, newsArticlesFromTweets, waitFor } from '@md/testing';
 import { MemoryProviderSink } from '../provider';
 import { AlpacaNewsConnector, type AlpacaNewsOptions } from './alpaca-news.connector';

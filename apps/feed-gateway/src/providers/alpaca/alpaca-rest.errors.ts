@@ -1,4 +1,4 @@
-import { MdError } from '@md/domain';
+import { MdError } from '@md/contracts';
 
 /** An Alpaca REST call that failed; `status` is null when no HTTP answer came (network, timeout). */
 export class AlpacaRestError extends MdError {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { ALPACA_BASIC_BUDGET, TokenBucket, serverRetryAt, type RequestBudget } from '@md/domain';
+import { ALPACA_BASIC_BUDGET, TokenBucket, serverRetryAt, type RequestBudget } from '@md/providers';
 import { AlpacaRestError, httpError, redact } from './alpaca-rest.errors';
 
 /** Where Alpaca is and how politely to ask: what every Alpaca REST client is built from. */

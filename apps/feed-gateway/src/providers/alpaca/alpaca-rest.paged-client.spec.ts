@@ -1,4 +1,4 @@
-import { InvalidRecordError } from '@md/domain';
+import { InvalidRecordError } from '@md/contracts';
 import { AlpacaRestSimulator } from '@md/testing';
 import { AlpacaPagedClient, symbolSet } from './alpaca-rest.paged-client';
 

@@ -1,4 +1,4 @@
-import { InvalidRecordError } from '@md/domain';
+import { InvalidRecordError } from '@md/contracts';
 import type { Rejected } from '../provider';
 import { AlpacaRestError } from './alpaca-rest.errors';
 import { alpacaHttp, type AlpacaConnection, type AlpacaHttp, type AlpacaHttpStats } from './alpaca-rest.http';

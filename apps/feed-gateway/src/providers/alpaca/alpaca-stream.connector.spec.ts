@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { RawBar } from '@md/domain';
-import { AlpacaStreamSimulator, alpacaFuzzFrames, recordedBars, type AlpacaSimulatorOptions } from '@md/testing';
-import { waitFor } from '@md/testing';
+import type { RawBar } from '@md/contracts';
+import { type AlpacaSimulatorOptions, AlpacaStreamSimulator, alpacaFuzzFrames, recordedBars, waitFor } from '@md/testing';
 import { MemorySink } from '../provider';
 import { AlpacaStreamConnector } from './alpaca-stream.connector';
 import type { ReconnectReason, StreamMetrics } from './alpaca-stream.metrics';

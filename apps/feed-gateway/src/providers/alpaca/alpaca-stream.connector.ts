@@ -1,5 +1,5 @@
-import { AlpacaBarRevisions, type AlpacaChannel, type AlpacaRecord, type AlpacaSubscriptions } from '@md/domain';
-import { microsToIso } from '@md/domain';
+import { AlpacaBarRevisions, type AlpacaChannel, type AlpacaRecord, type AlpacaSubscriptions } from '@md/providers';
+import { microsToIso } from '@md/market';
 import { backoffDelay } from '@md/kafka';
 import type { HistoricalBars, RecordSink, StreamingConnector } from '../provider';
 import type { AlpacaStreamError } from './alpaca-stream.errors';

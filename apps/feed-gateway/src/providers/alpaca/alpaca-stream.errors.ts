@@ -1,4 +1,4 @@
-import { MdError } from '@md/domain';
+import { MdError } from '@md/contracts';
 
 /** The stream cannot go on as configured (Alpaca errors 402, 408, 409): not retriable, fix the config. */
 export class AlpacaStreamError extends MdError {

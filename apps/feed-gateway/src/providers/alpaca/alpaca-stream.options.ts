@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, sessionAt } from '@md/domain';
-import type { AlpacaChannel } from '@md/domain';
+import { ConfigError } from '@md/contracts';
+import { sessionAt } from '@md/market';
+import type { AlpacaChannel } from '@md/providers';
 import type { BackoffPolicy } from '@md/kafka';
 import type { HistoricalBars } from '../provider';
-import type { StreamMetrics } from './alpaca-stream.metrics';
-import { NO_STREAM_METRICS } from './alpaca-stream.metrics';
+import { NO_STREAM_METRICS, type StreamMetrics } from './alpaca-stream.metrics';
 import type { StreamLogger } from './alpaca-stream.redact';
 import type { AlpacaEncoding } from './alpaca-stream.wire';
 import type { DataTimeoutPolicy } from './alpaca-stream.watchdog';

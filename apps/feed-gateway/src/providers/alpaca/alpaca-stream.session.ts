@@ -1,6 +1,4 @@
-import {
-  classifyAlpacaFrame, type AlpacaBarRevisions, type AlpacaControl, type AlpacaItem,
-} from '@md/domain';
+import { classifyAlpacaFrame, type AlpacaBarRevisions, type AlpacaControl, type AlpacaItem } from '@md/providers';
 import { AlpacaStreamError } from './alpaca-stream.errors';
 import type { ReconnectReason } from './alpaca-stream.metrics';
 import type { ResolvedStreamOptions } from './alpaca-stream.options';

@@ -1,4 +1,4 @@
-import type { AlpacaChannel, AlpacaSubscriptions } from '@md/domain';
+import type { AlpacaChannel, AlpacaSubscriptions } from '@md/providers';
 
 // Subscribing in batches so one 405 costs only its batch. Docs ("Errors", 405): "If this happens
 // your symbol subscriptions are the same as they were before you sent the request that failed." A

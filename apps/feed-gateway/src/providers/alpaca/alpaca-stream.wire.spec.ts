@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { EXT_TIMESTAMP, ExtData, encode } from '@msgpack/msgpack';
-import { encodeTimeSpecToTimestamp } from '@msgpack/msgpack';
+import { EXT_TIMESTAMP, ExtData, encode, encodeTimeSpecToTimestamp } from '@msgpack/msgpack';
 import { decodeFrame, encodeRequest } from './alpaca-stream.wire';
 
 describe('stream framing', () => {

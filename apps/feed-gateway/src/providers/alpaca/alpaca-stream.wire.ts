@@ -1,5 +1,5 @@
 import { EXT_TIMESTAMP, ExtensionCodec, decode, decodeTimestampToTimeSpec, encode } from '@msgpack/msgpack';
-import { decodeAlpacaJson } from '@md/domain';
+import { decodeAlpacaJson } from '@md/providers';
 
 // Framing. JSON by default; MessagePack when the client sends `Content-Type: application/msgpack`
 // (what the official SDK, @alpacahq/alpaca-trade-api, does). In MessagePack the server sends `t` as

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type OAuth from 'oauth-1.0a';
 import type { QuoteRecord } from '@md/contracts';
-import { waitFor } from '@md/testing';
-import { EtradeSimulator } from '@md/testing';
+import { EtradeSimulator, waitFor } from '@md/testing';
 import { MemorySink } from '../provider';
 import { EtradeClient, EtradeError, EtradeQuotePoller, type EtradeClientOptions } from './etrade.client';
 

@@ -2,10 +2,9 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import OAuth from 'oauth-1.0a';
-import type { QuoteRecord } from '@md/contracts';
-import { InvalidRecordError, MdError, nowMicros } from '@md/domain';
-import { mapEtradeOptionChain, mapEtradeQuotes, type EtradeMapped, type EtradeOptionQuote } from '@md/domain';
-import { TokenBucket } from '@md/domain';
+import { InvalidRecordError, MdError, type QuoteRecord } from '@md/contracts';
+import { nowMicros } from '@md/market';
+import { type EtradeMapped, type EtradeOptionQuote, TokenBucket, mapEtradeOptionChain, mapEtradeQuotes } from '@md/providers';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
 import type { RecordSink, Rejected, StreamingConnector } from '../provider';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCorporateActionsCsv, parseLeanFactorFile } from '@md/domain';
+import { parseCorporateActionsCsv } from '@md/market';
+import { parseLeanFactorFile } from '@md/providers';
 import { MemorySink } from '../provider';
 import { factorFileActions, nextTradingDay, parseLeanMapFile, publishLeanCorporateActions, splitRatio, tickerChanges } from './lean-corporate-actions';
 import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DateTime } from 'luxon';
-import type { CorporateActionRecord } from '@md/contracts';
-import { InvalidRecordError, MICROS_PER_MS, corporateActionViolations, leanFileDate, parseDecimal, parseLeanFactorFile, tradingDay, type LeanFactorRow } from '@md/domain';
+import { type CorporateActionRecord, InvalidRecordError } from '@md/contracts';
+import { MICROS_PER_MS, corporateActionViolations, parseDecimal, tradingDay } from '@md/market';
+import { leanFileDate, parseLeanFactorFile, type LeanFactorRow } from '@md/providers';
 import type { RecordSink } from '../provider';
 
 // Corporate actions from QuantConnect LEAN's factor and map files (LEAN docs, Data Format >

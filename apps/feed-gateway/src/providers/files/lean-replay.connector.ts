@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { basename, dirname } from 'node:path';
-import type { TradeRecord } from '@md/contracts';
-import { MICROS_PER_MS, leanFileDate, parseLeanDailyBars, parseLeanMinuteBars, type LeanTradeBar, type RawBar } from '@md/domain';
+import type { RawBar, TradeRecord } from '@md/contracts';
+import { MICROS_PER_MS } from '@md/market';
+import { leanFileDate, parseLeanDailyBars, parseLeanMinuteBars, type LeanTradeBar } from '@md/providers';
 import type { CanonicalRecord, RecordSink, StreamingConnector } from '../provider';
 import { LEAN_TICK_FORMAT, newYorkDayClock, parseLeanTradeTick } from './lean-ticks';
 import { leanZipLines, type LeanLine } from './lean-zip';

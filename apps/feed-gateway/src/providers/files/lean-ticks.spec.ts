@@ -1,4 +1,4 @@
-import { microsToIso } from '@md/domain';
+import { microsToIso } from '@md/market';
 import { newYorkDayClock, parseLeanTradeTick } from './lean-ticks';
 
 // Lines copied from fixtures/lean/tick/spy/20131007_trade.zip (QuantConnect LEAN sample data).

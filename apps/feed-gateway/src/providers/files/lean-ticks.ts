@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { MICROS_PER_MS, fromScaled } from '@md/domain';
+import { MICROS_PER_MS, fromScaled } from '@md/market';
 
 // LEAN US equity trade ticks (LEAN docs, Data Format > US Equity > Tick): one zip per day,
 //   ms since New York midnight, price x 10,000, size, exchange, sale condition flags, suspicious (0/1)

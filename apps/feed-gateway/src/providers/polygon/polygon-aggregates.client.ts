@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { InvalidRecordError, MdError, nowMicros, type RawBar, type Timeframe } from '@md/domain';
-import { mapPolygonAggsPage, type PolygonAggsMapped, type PolygonAggsScope } from '@md/domain';
-import { TokenBucket, type RequestBudget } from '@md/domain';
+import { InvalidRecordError, MdError, type RawBar, type Timeframe } from '@md/contracts';
+import { nowMicros } from '@md/market';
+import { type PolygonAggsMapped, type PolygonAggsScope, type RequestBudget, TokenBucket, mapPolygonAggsPage } from '@md/providers';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
 import type { HistoricalBars, Rejected } from '../provider';
 

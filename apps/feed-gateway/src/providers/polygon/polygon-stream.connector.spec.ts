@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
-import { expectedDbbBars, waitFor } from '@md/testing';
-import { PolygonSimulator, dbbMinuteBars, minuteEvents } from '@md/testing';
+import { PolygonSimulator, dbbMinuteBars, expectedDbbBars, minuteEvents, waitFor } from '@md/testing';
 import { MemorySink } from '../provider';
 import { PolygonStreamConnector, PolygonStreamError, type PolygonStreamOptions } from './polygon-stream.connector';
 

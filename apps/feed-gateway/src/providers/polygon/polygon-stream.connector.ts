@@ -1,6 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
-import { MdError, microsToIso, nowMicros } from '@md/domain';
-import { mapPolygonFrame, type PolygonRecord, type PolygonStatus } from '@md/domain';
+import { MdError } from '@md/contracts';
+import { microsToIso, nowMicros } from '@md/market';
+import { mapPolygonFrame, type PolygonRecord, type PolygonStatus } from '@md/providers';
 import { backoffDelay } from '@md/kafka';
 import { redactingLogger, redactor, type StreamLogger } from '../alpaca/alpaca-stream.redact';
 import { DataWatchdog } from '../alpaca/alpaca-stream.watchdog';

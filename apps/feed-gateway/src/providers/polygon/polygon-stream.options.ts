@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { sessionAt } from '@md/domain';
+import { sessionAt } from '@md/market';
 import type { BackoffPolicy } from '@md/kafka';
 import type { StreamLogger } from '../alpaca/alpaca-stream.redact';
 import type { DataTimeoutPolicy } from '../alpaca/alpaca-stream.watchdog';

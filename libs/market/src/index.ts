@@ -1,0 +1,16 @@
+// Market rules the preprocessor owns and every stage reads: exact decimals, UTC time, the NYSE
+// calendar and sessions, bar validation, revisions, corporate actions and adjustment, gap fill.
+export * from './decimal';
+export * from './time';
+export * from './exchange-calendar';
+export * from './session';
+export * from './session-gaps';
+export * from './session-window';
+export * from './validate-bar';
+export * from './clean-bar';
+export * from './reason-kind';
+export * from './gap-fill';
+export * from './corporate-actions';
+export * from './adjustment-schedule';
+export * from './revision-log';
+export * from './symbol-adjustments';
