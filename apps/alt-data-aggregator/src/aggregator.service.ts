@@ -1,3 +1,4 @@
+import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
 import { TOPIC_TABLE, TOPICS, type TopicName } from '@md/contracts';
@@ -9,7 +10,6 @@ import type { AltDataProvider, ProviderStatus } from './providers/provider';
 import { SignalPublisher } from './signal-publisher';
 import { bookOptions, configuredProviders, vixPolicy } from './sources';
 
-export const CONFIG = 'CONFIG';
 const OUTPUTS: TopicName[] = [TOPICS.vixRegime, TOPICS.altSignals, TOPICS.deadLetter];
 
 /** Runs the configured sources and owns the idempotent producer they publish through. */

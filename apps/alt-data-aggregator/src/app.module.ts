@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@md/kafka';
 import { ObservabilityModule } from '@md/observability';
-import { AggregatorService, CONFIG } from './aggregator.service';
+import { CONFIG } from '@md/config';
+import { AggregatorService } from './aggregator.service';
 import type { AltDataConfig } from './config';
 import { SourcesController } from './sources.controller';
 

@@ -4,7 +4,7 @@ import { ObservabilityModule, Readiness } from '@md/observability';
 import { RedisConnection } from '@md/feature-store';
 import type { FeatureEngineConfig } from './config';
 import { FeatureEngineService } from './feature-engine.service';
-import { CONFIG } from './feature-engine.tokens';
+import { CONFIG } from '@md/config';
 import { FeaturesController } from './features.controller';
 import { RedisSinkService } from './redis-sink.service';
 

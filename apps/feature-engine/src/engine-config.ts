@@ -1,5 +1,5 @@
+import { ConfigError } from '@md/config';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '@md/contracts';
 import { DEFAULT_FEATURE_CONFIG, parseFeatureConfig, type FeatureConfig } from '@md/features';
 import { IntrinsicBarBuilder, type IntrinsicBarSpec } from '@md/intrinsic-bars';
 import type { FeatureEngineConfig } from './config';

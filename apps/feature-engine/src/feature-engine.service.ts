@@ -10,7 +10,7 @@ import { Readiness, StageMetrics } from '@md/observability';
 import type { FeatureEngineConfig } from './config';
 import { loadFeatureConfig, loadIntrinsicSpecs } from './engine-config';
 import { FeatureEngineMetrics } from './feature-engine.metrics';
-import { CONFIG } from './feature-engine.tokens';
+import { CONFIG } from '@md/config';
 
 const MINUTE_US = 60_000_000;
 

@@ -5,7 +5,8 @@ import { FeatureStoreMetrics, RedisConnection, writeFeatures } from '@md/feature
 import { SchemaCodec, SinkRunner, createIdempotentProducer, ensureTopics, trackConsumer } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import type { FeatureEngineConfig } from './config';
-import { CONFIG, storeOptions } from './feature-engine.tokens';
+import { CONFIG } from '@md/config';
+import { storeOptions } from './feature-engine.tokens';
 
 /**
  * md.features.v1 -> Redis, as a sink of its own (consumer group REDIS_GROUP_ID) rather than a

@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@md/kafka';
 import { ObservabilityModule } from '@md/observability';
 import type { GatewayConfig } from './config';
-import { CONFIG, GatewayService } from './gateway.service';
+import { CONFIG } from '@md/config';
+import { GatewayService } from './gateway.service';
 import { ReplayController } from './replay.controller';
 
 @Module({})

@@ -1,3 +1,4 @@
+import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
 import { TOPIC_TABLE, type Timeframe } from '@md/contracts';
@@ -10,8 +11,6 @@ import { CoalescingSink } from './coalescing-sink';
 import { KafkaRecordSink } from './kafka-record-sink';
 import type { StreamingConnector } from './providers/provider';
 import { streamingConnectors } from './streams';
-
-export const CONFIG = 'CONFIG';
 
 /** Entry point of data: owns the idempotent producer and runs the configured connectors. */
 @Injectable()

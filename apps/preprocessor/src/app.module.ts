@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@md/kafka';
 import { ObservabilityModule } from '@md/observability';
 import type { PreprocessorConfig } from './config';
-import { CONFIG, PreprocessorService } from './preprocessor.service';
+import { CONFIG } from '@md/config';
+import { PreprocessorService } from './preprocessor.service';
 
 @Module({})
 export class AppModule {

@@ -1,3 +1,4 @@
+import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage } from 'kafkajs';
 import {
@@ -9,8 +10,6 @@ import { Readiness, StageMetrics } from '@md/observability';
 import { PreprocessorConfig } from './config';
 import { PreprocessorMetrics } from './preprocessor-metrics';
 import { toRestatement, toCorporateAction } from './records';
-
-export const CONFIG = 'CONFIG';
 
 /**
  * md.raw.bars.v1 -> validate, session-tag, de-duplicate by revision, adjustment factors ->

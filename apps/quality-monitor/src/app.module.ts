@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KafkaModule } from '@md/kafka';
 import { ObservabilityModule } from '@md/observability';
 import type { QualityConfig } from './config';
-import { CONFIG, MonitorService } from './monitor.service';
+import { CONFIG } from '@md/config';
+import { MonitorService } from './monitor.service';
 import { ReportRedirectController } from './report-redirect.controller';
 
 @Module({})

@@ -1,3 +1,4 @@
+import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { type CleanBar, type QualityIssueRecord, type RawBar, TOPICS, changelogTopic, timeframeMicros, topicSpec } from '@md/contracts';
@@ -10,7 +11,6 @@ import { Readiness, StageMetrics } from '@md/observability';
 import type { QualityConfig } from './config';
 import { QualityMetrics } from './quality-metrics';
 
-export const CONFIG = 'CONFIG';
 const MICROS_PER_DAY = 86_400_000_000;
 
 interface LiveStream {

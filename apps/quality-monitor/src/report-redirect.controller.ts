@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Redirect, Req } from '@nestjs/common';
 import type { QualityConfig } from './config';
-import { CONFIG } from './monitor.service';
+import { CONFIG } from '@md/config';
 
 /**
  * The report is built from the stored quality rows, so the timescale-writer, which owns the

@@ -7,7 +7,8 @@ import { EventsSinkService } from './events-sink.service';
 import type { WriterConfig } from './config';
 import { QualityReportController } from './quality-report.controller';
 import { ReadApiController } from './read-api.controller';
-import { CONFIG, StorageService } from './storage.service';
+import { CONFIG } from '@md/config';
+import { StorageService } from './storage.service';
 
 @Module({})
 export class AppModule {

@@ -5,7 +5,8 @@ import { SchemaCodec, SinkRunner, createIdempotentProducer, trackConsumer } from
 import { Readiness, StageMetrics } from '@md/observability';
 import { barMonths, copyMergeBars, ensureMonthlyPartitions, upsertBars } from '@md/storage';
 import type { WriterConfig } from './config';
-import { CONFIG, StorageService } from './storage.service';
+import { CONFIG } from '@md/config';
+import { StorageService } from './storage.service';
 
 /** md.bars.v1 -> `bars`, upsert by natural key, offsets committed after the database commit. */
 @Injectable()

@@ -5,7 +5,8 @@ import { SchemaCodec } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import { upsertAltSignals, upsertFeatureVectors, upsertIntrinsicBars, upsertVixRegimes } from '@md/storage';
 import type { WriterConfig } from './config';
-import { CONFIG, StorageService } from './storage.service';
+import { CONFIG } from '@md/config';
+import { StorageService } from './storage.service';
 import { TopicSink, type TopicEvent } from './topic-sink';
 
 /**

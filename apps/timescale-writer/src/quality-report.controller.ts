@@ -4,7 +4,8 @@ import { qualityIssues } from '@md/storage';
 import type { WriterConfig } from './config';
 import { BadQueryFilter, parseQuery } from '@md/observability';
 import { qualityReportQuery } from './read-api.schemas';
-import { CONFIG, StorageService } from './storage.service';
+import { CONFIG } from '@md/config';
+import { StorageService } from './storage.service';
 
 /**
  * GET /v1/quality/report?from&to&symbols&format=json|markdown|html. Served by the writer because

@@ -5,7 +5,8 @@ import { barsSummary, corporateActions, latestBars, optionChain, queryBars, type
 import type { WriterConfig } from './config';
 import { BadQueryFilter, parseQuery } from '@md/observability';
 import { actionsQuery, barsQuery, chainQuery, latestQuery, summaryQuery } from './read-api.schemas';
-import { CONFIG, StorageService } from './storage.service';
+import { CONFIG } from '@md/config';
+import { StorageService } from './storage.service';
 
 /**
  * A gap with more empty open slots than one regular session holds (a week of days) stays empty:

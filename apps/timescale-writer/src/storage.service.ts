@@ -1,9 +1,8 @@
+import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Readiness } from '@md/observability';
 import { DEFAULT_STORAGE_OPTIONS, migrate, openDb, runMaintenance, type Db, type StorageCapabilities, type StorageOptions } from '@md/storage';
 import type { WriterConfig } from './config';
-
-export const CONFIG = 'CONFIG';
 
 /** Opens the database (server or embedded), migrates it, and runs periodic maintenance. */
 @Injectable()

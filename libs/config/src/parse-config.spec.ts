@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigInvalid, commonConfig, parseConfig } from './parse-config';
+import { ConfigError, commonConfig, parseConfig } from './parse-config';
 
 const Schema = z.object({ ...commonConfig, HTTP_PORT: commonConfig.HTTP_PORT.default(3000) });
 
@@ -17,7 +17,7 @@ describe('service config', () => {
   });
 
   it('names the variable, the value given and what it must be', () => {
-    expect(() => parseConfig(Schema, { KAFKA_BROKERS: 'kafka' })).toThrow(new ConfigInvalid('config: KAFKA_BROKERS is invalid ("kafka"): must be host:port[,host:port…]'));
+    expect(() => parseConfig(Schema, { KAFKA_BROKERS: 'kafka' })).toThrow(new ConfigError('config: KAFKA_BROKERS is invalid ("kafka"): must be host:port[,host:port…]'));
     expect(() => parseConfig(Schema, { HTTP_PORT: '99999' })).toThrow(/^config: HTTP_PORT is invalid \("99999"\)/);
   });
 });
@@ -38,5 +38,23 @@ describe('secrets from files', () => {
   it('refuses both, and an unreadable file, naming the variable but not the secret', () => {
     expect(() => parseConfig(schema, { API_SECRET: 'x', API_SECRET_FILE: file })).toThrow('config: API_SECRET and API_SECRET_FILE are both set');
     expect(() => parseConfig(schema, { API_SECRET_FILE: '/nonexistent/secret' })).toThrow('config: API_SECRET_FILE is invalid ("/nonexistent/secret"): cannot read it (ENOENT)');
+  });
+});
+
+describe('cross-field checks', () => {
+  const schema = z
+    .object({ API_KEY: z.string().optional(), STREAM_URL: z.string().optional() })
+    .superRefine((c, ctx) => {
+      if (c.STREAM_URL && !c.API_KEY) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['API_KEY'], message: 'required with STREAM_URL' });
+    });
+
+  it('name the variable that is missing, in the one line', () => {
+    expect(() => parseConfig(schema, { STREAM_URL: 'wss://x' })).toThrow(new ConfigError('config: API_KEY is invalid (unset): required with STREAM_URL'));
+  });
+
+  it('still read secrets from NAME_FILE under a refinement', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'md-secret-')), 'key');
+    writeFileSync(file, 'k3y\n');
+    expect(parseConfig(schema, { STREAM_URL: 'wss://x', API_KEY_FILE: file })).toEqual({ STREAM_URL: 'wss://x', API_KEY: 'k3y' });
   });
 });

@@ -1,10 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '@md/contracts';
 import { LOCAL_STACK } from './services';
 
 // Every service reads its environment once, at boot, through one zod schema (STYLE.md habit 6).
-// A bad value stops the process with one line that names the variable and what it must be.
-export class ConfigInvalid extends Error {}
+// A bad value stops the process with one line that names the variable and what it must be: a
+// ConfigError (the platform's one error hierarchy, @md/contracts), re-exported here for the apps.
+export { ConfigError };
+
+/** The Nest injection token of a service's parsed config (one per process). */
+export const CONFIG = 'CONFIG';
+
+/**
+ * The object schema under refinements: a schema with cross-field checks (superRefine) is a
+ * ZodEffects around the object, and withFileSecrets needs the object's keys.
+ */
+export function objectShape(schema: z.ZodTypeAny): Record<string, unknown> | undefined {
+  let inner: z.ZodTypeAny = schema;
+  while (inner instanceof z.ZodEffects) inner = inner.innerType();
+  return inner instanceof z.ZodObject ? inner.shape : undefined;
+}
 
 /**
  * Secrets from files, the Docker/Kubernetes convention: for a schema key NAME, `NAME_FILE`
@@ -12,18 +27,18 @@ export class ConfigInvalid extends Error {}
  * environment or a compose file. Setting both is refused: which one wins would be a guess.
  */
 export function withFileSecrets(schema: z.ZodTypeAny, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  const shape = objectShape(schema);
   if (!shape) return env;
   const out = { ...env };
   for (const [key, path] of Object.entries(env)) {
     if (!key.endsWith('_FILE') || path === undefined) continue;
     const name = key.slice(0, -'_FILE'.length);
     if (!(name in shape)) continue;
-    if (env[name] !== undefined) throw new ConfigInvalid(`config: ${name} and ${key} are both set: set one (the file is the safer place for a secret)`);
+    if (env[name] !== undefined) throw new ConfigError(`config: ${name} and ${key} are both set: set one (the file is the safer place for a secret)`);
     try {
       out[name] = readFileSync(path, 'utf8').trim();
     } catch (err) {
-      throw new ConfigInvalid(`config: ${key} is invalid ("${path}"): cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new ConfigError(`config: ${key} is invalid ("${path}"): cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
   return out;
@@ -36,7 +51,7 @@ export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proce
   const variable = issue.path.join('.') || '(environment)';
   const given = issue.path.length ? env[String(issue.path[0])] : undefined;
   const shown = given === undefined ? 'unset' : `"${given}"`;
-  throw new ConfigInvalid(`config: ${variable} is invalid (${shown}): ${issue.message}`);
+  throw new ConfigError(`config: ${variable} is invalid (${shown}): ${issue.message}`);
 }
 
 /** For main.ts: parse, or print the one line and exit 1. */
@@ -44,7 +59,7 @@ export function loadConfigOrExit<S extends z.ZodTypeAny>(schema: S): z.infer<S> 
   try {
     return parseConfig(schema);
   } catch (err) {
-    if (!(err instanceof ConfigInvalid)) throw err;
+    if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -1,5 +1,6 @@
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@md/contracts';
 
 export interface ServiceBoot {
   name: string;
@@ -70,7 +71,10 @@ export function runService<C extends ServiceConfigBase>(name: string, config: C,
     logLevels: config.LOG_LEVEL,
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   }).catch((err) => {
-    new Logger(name).error(err?.stack ?? String(err));
+    // A config problem found while wiring (a cross-file check, an unreadable spec file) is one
+    // line naming what to fix, like a bad variable; anything else is a bug and keeps its stack.
+    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+    else new Logger(name).error(err?.stack ?? String(err));
     process.exit(1);
   });
 }

@@ -1,4 +1,5 @@
-import { ConfigError, MdError } from '@md/contracts';
+import { ConfigError } from '@md/config';
+import { MdError } from '@md/contracts';
 
 // Exit codes scripts can rely on (documented in `mdctl --help`):
 //   0 done, 1 runtime failure (broker down, group active, registry refused, job failed),

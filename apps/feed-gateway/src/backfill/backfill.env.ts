@@ -1,8 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, CommanderError, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { ConfigInvalid, parseConfig } from '@md/config';
-import { ConfigError } from '@md/contracts';
+import { ConfigError, parseConfig } from '@md/config';
 import { type RequestBudget } from '@md/providers';
 import type { AlpacaConnection } from '../providers/alpaca/alpaca-rest.http';
 
@@ -50,12 +49,7 @@ export function parseCommand(command: Command, args: readonly string[], name: st
 
 /** The Alpaca connection from the environment and `--requests-per-minute`. */
 export function alpacaConnection(env: NodeJS.ProcessEnv, requestsPerMinute: number): AlpacaConnection {
-  let parsed: z.infer<typeof BackfillEnv>;
-  try {
-    parsed = parseConfig(BackfillEnv, env);
-  } catch (err) {
-    throw err instanceof ConfigInvalid ? new ConfigError(err.message) : err;
-  }
+  const parsed: z.infer<typeof BackfillEnv> = parseConfig(BackfillEnv, env);
   return { baseUrl: parsed.ALPACA_DATA_URL, keyId: parsed.ALPACA_KEY_ID, secretKey: parsed.ALPACA_SECRET_KEY, budget: budgetFor(requestsPerMinute) };
 }
 

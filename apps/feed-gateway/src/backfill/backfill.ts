@@ -1,8 +1,9 @@
+import { ConfigError } from '@md/config';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ConfigError, type RawBar, type Timeframe } from '@md/contracts';
+import { type RawBar, type Timeframe } from '@md/contracts';
 import { tradingDay } from '@md/market';
 import type { RecordSink, Rejected } from '../providers/provider';
 

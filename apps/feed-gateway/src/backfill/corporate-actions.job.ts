@@ -1,5 +1,6 @@
+import { ConfigError } from '@md/config';
 import { DateTime } from 'luxon';
-import { ConfigError, type CorporateActionRecord } from '@md/contracts';
+import { type CorporateActionRecord } from '@md/contracts';
 import type { RecordSink, Rejected } from '../providers/provider';
 
 // A corporate-actions backfill: every split and dividend with an ex-date in [fromDate, toDate)

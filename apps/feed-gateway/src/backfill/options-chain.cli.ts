@@ -1,5 +1,5 @@
+import { ConfigError } from '@md/config';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '@md/contracts';
 import { rfc3339Micros } from '@md/market';
 import { ALPACA_OPTION_FEEDS, ALPACA_OPTION_MAX_PAGE_LIMIT, type AlpacaOptionFeed } from '@md/providers';
 import { AlpacaOptionsClient } from '../providers/alpaca/alpaca-options.client';

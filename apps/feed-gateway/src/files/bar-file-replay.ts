@@ -1,6 +1,7 @@
+import { ConfigError } from '@md/config';
 import { Logger } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
-import { ConfigError, TOPICS } from '@md/contracts';
+import { TOPICS } from '@md/contracts';
 import { nowMicros, parseTimestamp, reasonKind } from '@md/market';
 import { DEFAULT_BAR_COLUMNS, csvRowToRawBar, type CsvBarOptions } from '@md/providers';
 import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';

@@ -1,5 +1,5 @@
+import { ConfigError } from '@md/config';
 import { Logger } from '@nestjs/common';
-import { ConfigError } from '@md/contracts';
 import { sessionAt } from '@md/market';
 import type { AlpacaChannel } from '@md/providers';
 import type { BackoffPolicy } from '@md/kafka';
