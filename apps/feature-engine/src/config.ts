@@ -1,20 +1,19 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
+import type { FeatureStoreOptions } from '@md/feature-store';
 import { LOCAL_STACK, SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
+import { transactionalStageConfig } from '@md/kafka';
 
 const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d'] as const;
 
 export const FeatureEngineConfig = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['feature-engine']),
-  /** Consumer group of the compute stage (md.bars.v1, md.raw.trades.v1); instances split the partitions. */
-  GROUP_ID: z.string().min(1).default('md-feature-engine'),
-  /** Stable per instance: a restarted instance with the same id fences its previous self. */
-  TRANSACTIONAL_ID: z.string().min(1).default(`md-feature-engine-${hostname()}`),
-  /** Consumer group session timeout (ms): how long partitions of a crashed instance wait before moving. */
-  SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
-  /** Upper bound on input records per Kafka transaction. */
-  MAX_BATCH_RECORDS: positiveInt(2000),
+  /**
+   * The compute stage (md.bars.v1, md.raw.trades.v1): GROUP_ID (instances split the partitions),
+   * TRANSACTIONAL_ID, SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (per Kafka transaction) and RETRY_MAX_MS
+   * (also the Redis sink's backoff cap while Redis is down).
+   */
+  ...transactionalStageConfig({ group: 'md-feature-engine', maxBatchRecords: 2000, retryMaxMs: 5000 }),
   /** Timeframes to compute features on: 1m from md.bars.v1, coarser ones resampled from it along the session. */
   FEATURE_TIMEFRAMES: z
     .string()
@@ -37,7 +36,10 @@ export const FeatureEngineConfig = z.object({
   FEATURE_TTL_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
   /** History entries kept per (symbol, timeframe) key. */
   FEATURE_HISTORY_LENGTH: positiveInt(390),
-  /** Cap of the retry backoff while Redis is down, in milliseconds. */
-  RETRY_MAX_MS: positiveInt(5000),
 });
 export type FeatureEngineConfig = z.infer<typeof FeatureEngineConfig>;
+
+/** The feature store's options from the config (the sink writes and the read API reads with them). */
+export function storeOptions(c: FeatureEngineConfig): FeatureStoreOptions {
+  return { prefix: c.FEATURE_STORE_PREFIX, ttlSeconds: c.FEATURE_TTL_SECONDS, historyLength: c.FEATURE_HISTORY_LENGTH };
+}

@@ -1,12 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, type KafkaMessage } from 'kafkajs';
-import {
-  type CleanBar, type FeatureVectorRecord, type IntrinsicBarRecord, TOPICS, type Timeframe, type TradeRecord, changelogTopic, topicSpec
-} from '@md/contracts';
+import { type KafkaMessage } from 'kafkajs';
+import { type CleanBar, type FeatureVectorRecord, type IntrinsicBarRecord, TOPICS, type Timeframe, type TradeRecord } from '@md/contracts';
 import { FeatureState, FeatureStateError, SessionResampler, featureSetFor, type FeatureBar, type FeatureConfig, type FeatureSetSpec, type ResampleTimeframe } from '@md/features';
 import { IntrinsicBarBuilder, type IntrinsicBarSpec } from '@md/intrinsic-bars';
-import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
-import { Readiness, StageMetrics } from '@md/observability';
+import { StageKit, TransactionalStage, type KeyedState, type OutputRecord } from '@md/kafka';
 import type { FeatureEngineConfig } from './config';
 import { loadFeatureConfig, loadIntrinsicSpecs } from './engine-config';
 import { FeatureEngineMetrics } from './feature-engine.metrics';
@@ -40,33 +37,22 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @Inject(CONFIG) private readonly config: FeatureEngineConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
-    private readonly readiness: Readiness,
+    private readonly kit: StageKit,
   ) {
-    this.counters = new FeatureEngineMetrics(metrics);
+    this.counters = new FeatureEngineMetrics(kit.metrics);
     this.features = loadFeatureConfig(config);
     this.intrinsic = loadIntrinsicSpecs(config);
     this.resampled = config.FEATURE_TIMEFRAMES.filter((t): t is ResampleTimeframe => t !== '1m');
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const inputs = [TOPICS.bars, TOPICS.rawTrades];
-    await ensureTopics(this.kafka, [...inputs, TOPICS.features, TOPICS.intrinsicBars, TOPICS.deadLetter].map(topicSpec));
-    await this.codec.registerAll([TOPICS.features, TOPICS.intrinsicBars, TOPICS.deadLetter]);
     const c = this.config;
-    const ctx = {
-      stage: 'feature-engine', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
-      groupId: c.GROUP_ID, topics: inputs, maxBatchRecords: c.MAX_BATCH_RECORDS, sessionTimeoutMs: c.SESSION_TIMEOUT_MS,
-      backoff: DEFAULT_BACKOFF, fromBeginning: true,
-    };
-    const changelog = changelogTopic(c.GROUP_ID);
-    this.stage = new TransactionalStage(ctx, c.TRANSACTIONAL_ID, (m, topic, state) => this.transform(m, topic, state), changelog);
-    this.readiness.register('kafka', trackConsumer(this.stage.kafkaConsumer));
-    await this.stage.start();
     const bars = this.intrinsic.length ? this.intrinsic.map((s) => s.kind).join(', ') : 'none (INTRINSIC_BARS_FILE unset)';
-    this.logger.log(`consuming ${inputs.join(', ')} as ${c.GROUP_ID}; features on ${c.FEATURE_TIMEFRAMES.join(', ')} (${c.FEATURE_SESSIONS} session); intrinsic bars: ${bars}; state in ${changelog}`);
+    this.stage = await this.kit.startTransactional({
+      stage: 'feature-engine', settings: c, inputs: [TOPICS.bars, TOPICS.rawTrades], outputs: [TOPICS.features, TOPICS.intrinsicBars],
+      transform: (m, topic, state) => this.transform(m, topic, state),
+      describe: `features on ${c.FEATURE_TIMEFRAMES.join(', ')} (${c.FEATURE_SESSIONS} session); intrinsic bars: ${bars}`,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -78,7 +64,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
   }
 
   private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const bar = await this.codec.decode<CleanBar>(message.value);
+    const bar = await this.kit.codec.decode<CleanBar>(message.value);
     if (this.config.FEATURE_SESSIONS === 'regular' && bar.session !== 'REGULAR') {
       this.counters.features.inc({ timeframe: bar.timeframe, outcome: 'outside_session' });
       return [];
@@ -106,7 +92,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
     const record: FeatureVectorRecord = {
       symbol: source.symbol, timeframe, provider: source.provider, eventTime: input.eventTime, ingestTime: source.ingestTime, featureSet: spec.name, values,
     };
-    return [{ topic: TOPICS.features, key: source.symbol, value: await this.codec.encode(TOPICS.features, record) }];
+    return [{ topic: TOPICS.features, key: source.symbol, value: await this.kit.codec.encode(TOPICS.features, record) }];
   }
 
   /**
@@ -128,14 +114,14 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
 
   private async onTrade(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
     if (!this.intrinsic.length) return [];
-    const trade = await this.codec.decode<TradeRecord>(message.value);
+    const trade = await this.kit.codec.decode<TradeRecord>(message.value);
     const out: OutputRecord[] = [];
     for (const spec of this.intrinsic) {
       const builder = state.load(`ib|${spec.kind}|${trade.symbol}`, (s) => (s ? IntrinsicBarBuilder.fromJSON(s, spec) : IntrinsicBarBuilder.create(spec)));
       for (const bar of builder.push(trade)) {
         const record: IntrinsicBarRecord = bar;
         this.counters.intrinsicBars.inc({ kind: bar.kind });
-        out.push({ topic: TOPICS.intrinsicBars, key: bar.symbol, value: await this.codec.encode(TOPICS.intrinsicBars, record) });
+        out.push({ topic: TOPICS.intrinsicBars, key: bar.symbol, value: await this.kit.codec.encode(TOPICS.intrinsicBars, record) });
       }
     }
     return out;

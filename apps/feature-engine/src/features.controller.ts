@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { nowMicros } from '@md/market';
 import { RedisConnection, readHistory, readLatest, type StoredFeatures } from '@md/feature-store';
 import { BadQueryFilter, parseQuery } from '@md/observability';
-import type { FeatureEngineConfig } from './config';
+import { storeOptions, type FeatureEngineConfig } from './config';
 import { CONFIG } from '@md/config';
-import { storeOptions } from './feature-engine.tokens';
 import { RedisSinkService } from './redis-sink.service';
 
 const symbol = z.string().regex(/^[A-Z][A-Z0-9.\-/]{0,20}$/, 'must be an upper-case ticker such as DBB');

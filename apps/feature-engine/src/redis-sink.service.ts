@@ -1,12 +1,9 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Kafka, type Producer } from 'kafkajs';
-import { type FeatureVectorRecord, TOPICS, TransientError, topicSpec } from '@md/contracts';
-import { FeatureStoreMetrics, RedisConnection, writeFeatures } from '@md/feature-store';
-import { SchemaCodec, SinkRunner, createIdempotentProducer, ensureTopics, trackConsumer } from '@md/kafka';
-import { Readiness, StageMetrics } from '@md/observability';
-import type { FeatureEngineConfig } from './config';
+import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@md/config';
-import { storeOptions } from './feature-engine.tokens';
+import { TOPICS, TransientError, type FeatureVectorRecord } from '@md/contracts';
+import { FeatureStoreMetrics, RedisConnection, writeFeatures } from '@md/feature-store';
+import { StageKit, TopicSink, type TopicEvent } from '@md/kafka';
+import { storeOptions, type FeatureEngineConfig } from './config';
 
 /**
  * md.features.v1 -> Redis, as a sink of its own (consumer group REDIS_GROUP_ID) rather than a
@@ -17,54 +14,26 @@ import { storeOptions } from './feature-engine.tokens';
  * returns the sink works the lag off (the store catches up).
  */
 @Injectable()
-export class RedisSinkService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(RedisSinkService.name);
-  private readonly dlq: Producer;
-  private readonly storeMetrics: FeatureStoreMetrics;
-  private runner?: SinkRunner<FeatureVectorRecord>;
+export class RedisSinkService extends TopicSink {
+  readonly featureStoreMetrics: FeatureStoreMetrics;
 
   constructor(
     @Inject(CONFIG) private readonly config: FeatureEngineConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
-    private readonly readiness: Readiness,
+    kit: StageKit,
     private readonly redis: RedisConnection,
   ) {
-    this.dlq = createIdempotentProducer(kafka);
-    this.storeMetrics = new FeatureStoreMetrics(metrics.registry);
+    super(kit, {
+      stage: 'feature-store', groupId: config.REDIS_GROUP_ID, topics: [TOPICS.features], readiness: 'kafka-feature-store', into: 'Redis',
+      // Small chunks: one Lua call per vector, and a chunk is what a crash repeats.
+      settings: { ...config, MAX_BATCH_RECORDS: 500 },
+    });
+    this.featureStoreMetrics = new FeatureStoreMetrics(kit.metrics.registry);
   }
 
-  get featureStoreMetrics(): FeatureStoreMetrics {
-    return this.storeMetrics;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, [topicSpec(TOPICS.features)]);
-    await this.dlq.connect();
-    const c = this.config;
-    const ctx = {
-      stage: 'feature-store', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
-      groupId: c.REDIS_GROUP_ID, topics: [TOPICS.features], maxBatchRecords: 500, sessionTimeoutMs: c.SESSION_TIMEOUT_MS,
-      backoff: { initialMs: 200, maxMs: c.RETRY_MAX_MS }, fromBeginning: true,
-    };
-    this.runner = new SinkRunner<FeatureVectorRecord>(ctx, {
-      decode: (m) => this.codec.decode<FeatureVectorRecord>(m.value),
-      write: (vectors) => this.write(vectors),
-    }, this.dlq);
-    this.readiness.register('kafka-feature-store', trackConsumer(this.runner.kafkaConsumer));
-    await this.runner.start();
-    this.logger.log(`copying ${TOPICS.features} into Redis as ${c.REDIS_GROUP_ID}`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner?.stop();
-    await this.dlq.disconnect();
-  }
-
-  private async write(vectors: FeatureVectorRecord[]): Promise<void> {
+  protected async write(events: TopicEvent[]): Promise<void> {
+    const vectors = events.map((e) => e.value as FeatureVectorRecord);
     try {
-      this.storeMetrics.countWrites(await writeFeatures(this.redis.client, storeOptions(this.config), vectors));
+      this.featureStoreMetrics.countWrites(await writeFeatures(this.redis.client, storeOptions(this.config), vectors));
     } catch (err) {
       // Any Redis failure here is Redis being unavailable (the script cannot reject a vector):
       // retry with backoff, partition paused, never dead-letter features for it.

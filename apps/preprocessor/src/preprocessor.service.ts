@@ -1,12 +1,9 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, type KafkaMessage } from 'kafkajs';
-import {
-  type CleanBar, type CorporateActionRecord, InvalidRecordError, type RawBar, type RestatementRecord, TOPICS, changelogTopic, topicSpec
-} from '@md/contracts';
+import { type KafkaMessage } from 'kafkajs';
+import { type CleanBar, type CorporateActionRecord, InvalidRecordError, type RawBar, type RestatementRecord, TOPICS } from '@md/contracts';
 import { RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CorporateAction, type RevisionLogOptions } from '@md/market';
-import { DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, ensureTopics, trackConsumer, type KeyedState, type OutputRecord } from '@md/kafka';
-import { Readiness, StageMetrics } from '@md/observability';
+import { StageKit, TransactionalStage, type KeyedState, type OutputRecord } from '@md/kafka';
 import { PreprocessorConfig } from './config';
 import { PreprocessorMetrics } from './preprocessor-metrics';
 import { toRestatement, toCorporateAction } from './records';
@@ -26,29 +23,17 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @Inject(CONFIG) private readonly config: PreprocessorConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
-    private readonly readiness: Readiness,
+    private readonly kit: StageKit,
   ) {
-    this.counters = new PreprocessorMetrics(metrics);
+    this.counters = new PreprocessorMetrics(kit.metrics);
     this.revisionOptions = { maxBarsPerSeries: config.REVISION_MEMORY_BARS, horizonMicros: config.REVISION_MEMORY_HOURS * 3_600_000_000, maxSeries: 1 };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const inputs = [TOPICS.rawBars, TOPICS.corporateActions];
-    await ensureTopics(this.kafka, [...inputs, TOPICS.bars, TOPICS.restatements, TOPICS.deadLetter].map(topicSpec));
-    await this.codec.registerAll([TOPICS.bars, TOPICS.restatements, TOPICS.deadLetter]);
-    const ctx = {
-      stage: 'preprocessor', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
-      groupId: this.config.GROUP_ID, topics: inputs, maxBatchRecords: this.config.MAX_BATCH_RECORDS, sessionTimeoutMs: this.config.SESSION_TIMEOUT_MS,
-      backoff: DEFAULT_BACKOFF, fromBeginning: true,
-    };
-    const changelog = changelogTopic(this.config.GROUP_ID);
-    this.stage = new TransactionalStage(ctx, this.config.TRANSACTIONAL_ID, (m, topic, state) => this.transform(m, topic, state), changelog);
-    this.readiness.register('kafka', trackConsumer(this.stage.kafkaConsumer));
-    await this.stage.start();
-    this.logger.log(`consuming ${inputs.join(', ')} as ${this.config.GROUP_ID}, state in ${changelog}`);
+    this.stage = await this.kit.startTransactional({
+      stage: 'preprocessor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.corporateActions], outputs: [TOPICS.bars, TOPICS.restatements],
+      transform: (m, topic, state) => this.transform(m, topic, state),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -60,7 +45,7 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const bar = cleanBar(await this.codec.decode<RawBar>(message.value));
+    const bar = cleanBar(await this.kit.codec.decode<RawBar>(message.value));
     const revisions = state.load(`rev|${bar.timeframe}|${bar.symbol}`, (s) => (s ? RevisionLog.fromJSON(s as never, this.revisionOptions) : new RevisionLog(this.revisionOptions)));
     const decision = revisions.decide(bar);
     this.counters.decisions.inc({ decision });
@@ -74,13 +59,13 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
     const change = adjustments.observeBar(bar);
     const { splitFactor, dividendFactor } = adjustments.factorsAt(bar.eventTime);
     const out: CleanBar = { ...bar, splitFactor, dividendFactor };
-    const records: OutputRecord[] = [{ topic: TOPICS.bars, key: bar.symbol, value: await this.codec.encode(TOPICS.bars, out) }];
+    const records: OutputRecord[] = [{ topic: TOPICS.bars, key: bar.symbol, value: await this.kit.codec.encode(TOPICS.bars, out) }];
     if (change) records.push(...(await this.restatement(bar.symbol, change)));
     return records;
   }
 
   private async onAction(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const record = await this.codec.decode<CorporateActionRecord>(message.value);
+    const record = await this.kit.codec.decode<CorporateActionRecord>(message.value);
     const action: CorporateAction = toCorporateAction(record);
     const adjustments = state.load(`adj|${action.symbol}`, SymbolAdjustments.fromJSON);
     const reference = record.referencePrice === null ? undefined : Number(record.referencePrice);
@@ -92,6 +77,6 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
     this.counters.restatements.inc({ symbol });
     const record: RestatementRecord = toRestatement(symbol, change, nowMicros());
     this.logger.log(`restating ${symbol}: ${change.cause}`);
-    return [{ topic: TOPICS.restatements, key: symbol, value: await this.codec.encode(TOPICS.restatements, record) }];
+    return [{ topic: TOPICS.restatements, key: symbol, value: await this.kit.codec.encode(TOPICS.restatements, record) }];
   }
 }

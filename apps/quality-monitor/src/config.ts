@@ -1,6 +1,6 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
+import { transactionalStageConfig } from '@md/kafka';
 
 /** "DBB=30,XYZ=10" -> { DBB: 30, XYZ: 10 }: per-symbol overrides of a threshold. */
 const perSymbol = z
@@ -11,13 +11,8 @@ const perSymbol = z
 export const QualityConfig = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['quality-monitor']),
-  /** Consumer group; instances share it and split the symbols (partitions). */
-  GROUP_ID: z.string().min(1).default('md-quality-monitor'),
-  /** Stable per instance: a restarted instance with the same id fences its previous self. */
-  TRANSACTIONAL_ID: z.string().min(1).default(`md-quality-monitor-${hostname()}`),
-  SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
-  /** Upper bound on input records per Kafka transaction. */
-  MAX_BATCH_RECORDS: positiveInt(2000),
+  /** GROUP_ID (instances split the symbols), TRANSACTIONAL_ID, SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (per Kafka transaction), RETRY_MAX_MS. */
+  ...transactionalStageConfig({ group: 'md-quality-monitor', maxBatchRecords: 2000 }),
   /** Longest run of empty regular-session minutes that is normal (0: every missing minute counts). */
   QUIET_GAP_MINUTES: z.coerce.number().int().min(0).default(0),
   /** Per-symbol overrides for thin instruments, e.g. DBB=30. */

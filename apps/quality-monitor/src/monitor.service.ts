@@ -1,13 +1,12 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { type CleanBar, type QualityIssueRecord, type RawBar, TOPICS, changelogTopic, timeframeMicros, topicSpec } from '@md/contracts';
+import { type KafkaMessage, type Producer } from 'kafkajs';
+import { type CleanBar, type QualityIssueRecord, type RawBar, TOPICS, timeframeMicros } from '@md/contracts';
 import { newYorkMidnightUs, nowMicros, sessionAt } from '@md/market';
 import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type DayCompleteness, type QualityChecksConfig, type QualityIssue } from '@md/quality';
 import {
-  DEFAULT_BACKOFF, SchemaCodec, TransactionalStage, createIdempotentProducer, ensureTopics, trackConsumer, type KeyedState, type OutputRecord,
+  StageKit, TransactionalStage, createIdempotentProducer, type KeyedState, type OutputRecord,
 } from '@md/kafka';
-import { Readiness, StageMetrics } from '@md/observability';
 import type { QualityConfig } from './config';
 import { QualityMetrics } from './quality-metrics';
 
@@ -35,32 +34,20 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(CONFIG) private readonly config: QualityConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
-    private readonly readiness: Readiness,
+    private readonly kit: StageKit,
   ) {
-    this.counters = new QualityMetrics(metrics);
-    this.staleProducer = createIdempotentProducer(kafka);
+    this.counters = new QualityMetrics(kit.metrics);
+    this.staleProducer = createIdempotentProducer(kit.kafka);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const inputs = [TOPICS.rawBars, TOPICS.bars];
-    await ensureTopics(this.kafka, [...inputs, TOPICS.qualityIssues, TOPICS.deadLetter].map(topicSpec));
-    await this.codec.registerAll([TOPICS.qualityIssues, TOPICS.deadLetter]);
-    const c = this.config;
-    const ctx = {
-      stage: 'quality-monitor', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
-      groupId: c.GROUP_ID, topics: inputs, maxBatchRecords: c.MAX_BATCH_RECORDS, sessionTimeoutMs: c.SESSION_TIMEOUT_MS,
-      backoff: DEFAULT_BACKOFF, fromBeginning: true,
-    };
-    const changelog = changelogTopic(c.GROUP_ID);
-    this.stage = new TransactionalStage(ctx, c.TRANSACTIONAL_ID, (m, topic, state) => this.transform(m, topic, state), changelog);
-    this.readiness.register('kafka', trackConsumer(this.stage.kafkaConsumer));
     await this.staleProducer.connect();
-    await this.stage.start();
-    this.timer = setInterval(() => void this.checkFreshness().catch((err) => this.logger.warn(`staleness check failed: ${err.message}`)), c.STALE_CHECK_SECONDS * 1000);
-    this.logger.log(`checking ${inputs.join(', ')} as ${c.GROUP_ID}, state in ${changelog}`);
+    this.stage = await this.kit.startTransactional({
+      stage: 'quality-monitor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.bars], outputs: [TOPICS.qualityIssues],
+      transform: (m, topic, state) => this.transform(m, topic, state),
+    });
+    const every = this.config.STALE_CHECK_SECONDS * 1000;
+    this.timer = setInterval(() => void this.checkFreshness().catch((err) => this.logger.warn(`staleness check failed: ${err.message}`)), every);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,11 +58,11 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
 
   private async transform(message: KafkaMessage, topic: string, state: KeyedState): Promise<OutputRecord[]> {
     if (topic === TOPICS.rawBars) {
-      const raw = await this.codec.decode<RawBar>(message.value);
+      const raw = await this.kit.codec.decode<RawBar>(message.value);
       const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), this.checksConfig(raw.symbol), s as never));
       return this.publish(checks.observe(raw));
     }
-    const bar = await this.codec.decode<CleanBar>(message.value);
+    const bar = await this.kit.codec.decode<CleanBar>(message.value);
     // One provider's bars are one stream: gaps and returns mean nothing across two feeds.
     const key = `clean|${bar.timeframe}|${bar.symbol}|${bar.provider}`;
     const checks = state.load(key, (s) => CleanBarChecks.fromJSON(qualityStream(bar.symbol, bar.timeframe), this.checksConfig(bar.symbol), s as never));
@@ -102,7 +89,7 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
         this.counters.issues.inc({ type: issue.type, symbol: issue.symbol, timeframe: issue.timeframe });
         if (issue.type === 'missing_bars') this.counters.missingBars.inc({ symbol: issue.symbol, timeframe: issue.timeframe }, Number(issue.evidence.missingBars ?? 0));
       }
-      out.push({ topic: TOPICS.qualityIssues, key: issue.symbol, value: await this.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
+      out.push({ topic: TOPICS.qualityIssues, key: issue.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
     }
     return out;
   }
@@ -121,7 +108,7 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
       const endUs = s.lastEventUs + timeframeMicros(s.timeframe);
       this.counters.freshness.set({ symbol: s.symbol, timeframe: s.timeframe }, Math.max(0, (now - endUs) / 1e6));
       const issue = staleness(endUs, now, this.config.STALE_AFTER_SECONDS, qualityStream(s.symbol, s.timeframe));
-      if (issue) messages.push({ key: s.symbol, value: await this.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
+      if (issue) messages.push({ key: s.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
     }
     if (messages.length) await this.staleProducer.send({ topic: TOPICS.qualityIssues, messages });
   }

@@ -1,57 +1,23 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Kafka, type Producer } from 'kafkajs';
-import { type CleanBar, TOPICS } from '@md/contracts';
-import { SchemaCodec, SinkRunner, createIdempotentProducer, trackConsumer } from '@md/kafka';
-import { Readiness, StageMetrics } from '@md/observability';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '@md/config';
+import { TOPICS, type CleanBar } from '@md/contracts';
+import { StageKit, TopicSink, type TopicEvent } from '@md/kafka';
 import { barMonths, copyMergeBars, ensureMonthlyPartitions, upsertBars } from '@md/storage';
 import type { WriterConfig } from './config';
-import { CONFIG } from '@md/config';
 import { StorageService } from './storage.service';
 
 /** md.bars.v1 -> `bars`, upsert by natural key, offsets committed after the database commit. */
 @Injectable()
-export class BarsSinkService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(BarsSinkService.name);
-  private readonly dlq: Producer;
-  private runner?: SinkRunner<CleanBar>;
-
-  constructor(
-    @Inject(CONFIG) private readonly config: WriterConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
-    private readonly readiness: Readiness,
-    private readonly storage: StorageService,
-  ) {
-    this.dlq = createIdempotentProducer(kafka);
+export class BarsSinkService extends TopicSink {
+  constructor(@Inject(CONFIG) config: WriterConfig, kit: StageKit, private readonly storage: StorageService) {
+    super(kit, {
+      stage: 'timescale-writer', groupId: config.GROUP_ID, topics: [TOPICS.bars], settings: config, readiness: 'kafka',
+      fetch: { minBytes: config.FETCH_MIN_BYTES, maxWaitTimeInMs: config.FETCH_MAX_WAIT_MS }, into: `${config.DB_SCHEMA}.bars`,
+    });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.codec.registerAll([TOPICS.deadLetter]);
-    await this.dlq.connect();
-    const c = this.config;
-    const ctx = {
-      stage: 'timescale-writer', kafka: this.kafka, codec: this.codec, metrics: this.metrics,
-      groupId: c.GROUP_ID, topics: [TOPICS.bars], maxBatchRecords: c.MAX_BATCH_RECORDS, sessionTimeoutMs: c.SESSION_TIMEOUT_MS,
-      backoff: { initialMs: 200, maxMs: c.RETRY_MAX_MS }, fromBeginning: true,
-      fetch: { minBytes: c.FETCH_MIN_BYTES, maxWaitTimeInMs: c.FETCH_MAX_WAIT_MS },
-    };
-    this.runner = new SinkRunner<CleanBar>(ctx, {
-      decode: (m) => this.codec.decode<CleanBar>(m.value),
-      write: (bars) => this.write(bars),
-    }, this.dlq);
-    this.readiness.register('kafka', trackConsumer(this.runner.kafkaConsumer));
-    await this.runner.start();
-    this.logger.log(`sinking ${TOPICS.bars} into ${this.storage.schema}.bars as ${c.GROUP_ID}`);
-  }
-
-  /** Before the database closes (StorageService.onApplicationShutdown): finish and commit the batch. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner?.stop();
-    await this.dlq.disconnect();
-  }
-
-  private async write(bars: CleanBar[]): Promise<void> {
+  protected async write(events: TopicEvent[]): Promise<void> {
+    const bars = events.map((e) => e.value as CleanBar);
     const { db, schema, capabilities } = this.storage;
     await db.transaction(async (tx) => {
       if (!capabilities.timescale) await ensureMonthlyPartitions(tx, schema, 'bars', barMonths(bars));

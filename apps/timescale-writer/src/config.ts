@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
+import { stageConfig } from '@md/kafka';
 
 const interval = z.string().regex(/^\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)$/, 'must be an interval such as "30 days"');
 const intervalOrNone = z.union([z.literal('none'), interval]).transform((v) => (v === 'none' ? null : v));
@@ -21,22 +22,20 @@ export const WriterConfig = z.object({
   RETENTION_BARS_1M: intervalOrNone.default('none'),
   /** Seconds between maintenance runs (refresh views; on embedded TimescaleDB also run its policy jobs). */
   MAINTENANCE_INTERVAL_SECONDS: positiveInt(60),
-  /** Consumer group of the bars sink. */
-  GROUP_ID: z.string().min(1).default('md-timescale-writer'),
-  /** Consumer group of the corporate-action, restatement and quality-issue sink. */
+  /**
+   * The bars sink's GROUP_ID, and for all three sinks SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (rows
+   * per database transaction; the offset commit follows each one) and RETRY_MAX_MS (backoff cap
+   * during a database outage).
+   */
+  ...stageConfig({ group: 'md-timescale-writer', maxBatchRecords: 5000, retryMaxMs: 5000 }),
+  /** Consumer group of the corporate-action, restatement, quality-issue and option-chain sink. */
   EVENTS_GROUP_ID: z.string().min(1).default('md-timescale-writer-events'),
   /** Consumer group of the features, intrinsic-bar, alt-data and VIX-regime sink. */
   DERIVED_GROUP_ID: z.string().min(1).default('md-timescale-writer-derived'),
-  /** Consumer group session timeout (ms): how long partitions of a crashed instance wait before moving. */
-  SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
-  /** Upper bound on rows per database transaction (the offset commit follows each one). */
-  MAX_BATCH_RECORDS: positiveInt(5000),
   /** Fetch waits for this many bytes (or FETCH_MAX_WAIT_MS) so writes are batched by size and age. */
   FETCH_MIN_BYTES: positiveInt(64 * 1024),
   /** Longest a fetch waits for FETCH_MIN_BYTES: the upper bound on a bar's wait before its write. */
   FETCH_MAX_WAIT_MS: positiveInt(250),
-  /** Cap of the retry backoff during a database outage, in milliseconds. */
-  RETRY_MAX_MS: positiveInt(5000),
   /** Largest number of rows one read API call may return. */
   MAX_QUERY_ROWS: positiveInt(10_000),
 });

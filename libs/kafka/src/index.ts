@@ -20,3 +20,7 @@ export * from './retry-until';
 export * from './state-store';
 export * from './group-offsets';
 export * from './schemas';
+export * from './stage-config';
+export * from './stage-kit';
+export * from './topic-sink';
+export * from './service-module';

@@ -1,17 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkajsLogLevel } from './kafka-log';
 
-// kafkajs logs go through the service's own Nest logger (STYLE.md habit 7).
+// kafkajs logs go through the service's own Nest logger (STYLE.md habit 7), at the level
+// kafkajsLogLevel gives: a retried attempt is not an ERROR line (kafka-log.ts says why).
 function nestLogCreator() {
   const logger = new Logger('kafkajs');
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, timestamp: _t, logger: _l, ...extra } = log;
       const line = `${message}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}`;
-      if (level === logLevel.ERROR) logger.error(line);
-      else if (level === logLevel.WARN) logger.warn(line);
-      else if (level === logLevel.INFO) logger.log(line);
-      else logger.debug(line);
+      logger[kafkajsLogLevel(level, message, extra)](line);
     };
 }
 

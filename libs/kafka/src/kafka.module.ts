@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { createKafka } from './kafka-client';
 import { SchemaCodec } from './schema-codec';
+import { StageKit } from './stage-kit';
 
 export interface KafkaModuleOptions {
   clientId: string;
@@ -9,7 +10,7 @@ export interface KafkaModuleOptions {
   registryUrl: string;
 }
 
-/** Factory providers for the broker client and the schema codec, shared by a service's parts. */
+/** Factory providers for the broker client, the schema codec and the stage kit, shared by a service's parts. */
 @Global()
 @Module({})
 export class KafkaModule {
@@ -19,8 +20,9 @@ export class KafkaModule {
       providers: [
         { provide: Kafka, useFactory: () => createKafka(options.clientId, options.brokers) },
         { provide: SchemaCodec, useFactory: () => new SchemaCodec(options.registryUrl) },
+        StageKit,
       ],
-      exports: [Kafka, SchemaCodec],
+      exports: [Kafka, SchemaCodec, StageKit],
     };
   }
 }

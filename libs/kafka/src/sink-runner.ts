@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from
 import { TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
 import { isRetriableError } from './classify-error';
+import { createIdempotentProducer } from './producer';
 import { writeIsolatingFailures } from './isolate-failures';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
 import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
@@ -31,14 +32,16 @@ interface Decoded<T> {
 export class SinkRunner<T> {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
+  /** The runner's own idempotent producer for md.dlq.v1: connected in start, closed in stop. */
+  private readonly dlqProducer: Producer;
 
   constructor(
     private readonly ctx: StageContext,
     private readonly handler: SinkHandler<T>,
-    private readonly dlqProducer: Producer,
   ) {
     this.logger = new Logger(`${SinkRunner.name}:${ctx.stage}`);
     this.consumer = ctx.kafka.consumer(consumerConfig(ctx));
+    this.dlqProducer = createIdempotentProducer(ctx.kafka);
   }
 
   get kafkaConsumer(): Consumer {
@@ -46,13 +49,17 @@ export class SinkRunner<T> {
   }
 
   async start(): Promise<void> {
+    await this.ctx.codec.registerAll([TOPICS.deadLetter]);
+    await this.dlqProducer.connect();
     await subscribe(this.ctx, this.consumer);
-    exitOnCrash(this.consumer, this.logger);
+    exitOnCrash(this.consumer, this.logger, [this.dlqProducer]);
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
   }
 
+  /** Stops fetching, lets the in-flight chunk finish and commit, then closes both clients. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+    await this.dlqProducer.disconnect();
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {

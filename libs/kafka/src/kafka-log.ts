@@ -1,0 +1,32 @@
+import { errorCodes } from 'kafkajs/src/protocol/error';
+
+export type LogLevelName = 'error' | 'warn' | 'log' | 'debug';
+
+// kafkajs logs every error answer of every attempt at ERROR before its retrier tries again
+// (network/connection.js: `Response <Api>(key, version)` with the protocol error's message), so a
+// normal start, when a new group's coordinator or a new partition's leader is still being
+// elected, printed ERROR lines for answers that were retried and succeeded. The answers the
+// Kafka protocol marks retriable (kafkajs' table, which also counts CONCURRENT_TRANSACTIONS as
+// the broker expects) are attempts, not failures: debug. A failure that outlasts the retry
+// budget still reaches the caller as KafkaJSNumberOfRetriesExceeded and is logged there.
+const RETRIABLE_ANSWERS = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+
+// kafkajs warns on any idempotent producer with a bounded retry count. Our idempotent producers
+// retry without bound (producer.ts); the bounded ones are transactional, where a send that gives
+// up aborts the transaction and the stage re-runs the chunk from its committed state, so
+// exactly-once holds and the warning does not apply.
+const NOT_APPLICABLE = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
+/** The level a kafkajs log entry is written at in our log (kafkajs levels: 1 error, 2 warn, 4 info, 5 debug). */
+export function kafkajsLogLevel(level: number, message: string, extra: Record<string, unknown>): LogLevelName {
+  if (NOT_APPLICABLE.has(message)) return 'debug';
+  if (level === 1) {
+    if (message.startsWith('Response ') && typeof extra.error === 'string' && RETRIABLE_ANSWERS.has(extra.error)) return 'debug';
+    // "Failed to connect to broker, reconnecting" and friends: one attempt of a retried call.
+    if (typeof extra.retryCount === 'number' && typeof extra.retryTime === 'number' && !message.startsWith('Crash')) return 'warn';
+    return 'error';
+  }
+  if (level === 2) return 'warn';
+  if (level === 4) return 'log';
+  return 'debug';
+}

@@ -1,0 +1,31 @@
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { CONFIG, type ServiceName } from '@md/config';
+import { ObservabilityModule } from '@md/observability';
+import { KafkaModule } from './kafka.module';
+
+export interface ServiceModuleConfig {
+  KAFKA_BROKERS: string[];
+  SCHEMA_REGISTRY_URL: string;
+}
+
+/**
+ * A service's root module: health, readiness and metrics, the broker client, codec and stage
+ * kit, its parsed config under CONFIG, and its own controllers and providers. Every app's
+ * AppModule.with(config) is this one call.
+ */
+export function serviceModule(
+  module: Type<unknown>,
+  service: ServiceName,
+  config: ServiceModuleConfig,
+  parts: { controllers?: Type<unknown>[]; providers?: Provider[] } = {},
+): DynamicModule {
+  return {
+    module,
+    imports: [
+      ObservabilityModule.forService(service),
+      KafkaModule.forService({ clientId: `md-${service}`, brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL }),
+    ],
+    controllers: parts.controllers ?? [],
+    providers: [{ provide: CONFIG, useValue: config }, ...(parts.providers ?? [])],
+  };
+}
