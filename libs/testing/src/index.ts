@@ -13,6 +13,8 @@ export * from './simulators/alpaca-stream-simulator';
 export * from './simulators/alpaca-fuzz';
 export * from './simulators/polygon-simulator';
 export * from './simulators/etrade-simulator';
+export * from './simulators/oauth1-signature';
+export * from './simulators/etrade-option-chains';
 export * from './secret-scan';
 export * from './spy-ticks';
 export * from './tcp-proxy';

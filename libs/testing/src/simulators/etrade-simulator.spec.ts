@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import { EtradeSimulator, hmacSha1Signature, parseAuthorizationHeader, signatureBaseString, snapshotChains } from './etrade-simulator';
+import { EtradeSimulator } from './etrade-simulator';
+import { hmacSha1Signature, parseAuthorizationHeader, signatureBaseString } from './oauth1-signature';
+import { snapshotChains } from './etrade-option-chains';
 
 describe('OAuth 1.0a signature verification (RFC 5849)', () => {
   it('builds the signature base string of the example in section 3.4.1.1', () => {
