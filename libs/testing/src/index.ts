@@ -12,6 +12,8 @@ export * from './simulators/alpaca-rest-simulator';
 export * from './simulators/alpaca-stream-simulator';
 export * from './simulators/alpaca-fuzz';
 export * from './simulators/polygon-simulator';
+export { dbbMinuteBars } from './simulators/minute-csv';
+export { minuteEvents } from './simulators/polygon-events';
 export * from './simulators/etrade-simulator';
 export * from './simulators/oauth1-signature';
 export * from './simulators/etrade-option-chains';

@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
 import { waitFor } from '../wait-for';
-import { PolygonSimulator, dbbMinuteBars, minuteEvents, type PolygonSimulatorOptions } from './polygon-simulator';
+import { PolygonSimulator, type PolygonSimulatorOptions } from './polygon-simulator';
+import { dbbMinuteBars } from './minute-csv';
+import { minuteEvents } from './polygon-events';
 
 const KEY = 'sim-polygon-key';
 const bars = dbbMinuteBars().slice(0, 120);
