@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { parseCorporateActionsCsv } from '@md/market';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
+import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from './alpaca-rest-simulator';
+import { alpacaCorporateActionsRecording } from './alpaca-rest-corporate-actions';
 import { AAPL_ACTIONS_FILE, OPTIONS_CHAIN_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
 const KEYS = { keyId: 'AKTESTKEY', secretKey: 'sim-secret' };
