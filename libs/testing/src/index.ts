@@ -13,9 +13,9 @@ export type { AlpacaRestKind, AlpacaRestRecording } from './simulators/alpaca-re
 export type { AlpacaRestFaults } from './simulators/alpaca-rest-limits';
 export { alpacaCorporateActionsRecording, type AlpacaCorporateActionsRecording, type CanonicalCorporateAction } from './simulators/alpaca-rest-corporate-actions';
 export * from './simulators/alpaca-stream-simulator';
+export { dbbMinuteBars, recordedBars } from './simulators/minute-csv';
 export * from './simulators/alpaca-fuzz';
 export * from './simulators/polygon-simulator';
-export { dbbMinuteBars } from './simulators/minute-csv';
 export { minuteEvents } from './simulators/polygon-events';
 export * from './simulators/etrade-simulator';
 export * from './simulators/oauth1-signature';

@@ -4,7 +4,8 @@ import { EXT_TIMESTAMP, ExtensionCodec, decode, decodeTimestampToTimeSpec } from
 import { WebSocket } from 'ws';
 import type { RawBar } from '@md/contracts';
 import { waitFor } from '../wait-for';
-import { AlpacaStreamSimulator, recordedBars } from './alpaca-stream-simulator';
+import { AlpacaStreamSimulator } from './alpaca-stream-simulator';
+import { recordedBars } from './minute-csv';
 import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
 
 const KEY = 'PKSIMKEY0001';
