@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { decode, encode } from '@msgpack/msgpack';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { WebSocket } from 'ws';
 import { extractCashtags, parseSocialCsv, snowflakeTimeMicros, tweetIdFromUrl } from '@md/altdata';
 import { microsToIso } from '@md/market';
 import { fixturesDir } from '@md/fixtures';
+import { LocalServer } from './local-server';
+import { AlpacaWsSession, type Wire } from './alpaca-ws-session';
+import { AlpacaWsServer } from './alpaca-ws-server';
 
 // A protocol-faithful Alpaca real-time news stream (docs.alpaca.markets "Real-time News" and
 // "Real-time Stock Data" for the shared control protocol) on 127.0.0.1, with fault injection:
@@ -21,15 +22,9 @@ import { fixturesDir } from '@md/fixtures';
 //             "content":…,"url":…,"symbols":[…],"source":…}], to sessions subscribed to "*" or to
 //             one of the article's symbols
 // JSON by default; MessagePack when the client asks for it (Content-Type/Accept application/msgpack),
-// as the official client does. The alpaca-stream simulator's session class is private to its file,
-// so this one keeps its own, smaller one.
+// as the official client does. The control protocol, shared with the stock stream, is alpaca-ws-server.ts.
 
-type Wire = Record<string, unknown>;
 const PATH = '/v1beta1/news';
-const ERRORS: Record<number, string> = {
-  400: 'invalid syntax', 401: 'not authenticated', 402: 'auth failed', 403: 'already authenticated', 404: 'auth timeout',
-  406: 'connection limit exceeded', 409: 'insufficient subscription', 500: 'internal error',
-};
 
 /** One article as Alpaca's news stream sends it. */
 export interface NewsArticle {
@@ -66,45 +61,26 @@ export interface NewsSimulatorCounters {
   errors: Record<number, number>;
 }
 
-class NewsSession {
-  authenticated = false;
-  pongsOff = false;
+class NewsSession extends AlpacaWsSession {
   readonly news = new Set<string>();
-  readonly msgpack: boolean;
-  authTimer?: NodeJS.Timeout;
-
-  constructor(readonly ws: WebSocket, req: IncomingMessage) {
-    this.msgpack = `${req.headers['content-type'] ?? ''} ${req.headers.accept ?? ''}`.includes('application/msgpack');
-  }
-
-  send(messages: Wire[]): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(this.msgpack ? encode(messages) : JSON.stringify(messages));
-  }
 
   wants(article: NewsArticle): boolean {
     return this.authenticated && (this.news.has('*') || article.symbols.some((s) => this.news.has(s)));
   }
 }
 
-export class AlpacaNewsSimulator {
+export class AlpacaNewsSimulator extends AlpacaWsServer<NewsSession> {
   readonly counters: NewsSimulatorCounters = { connections: 0, authentications: 0, authFailures: 0, subscriptions: 0, articlesSent: 0, errors: {} };
   /** The stream URL, path included (what ALPACA_NEWS_URL takes). */
   readonly url: string;
-  private readonly live = new Set<NewsSession>();
-  private refusal: number | undefined;
 
-  private constructor(private readonly server: WebSocketServer, private readonly options: NewsSimulatorOptions) {
-    this.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
-    server.on('connection', (ws, req) => this.accept(ws, req));
+  private constructor(server: LocalServer, private readonly options: NewsSimulatorOptions) {
+    super(server, options, (url) => url.split('?')[0] === PATH, 'not found');
+    this.url = `ws://127.0.0.1:${server.port}${PATH}`;
   }
 
-  static async start(options: NewsSimulatorOptions): Promise<AlpacaNewsSimulator> {
-    const server = new WebSocketServer({
-      host: '127.0.0.1', port: 0, autoPong: false,
-      verifyClient: (info, done) => done((info.req.url ?? '').split('?')[0] === PATH, 404, 'not found'),
-    });
-    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-    return new AlpacaNewsSimulator(server, options);
+  static start(options: NewsSimulatorOptions): Promise<AlpacaNewsSimulator> {
+    return LocalServer.host((server) => new AlpacaNewsSimulator(server, options));
   }
 
   /** Sends articles to every session that wants them; returns how many deliveries were made. */
@@ -120,92 +96,20 @@ export class AlpacaNewsSimulator {
     return delivered;
   }
 
-  /** Sends a frame as is to every authenticated session (malformed-input tests). */
-  sendRaw(frame: string | Uint8Array): void {
-    for (const s of this.live) if (s.authenticated) s.ws.send(frame, { binary: typeof frame !== 'string' });
-  }
-
-  /** Cuts every connection without a close frame, as a network failure would (clients see 1006). */
-  dropConnections(): void {
-    for (const s of [...this.live]) {
-      this.live.delete(s);
-      s.ws.terminate();
-    }
-  }
-
-  /** Current sessions stop answering pings for `ms` and send nothing: a dead peer behind a live TCP connection. */
+  /** Current sessions stop answering pings for `ms`: a dead peer behind a live TCP connection. */
   goSilent(ms: number): void {
-    for (const s of this.live) {
-      s.pongsOff = true;
-      setTimeout(() => (s.pongsOff = false), ms).unref();
-    }
-  }
-
-  /** The next authentication is answered with this error (406 also closes the socket). */
-  refuseNextWith(code: number): void {
-    this.refusal = code;
+    for (const s of this.live) s.silence(ms, false);
   }
 
   sessions(): Array<{ authenticated: boolean; msgpack: boolean; news: string[] }> {
     return [...this.live].map((s) => ({ authenticated: s.authenticated, msgpack: s.msgpack, news: [...s.news] }));
   }
 
-  async close(): Promise<void> {
-    this.dropConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  protected open(ws: WebSocket, req: IncomingMessage): NewsSession {
+    return new NewsSession(ws, req);
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
-    const session = new NewsSession(ws, req);
-    this.live.add(session);
-    this.counters.connections++;
-    ws.on('close', () => this.live.delete(session));
-    ws.on('error', () => this.live.delete(session));
-    ws.on('message', (data, binary) => this.handle(session, data, binary));
-    ws.on('ping', (data) => session.pongsOff || ws.pong(data));
-    session.send([{ T: 'success', msg: 'connected' }]);
-    const timeoutMs = this.options.authTimeoutMs ?? 10_000;
-    session.authTimer = setTimeout(() => session.authenticated || this.fail(session, 404, true), timeoutMs);
-    ws.once('close', () => clearTimeout(session.authTimer));
-    // Header authentication happens at the upgrade, before any message.
-    if (req.headers['apca-api-key-id'] !== undefined) this.login(session, { key: req.headers['apca-api-key-id'], secret: req.headers['apca-api-secret-key'] });
-  }
-
-  private handle(session: NewsSession, data: RawData, binary: boolean): void {
-    let request: Wire | undefined;
-    try {
-      request = (binary ? decode(data as Buffer) : JSON.parse(data.toString())) as Wire;
-    } catch {
-      request = undefined;
-    }
-    const action = request?.action;
-    if (action === 'auth') this.login(session, request!);
-    else if (action === 'subscribe' || action === 'unsubscribe') this.subscribe(session, request!);
-    else this.fail(session, 400);
-  }
-
-  /** Why a login is refused (an Alpaca error code), or 0 to accept it. */
-  private refusalFor(session: NewsSession, credentials: Wire): number {
-    const forced = this.refusal;
-    this.refusal = undefined;
-    if (session.authenticated) return 403;
-    if (forced) return forced;
-    if (credentials.key !== this.options.key || credentials.secret !== this.options.secret) return 402;
-    const others = [...this.live].filter((s) => s.authenticated).length;
-    return others >= (this.options.connectionLimit ?? 1) ? 406 : 0;
-  }
-
-  private login(session: NewsSession, credentials: Wire): void {
-    const code = this.refusalFor(session, credentials);
-    if (code === 402) this.counters.authFailures++;
-    if (code) return this.fail(session, code, code === 406); // 406: the server also closes the socket
-    session.authenticated = true;
-    clearTimeout(session.authTimer);
-    this.counters.authentications++;
-    session.send([{ T: 'success', msg: 'authenticated' }]);
-  }
-
-  private subscribe(session: NewsSession, request: Wire): void {
+  protected subscribe(session: NewsSession, request: Wire): void {
     if (!session.authenticated) return this.fail(session, 401);
     const keys = Object.keys(request).filter((k) => k !== 'action');
     const list = request.news;
@@ -217,14 +121,6 @@ export class AlpacaNewsSimulator {
     }
     this.counters.subscriptions++;
     session.send([{ T: 'subscription', news: [...session.news] }]);
-  }
-
-  private fail(session: NewsSession, code: number, close = false): void {
-    this.counters.errors[code] = (this.counters.errors[code] ?? 0) + 1;
-    session.send([{ T: 'error', code, msg: ERRORS[code] ?? 'error' }]);
-    if (!close) return;
-    this.live.delete(session);
-    session.ws.close(1008, ERRORS[code]);
   }
 }
 
