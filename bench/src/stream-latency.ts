@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, type TradeRecord } from '@md/contracts';
 import type { SchemaCodec } from '@md/kafka';
+import { LATENCY_WINDOW, type PublishLatency } from '@md/ingest';
 import { AlpacaStreamSimulator, httpJson, startService, stopService, uniqueId, waitFor, type RunningService } from '@md/testing';
 
 export interface StreamLatency {
@@ -35,22 +36,13 @@ interface GatewayStream {
   publishLatencyMs: PublishLatency | null;
 }
 
-interface PublishLatency {
-  window: number;
-  records: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
 const KEY = 'BENCHKEY';
 const SECRET = 'bench-secret';
 const TICK_MS = 1;
 /** Measured in quiet runs: the first second of a fresh gateway had a p99 of 114-180 ms, later seconds 4-40 ms. */
 const WARMUP_SECONDS = 2;
-/** The gateway's latency window (LATENCY_WINDOW in alpaca-stream.connector.ts); checked against its status. */
-const GATEWAY_WINDOW = 65_536;
+/** The gateway's latency window; checked against its status (a gateway built from another tree may differ). */
+const GATEWAY_WINDOW = LATENCY_WINDOW;
 
 /** The provider timestamp, taken when the simulator serializes the message: "sent at" as an exchange stamps it. */
 const SENT_NOW = { toJSON: () => new Date(Date.now()).toISOString() };

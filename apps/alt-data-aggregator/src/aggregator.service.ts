@@ -1,9 +1,8 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, type Producer } from 'kafkajs';
-import { TOPIC_TABLE, TOPICS, type TopicName } from '@md/contracts';
-import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } from '@md/kafka';
-import { Readiness, StageMetrics } from '@md/observability';
+import { TOPICS, type TopicName } from '@md/contracts';
+import { Readiness } from '@md/observability';
+import { IngestProducer } from '@md/ingest';
 import { AltDataMetrics } from './alt-data.metrics';
 import type { AltDataConfig } from './config';
 import type { AltDataProvider, ProviderStatus } from './providers/provider';
@@ -12,37 +11,30 @@ import { bookOptions, configuredProviders, vixPolicy } from './sources';
 
 const OUTPUTS: TopicName[] = [TOPICS.vixRegime, TOPICS.altSignals, TOPICS.deadLetter];
 
-/** Runs the configured sources and owns the idempotent producer they publish through. */
+/** Runs the configured sources, publishing through the service's idempotent producer. */
 @Injectable()
 export class AggregatorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AggregatorService.name);
-  private readonly producer: Producer;
   private readonly metrics: AltDataMetrics;
   private providers: AltDataProvider[] = [];
   private runs: Promise<void>[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: AltDataConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly stage: StageMetrics,
+    private readonly kafka: IngestProducer,
     private readonly readiness: Readiness,
   ) {
-    this.producer = createIdempotentProducer(kafka);
-    this.metrics = new AltDataMetrics(stage);
+    this.metrics = new AltDataMetrics(kafka.metrics);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.providers = configuredProviders(this.config, this.metrics); // config mistakes stop the boot before any connection
-    await ensureTopics(this.kafka, TOPIC_TABLE.filter((t) => OUTPUTS.includes(t.name)));
-    await this.codec.registerAll(OUTPUTS);
-    this.readiness.register('kafka', trackProducer(this.producer));
-    await this.producer.connect();
+    this.providers = configuredProviders(this.config, this.metrics); // a source that cannot be built stops the boot before any connection
+    await this.kafka.connect(OUTPUTS);
     if (!this.providers.length) {
       this.logger.warn('no alternative-data source is configured (set VIX_FILE, VIX_URL, ALPACA_NEWS_URL, SOCIAL_FILE, ALTDATA_FILES or ALTDATA_URLS): publishing nothing');
       return;
     }
-    const publisher = new SignalPublisher(this.producer, this.codec, this.stage, this.metrics, { vixPolicy: vixPolicy(this.config), book: bookOptions(this.config), batch: this.config.PUBLISH_BATCH });
+    const publisher = new SignalPublisher(this.kafka.producer, this.kafka.codec, this.kafka.metrics, this.metrics, { vixPolicy: vixPolicy(this.config), book: bookOptions(this.config), batch: this.config.PUBLISH_BATCH });
     this.logger.log(`sources: ${this.providers.map((p) => p.name).join(', ')}`);
     this.runs = this.providers.map((p) => this.runProvider(p, publisher));
   }
@@ -50,7 +42,7 @@ export class AggregatorService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.providers.map((p) => p.stop()));
     await Promise.allSettled(this.runs);
-    await this.producer.disconnect();
+    await this.kafka.disconnect();
   }
 
   sourceStatus(): Array<{ provider: string } & ProviderStatus> {

@@ -1,11 +1,12 @@
 import type { Message, Producer } from 'kafkajs';
-import { type AltSignalRecord, InvalidRecordError, TOPICS, type TopicName, type VixRegimeRecord } from '@md/contracts';
+import { type AltSignalRecord, TOPICS, type TopicName, type VixRegimeRecord } from '@md/contracts';
 import { AltDataBook, INITIAL_VIX_STATE, stepVixRegime, type AltDataBookOptions, type VixObservation, type VixRegimePolicy, type VixRegimeState } from '@md/altdata';
 import { nowMicros } from '@md/market';
-import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';
+import type { SchemaCodec } from '@md/kafka';
 import type { StageMetrics } from '@md/observability';
+import { deadLetterMessage, rejectedMessage, type DeadLetterContext, type Rejected } from '@md/ingest';
 import type { AltDataMetrics } from './alt-data.metrics';
-import type { AltEvent, ProviderSink, Rejected } from './providers/provider';
+import type { AltEvent, ProviderSink } from './providers/provider';
 
 // The one stateful part of the service: turns provider events into records with the pure domain
 // code (the VIX classifier with hysteresis, the alternative-data book) and publishes them with the
@@ -31,6 +32,7 @@ interface Outgoing {
 export class SignalPublisher {
   private readonly book: AltDataBook;
   private readonly vix = new Map<string, VixRegimeState>();
+  private readonly dlq: DeadLetterContext;
 
   constructor(
     private readonly producer: Producer,
@@ -40,6 +42,7 @@ export class SignalPublisher {
     private readonly options: PublisherOptions,
   ) {
     this.book = new AltDataBook(options.book);
+    this.dlq = { stage: STAGE, codec, metrics: stage };
   }
 
   sinkFor(provider: string): ProviderSink {
@@ -76,9 +79,8 @@ export class SignalPublisher {
   }
 
   async reject(provider: string, rejected: Rejected): Promise<void> {
-    const payload = typeof rejected.payload === 'string' ? Buffer.from(rejected.payload, 'utf8') : rejected.payload;
     this.metrics.rejected(provider);
-    await this.producer.send({ topic: TOPICS.deadLetter, messages: [await this.deadLetter(new InvalidRecordError(rejected.reason), rejected.source, payload)] });
+    await this.producer.send({ topic: TOPICS.deadLetter, messages: [await rejectedMessage(this.dlq, rejected)] });
   }
 
   /** The VIX record for an observation; undefined for a day at or before the last one classified. */
@@ -99,16 +101,12 @@ export class SignalPublisher {
         bySignal.set(o.signal, (bySignal.get(o.signal) ?? 0) + 1);
       } catch (err) {
         this.metrics.rejected(provider);
-        add(TOPICS.deadLetter, await this.deadLetter(err, provider, Buffer.from(JSON.stringify(o.value))));
+        add(TOPICS.deadLetter, await deadLetterMessage(this.dlq, err, provider, Buffer.from(JSON.stringify(o.value))));
       }
     }
     if (!byTopic.size) return;
     await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     for (const [topic, messages] of byTopic) if (topic !== TOPICS.deadLetter) this.stage.recordsOut.inc({ stage: STAGE, topic }, messages.length);
     for (const [signal, n] of bySignal) this.metrics.signals(signal, n);
-  }
-
-  private deadLetter(err: unknown, location: string, payload: Buffer): Promise<Message> {
-    return encodeDeadLetter(this.codec, this.stage, deadLetterFor(STAGE, err, { location, payload }));
   }
 }

@@ -1,53 +1,45 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, type Producer } from 'kafkajs';
-import { TOPIC_TABLE, type Timeframe } from '@md/contracts';
-import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } from '@md/kafka';
-import { Readiness, StageMetrics, requestShutdown } from '@md/observability';
-import { BarFileReplay, type ReplayStatus } from './files/bar-file-replay';
+import { Readiness, requestShutdown } from '@md/observability';
+import { CoalescingSink, IngestProducer, type StreamingConnector } from '@md/ingest';
 import type { GatewayConfig } from './config';
-import { fileJobs } from './file-jobs';
-import { CoalescingSink } from './coalescing-sink';
-import { KafkaRecordSink } from './kafka-record-sink';
-import type { StreamingConnector } from './providers/provider';
+import { csvReplay, fileJobs } from './file-jobs';
+import { idleReplayStatus, type CsvBarReplayConnector, type ReplayStatus } from './providers/files/csv-bar-replay.connector';
 import { streamingConnectors } from './streams';
 
-/** Entry point of data: owns the idempotent producer and runs the configured connectors. */
+/** Entry point of data: runs the configured connectors and file jobs on the service's idempotent producer. */
 @Injectable()
 export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GatewayService.name);
-  private readonly producer: Producer;
-  private readonly replay: BarFileReplay;
+  private readonly replay?: CsvBarReplayConnector;
   private streams: StreamingConnector[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
+    private readonly kafka: IngestProducer,
     private readonly readiness: Readiness,
   ) {
-    this.producer = createIdempotentProducer(kafka);
-    this.replay = new BarFileReplay(this.producer, codec, metrics, config.PUBLISH_BATCH);
+    this.replay = csvReplay(config, kafka.metrics);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, TOPIC_TABLE);
-    await this.codec.registerAll();
-    this.readiness.register('kafka', trackProducer(this.producer));
-    await this.producer.connect();
-    this.streams = streamingConnectors(this.config, this.metrics);
+    await this.kafka.connect();
+    this.streams = streamingConnectors(this.config, this.kafka.metrics);
     for (const stream of this.streams) void this.runStream(stream);
     void this.runFiles();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.streams.map((s) => s.stop()));
-    await this.producer.disconnect();
+    await this.kafka.disconnect();
   }
 
   streamStatus(): Array<{ provider: string } & Record<string, unknown>> {
     return this.streams.map((s) => ({ provider: s.provider, ...(s.status?.() ?? { state: 'unknown' }) }));
+  }
+
+  replayStatus(): ReplayStatus {
+    return this.replay?.status() ?? idleReplayStatus();
   }
 
   /**
@@ -58,45 +50,28 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   private async runStream(stream: StreamingConnector): Promise<void> {
     this.readiness.register(`stream:${stream.provider}`, () => stream.status?.().state !== 'failed');
     try {
-      await stream.start(new CoalescingSink(new KafkaRecordSink(this.producer, this.codec, this.metrics, `${stream.provider} stream`)));
+      await stream.start(new CoalescingSink(this.kafka.recordSink(`${stream.provider} stream`)));
       this.logger.log(`${stream.provider} stream: streaming`);
     } catch (err) {
       this.logger.error(`${stream.provider} stream failed: ${(err as Error).message}`);
-      await Promise.allSettled([...this.streams.map((s) => s.stop()), this.producer.disconnect()]);
+      await Promise.allSettled([...this.streams.map((s) => s.stop()), this.kafka.disconnect()]);
       process.exit(1);
     }
   }
 
-  replayStatus(): ReplayStatus {
-    return this.replay.status;
-  }
-
-  /** The CSV replay, then the other file jobs, one after the other; exit when asked to. */
+  /** The file jobs one after the other (CSV replay first); exit when asked to. */
   private async runFiles(): Promise<void> {
-    const c = this.config;
+    const jobs = fileJobs(this.config, this.replay);
     try {
-      if (c.REPLAY_FILE) await this.runReplay(c.REPLAY_FILE);
-      for (const job of fileJobs(c)) {
+      for (const job of jobs) {
         this.logger.log(`${job.name}: starting`);
-        const sink = new KafkaRecordSink(this.producer, this.codec, this.metrics, job.name);
-        this.logger.log(`${job.name}: ${await job.run(sink)}`);
+        this.logger.log(`${job.name}: ${await job.run(this.kafka.recordSink(job.name))}`);
       }
     } catch (err) {
       this.logger.error(`file job failed: ${(err as Error).message}`);
-      if (c.REPLAY_EXIT_WHEN_DONE) process.exit(1);
+      if (this.config.REPLAY_EXIT_WHEN_DONE) process.exit(1);
       return;
     }
-    if (c.REPLAY_EXIT_WHEN_DONE && (c.REPLAY_FILE || fileJobs(c).length)) requestShutdown('file jobs done');
-  }
-
-  private async runReplay(file: string): Promise<void> {
-    const c = this.config;
-    await this.replay.run(file, {
-      zone: c.REPLAY_ZONE,
-      symbol: c.REPLAY_SYMBOL?.toUpperCase(),
-      timeframe: c.REPLAY_TIMEFRAME as Timeframe,
-      provider: c.REPLAY_PROVIDER,
-      columns: c.REPLAY_COLUMNS,
-    });
+    if (this.config.REPLAY_EXIT_WHEN_DONE && jobs.length) requestShutdown('file jobs done');
   }
 }

@@ -1,10 +1,11 @@
+import { parseConfig } from '@md/config';
 import { StageMetrics } from '@md/observability';
 import { GatewayConfig } from './config';
-import { EtradeQuotePoller } from './providers/etrade/etrade.client';
+import { EtradeQuotePoller } from './providers/etrade/etrade-quote.poller';
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
 import { streamingConnectors } from './streams';
 
-const config = (env: Record<string, string>) => GatewayConfig.parse(env);
+const config = (env: Record<string, string>) => parseConfig(GatewayConfig, env);
 
 describe('streaming connectors from the config', () => {
   it('starts none when no channel or symbol is listed', () => {

@@ -1,11 +1,11 @@
 import type { StageMetrics } from '@md/observability';
+import { bindStreamMetrics, type StreamingConnector } from '@md/ingest';
 import type { GatewayConfig } from './config';
 import { AlpacaRestClient } from './providers/alpaca/alpaca-rest.client';
 import { AlpacaStreamConnector } from './providers/alpaca/alpaca-stream.connector';
-import { EtradeClient, EtradeQuotePoller } from './providers/etrade/etrade.client';
+import { EtradeClient } from './providers/etrade/etrade.client';
+import { EtradeQuotePoller } from './providers/etrade/etrade-quote.poller';
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
-import type { StreamingConnector } from './providers/provider';
-import { bindStreamMetrics } from './providers/provider-stream.metrics';
 
 /** The streaming connectors the config asks for: Alpaca, Polygon, E*TRADE quote polling. */
 export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {

@@ -1,6 +1,6 @@
 import type { RawBar } from '@md/contracts';
 import { CoalescingSink } from './coalescing-sink';
-import { MemorySink, type CanonicalRecord } from './providers/provider';
+import { MemorySink, type CanonicalRecord } from './record-sink';
 
 const bar = (eventTime: number): CanonicalRecord => ({ kind: 'bar', value: { symbol: 'X', eventTime } as RawBar });
 

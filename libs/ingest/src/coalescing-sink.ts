@@ -1,4 +1,4 @@
-import type { CanonicalRecord, RecordSink, Rejected } from './providers/provider';
+import type { CanonicalRecord, RecordSink, Rejected } from './record-sink';
 
 interface Pending {
   records: readonly CanonicalRecord[];

@@ -1,4 +1,4 @@
-import { DataWatchdog } from './alpaca-stream.watchdog';
+import { DataWatchdog } from './data-watchdog';
 
 const policy = { minMs: 120_000, maxMs: 900_000, gapMultiple: 10, rateWindowMs: 600_000 };
 
@@ -34,5 +34,13 @@ describe('telling a quiet symbol from a dead feed', () => {
     watchdog.reset(1_000_000);
     expect(watchdog.expired(1_800_000)).toBe(false);
     expect(watchdog.expired(1_950_000)).toBe(true);
+  });
+
+  it('gives the reason to reconnect only while data is expected, and restarts the clock while it is not', () => {
+    const watchdog = new DataWatchdog(policy);
+    watchdog.reset(0);
+    expect(watchdog.check(950_000, false)).toBeUndefined();
+    expect(watchdog.check(1_800_000, true)).toBeUndefined();
+    expect(watchdog.check(1_860_000, true)).toBe('no data for 900000 ms while data is expected');
   });
 });

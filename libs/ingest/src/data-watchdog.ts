@@ -1,7 +1,8 @@
-// Tells a quiet symbol from a dead feed. Pings prove the socket is alive; this proves data still
-// flows. Data is expected only while the market session is open (the caller asks sessionAt), and
-// the allowed silence scales with the recent message rate: a thin ETF that trades every twenty
-// minutes is not a stalled feed, while a liquid list gone quiet for two minutes is.
+// Tells a quiet symbol from a dead feed (issue #5: "knows a quiet symbol from a dead socket").
+// Pings prove the socket is alive (live-socket.ts); this proves data still flows. Data is expected
+// only while the market session is open (the caller asks sessionAt), and the allowed silence scales
+// with the recent message rate: a thin ETF that trades every twenty minutes is not a stalled feed,
+// while a liquid list gone quiet for two minutes is. Used by the Alpaca and Polygon streams.
 
 export interface DataTimeoutPolicy {
   /** Never declare the feed dead sooner than this. */
@@ -40,5 +41,15 @@ export class DataWatchdog {
 
   expired(nowMs: number): boolean {
     return nowMs - this.quietSince > this.timeoutMs();
+  }
+
+  /**
+   * One tick of a connector's watchdog timer: while no data is `expected` (market closed, or the
+   * sink holding frames back) the silence clock restarts; otherwise the reason to end the session
+   * when the silence outlasted the timeout, else undefined.
+   */
+  check(nowMs: number, expected: boolean): string | undefined {
+    if (!expected) return void this.reset(nowMs);
+    return this.expired(nowMs) ? `no data for ${this.timeoutMs()} ms while data is expected` : undefined;
   }
 }

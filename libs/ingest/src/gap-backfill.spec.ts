@@ -1,7 +1,8 @@
 import type { RawBar, Timeframe } from '@md/contracts';
 import { waitFor } from '@md/testing';
 import { GapBackfill, mergeGapWindows, type GapBackfillReport, type GapWindow } from './gap-backfill';
-import { MemorySink, type HistoricalBars } from './provider';
+import type { HistoricalBars } from './connector';
+import { MemorySink } from './record-sink';
 
 const MINUTE_US = 60_000_000;
 const T0 = Date.UTC(2024, 4, 1, 13, 30) * 1000;

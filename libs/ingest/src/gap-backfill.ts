@@ -1,12 +1,13 @@
 import { microsToIso } from '@md/market';
-import type { StreamLogger } from './alpaca/alpaca-stream.redact';
-import type { HistoricalBars, RecordSink } from './provider';
+import type { HistoricalBars, StreamLogger } from './connector';
+import type { RecordSink } from './record-sink';
 
-// Gap backfill (issue #5, Resilience): after a disconnect a streaming connector asks for the window
-// it may have missed; the minute bars of that window come over REST and are published like live
-// ones (overlaps are harmless: the preprocessor and the writer dedup by revision). Windows run one
-// at a time; requests that come while one runs merge into a single queued window, so a flapping
-// connection queues at most one more REST walk instead of one per reconnect (STYLE.md habit 10).
+// Gap backfill (issue #5, Resilience): after a disconnect a streaming connector (Alpaca, Polygon)
+// asks for the window it may have missed; the minute bars of that window come over REST and are
+// published like live ones (overlaps are harmless: the preprocessor and the writer dedup by
+// revision). Windows run one at a time; requests that come while one runs merge into a single
+// queued window, so a flapping connection queues at most one more REST walk instead of one per
+// reconnect (STYLE.md habit 10).
 
 export interface GapWindow {
   symbols: readonly string[];

@@ -2,7 +2,7 @@ import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { InvalidRecordError, TOPICS, type TopicName } from '@md/contracts';
 import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';
 import type { StageMetrics } from '@md/observability';
-import type { CanonicalRecord, RecordSink, Rejected } from './providers/provider';
+import type { CanonicalRecord, RecordSink, Rejected } from './record-sink';
 
 const TOPIC_OF: Record<CanonicalRecord['kind'], TopicName> = {
   bar: TOPICS.rawBars,
@@ -17,19 +17,43 @@ function keyOf(record: CanonicalRecord): string {
   return record.kind === 'option_quote' ? record.value.occSymbol : record.value.symbol;
 }
 
+/** Where a service's dead letters come from: its stage name (the letters' `stage`), codec and metrics. */
+export interface DeadLetterContext {
+  stage: string;
+  codec: SchemaCodec;
+  metrics: StageMetrics;
+}
+
+/** The md.dlq.v1 message of an input a connector rejected: its reason, where it came from, its bytes as received. */
+export function rejectedMessage(ctx: DeadLetterContext, rejected: Rejected): Promise<Message> {
+  const payload = typeof rejected.payload === 'string' ? Buffer.from(rejected.payload, 'utf8') : rejected.payload;
+  return deadLetterMessage(ctx, new InvalidRecordError(rejected.reason), rejected.source, payload);
+}
+
+/** The md.dlq.v1 message of an input that failed with `err`. */
+export function deadLetterMessage(ctx: DeadLetterContext, err: unknown, location: string, payload: Buffer): Promise<Message> {
+  return encodeDeadLetter(ctx.codec, ctx.metrics, deadLetterFor(ctx.stage, err, { location, payload }));
+}
+
 /**
- * The gateway's RecordSink: canonical records to their topics (Avro, keyed by symbol) with the
+ * A RecordSink on Kafka: canonical records to their topics (Avro, keyed by symbol) with the
  * idempotent producer. `publish` resolves when Kafka acknowledged the whole batch, so a
  * connector that awaits it never holds more than one batch: back-pressure, not a growing buffer.
  * A record that cannot be encoded is dead-lettered, never dropped.
  */
 export class KafkaRecordSink implements RecordSink {
+  private readonly dlq: DeadLetterContext;
+
+  /** `stage` labels the metrics and the dead letters (feed-gateway); `source` is where unencodable records are said to come from. */
   constructor(
     private readonly producer: Producer,
-    private readonly codec: SchemaCodec,
+    codec: SchemaCodec,
     private readonly metrics: StageMetrics,
     private readonly source: string,
-  ) {}
+    private readonly stage = 'feed-gateway',
+  ) {
+    this.dlq = { stage, codec, metrics };
+  }
 
   async publish(records: readonly CanonicalRecord[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
@@ -37,25 +61,19 @@ export class KafkaRecordSink implements RecordSink {
     for (const record of records) {
       const topic = TOPIC_OF[record.kind];
       try {
-        add(topic, { key: keyOf(record), value: await this.codec.encode(topic, record.value) });
+        add(topic, { key: keyOf(record), value: await this.dlq.codec.encode(topic, record.value) });
       } catch (err) {
-        add(TOPICS.deadLetter, await this.deadLetter(err, this.source, Buffer.from(JSON.stringify(record.value))));
+        add(TOPICS.deadLetter, await deadLetterMessage(this.dlq, err, this.source, Buffer.from(JSON.stringify(record.value))));
       }
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     if (topicMessages.length) await this.producer.sendBatch({ topicMessages });
     for (const [topic, messages] of byTopic) {
-      if (topic !== TOPICS.deadLetter) this.metrics.recordsOut.inc({ stage: 'feed-gateway', topic }, messages.length);
+      if (topic !== TOPICS.deadLetter) this.metrics.recordsOut.inc({ stage: this.stage, topic }, messages.length);
     }
   }
 
   async reject(rejected: Rejected): Promise<void> {
-    const payload = typeof rejected.payload === 'string' ? Buffer.from(rejected.payload, 'utf8') : rejected.payload;
-    const message = await this.deadLetter(new InvalidRecordError(rejected.reason), rejected.source, payload);
-    await this.producer.send({ topic: TOPICS.deadLetter, messages: [message] });
-  }
-
-  private deadLetter(err: unknown, location: string, payload: Buffer): Promise<Message> {
-    return encodeDeadLetter(this.codec, this.metrics, deadLetterFor('feed-gateway', err, { location, payload }));
+    await this.producer.send({ topic: TOPICS.deadLetter, messages: [await rejectedMessage(this.dlq, rejected)] });
   }
 }

@@ -1,32 +1,33 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { waitFor } from '@md/testing';
-import { AlpacaSocket, type RawFrame } from './alpaca-stream.socket';
+import { LiveSocket, type RawFrame } from './live-socket';
 
-describe('one stream socket', () => {
+describe('one live socket', () => {
   let server: WebSocketServer;
   const url = () => `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const options = { headers: {}, maxFrameBytes: 1 << 20, pingIntervalMs: 60_000, pongTimeoutMs: 60_000, handshakeTimeoutMs: 5000, maxQueuedFrames: 4, now: Date.now };
+  const options = { maxFrameBytes: 1 << 20, pingIntervalMs: 60_000, pongTimeoutMs: 60_000, handshakeTimeoutMs: 5000, inFlightFrames: 512, maxQueuedFrames: 4 };
 
-  beforeEach(async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  async function listen(autoPong = true): Promise<void> {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong });
     await new Promise((resolve) => server.once('listening', resolve));
-  });
+  }
+
+  beforeEach(() => listen());
   afterEach(() => new Promise((resolve) => server.close(resolve)));
 
   it('hands frames over in order and lets a frame read before the close explain it', async () => {
     // The server sends an error then closes, while the client is still publishing both frames.
     server.on('connection', (ws) => ws.send('first', () => ws.send('406', () => ws.close())));
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gate = deferred();
     const handled: string[] = [];
-    const socket: AlpacaSocket = new AlpacaSocket({ ...options, url: url() }, async (frame: RawFrame) => {
+    const socket: LiveSocket<'connection_limit'> = new LiveSocket({ ...options, url: url() }, async (frame: RawFrame) => {
       handled.push(frame.data.toString());
-      await gate;
+      await gate.promise;
       if (frame.data.toString() === '406') socket.close('connection_limit', 'error 406');
     });
     expect(await socket.closing).toMatchObject({ reason: 'server_closed' });
-    release();
+    gate.resolve();
     expect(await socket.ended).toEqual({ reason: 'connection_limit', detail: 'error 406' });
     expect(handled).toEqual(['first', '406']);
   });
@@ -37,29 +38,50 @@ describe('one stream socket', () => {
       peer = ws;
       ws.send('a');
     });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gate = deferred();
     const handled: string[] = [];
-    const socket = new AlpacaSocket({ ...options, url: url() }, async (frame: RawFrame) => {
+    const socket = new LiveSocket({ ...options, url: url() }, async (frame: RawFrame) => {
       handled.push(frame.data.toString());
       if (handled.length === 1) peer.send('b');
-      await gate;
+      await gate.promise;
     });
     try {
       await waitFor('the second frame handed over before the first is published', () => handled.length === 2, 2000, 5);
       expect(handled).toEqual(['a', 'b']);
     } finally {
-      release();
+      gate.resolve();
       socket.close('stopped', 'stopped');
     }
     expect(await socket.ended).toEqual({ reason: 'stopped', detail: 'stopped' });
+  });
+
+  it('with a window of one, hands a frame over only after the previous one is handled, and bounds what waits', async () => {
+    const frames = Array.from({ length: 50 }, (_, i) => `frame ${i} ${'x'.repeat(1000)}`);
+    server.on('connection', (ws) => frames.forEach((f) => ws.send(f)));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const handled: string[] = [];
+    const socket = new LiveSocket({ ...options, url: url(), inFlightFrames: 1, maxQueuedFrames: 1 }, async (frame: RawFrame) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      handled.push(frame.data.toString());
+      inFlight--;
+    });
+    try {
+      await waitFor('every frame', () => handled.length === frames.length, 5000, 5);
+      expect(handled).toEqual(frames);
+      expect(maxInFlight).toBe(1);
+      expect(socket.maxQueuedBytes).toBeLessThan(2 * 65_536); // about one socket read, not everything sent
+    } finally {
+      socket.close('stopped', 'stopped');
+    }
   });
 
   it('ends with publish_failed when a publish fails, once the frames in flight are settled', async () => {
     server.on('connection', (ws) => ws.send('a', () => ws.send('b')));
     const gates = { a: deferred(), b: deferred() };
     const handled: string[] = [];
-    const socket = new AlpacaSocket({ ...options, url: url() }, async (frame: RawFrame) => {
+    const socket = new LiveSocket({ ...options, url: url() }, async (frame: RawFrame) => {
       const name = frame.data.toString() as 'a' | 'b';
       handled.push(name);
       await gates[name].promise;
@@ -81,14 +103,52 @@ describe('one stream socket', () => {
 
   it('declares the peer dead when no pong comes', async () => {
     server.close();
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const socket = new AlpacaSocket({ ...options, url: url(), pingIntervalMs: 20, pongTimeoutMs: 50 }, async () => undefined);
-    expect(await socket.ended).toEqual({ reason: 'pong_timeout', detail: 'no pong within 50 ms' });
+    await listen(false);
+    const socket = new LiveSocket({ ...options, url: url(), pingIntervalMs: 20, pongTimeoutMs: 50 }, async () => undefined);
+    expect(await socket.ended).toEqual({ reason: 'pong_timeout', detail: 'no pong or data within 50 ms' });
+  });
+
+  it('does not take a socket paused for back-pressure (its pongs unread) for a dead peer', async () => {
+    server.close();
+    await listen(false);
+    server.on('connection', (ws) => ['a', 'b', 'c'].forEach((f) => ws.send(f)));
+    const gate = deferred();
+    const handled: string[] = [];
+    const socket = new LiveSocket({ ...options, url: url(), pingIntervalMs: 20, pongTimeoutMs: 50, inFlightFrames: 1, maxQueuedFrames: 1 }, async (frame: RawFrame) => {
+      handled.push(frame.data.toString());
+      await gate.promise;
+    });
+    await waitFor('the first frame in hand', () => handled.length === 1, 2000, 5);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // proving an absence: six pong deadlines while the sink holds the socket
+    expect(socket.finished).toBe(false);
+    gate.resolve();
+    expect(await socket.ended).toEqual({ reason: 'pong_timeout', detail: 'no pong or data within 50 ms' });
+    expect(handled).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stops with a clean close (code 1000) and still hands over the frames it had read', async () => {
+    const codes: number[] = [];
+    server.on('connection', (ws) => {
+      ws.on('close', (code) => codes.push(code));
+      ws.send('a');
+    });
+    const gate = deferred();
+    const socket = new LiveSocket({ ...options, url: url() }, () => gate.promise);
+    await waitFor('a frame in hand', () => socket.busy, 2000, 5);
+    socket.close('stopped', 'stopped');
+    await socket.closed;
+    await waitFor('the server to see the close', () => codes.length === 1, 2000, 5);
+    expect(codes).toEqual([1000]);
+    let ended = false;
+    void socket.ended.then(() => (ended = true));
+    await Promise.resolve();
+    expect(ended).toBe(false);
+    gate.resolve();
+    expect(await socket.ended).toEqual({ reason: 'stopped', detail: 'stopped' });
   });
 
   it('reports a refused connection as a connect error', async () => {
-    const socket = new AlpacaSocket({ ...options, url: `${url()}/nowhere`.replace(/:\d+/, ':1') }, async () => undefined);
+    const socket = new LiveSocket({ ...options, url: `${url()}/nowhere`.replace(/:\d+/, ':1') }, async () => undefined);
     expect(await socket.ended).toMatchObject({ reason: 'connect_error' });
   });
 });

@@ -1,11 +1,13 @@
 import { WebSocket } from 'ws';
-import type { ReconnectReason } from './alpaca-stream.metrics';
 
-// One WebSocket connection: frames are handed to the session in arrival order, and each is held
-// until its publish resolves (the sink's back-pressure); when the window of frames awaiting their
-// publish is full, later frames wait in a queue, and when too many wait the socket is paused so TCP
-// pushes back instead of memory growing. Liveness: a ping every pingIntervalMs, dead without a pong
-// (or any frame) within pongTimeoutMs (the built-in WHATWG WebSocket cannot see pongs, hence `ws`).
+// The one WebSocket connection of every streaming connector (Alpaca market data, Alpaca news,
+// Polygon). Frames are handed to the connector in arrival order, and each is held until its
+// handler (map + publish) resolves: the sink's back-pressure. At most `inFlightFrames` handlers
+// run at once (1: strictly one after the other); later frames wait in a queue, and when
+// `maxQueuedFrames` wait the socket is paused, so TCP pushes back instead of memory growing
+// (STYLE.md habit 10). Liveness: a ping every pingIntervalMs, dead without a pong (or any frame)
+// within pongTimeoutMs (the built-in WHATWG WebSocket cannot see pongs, hence `ws`). Stopping is
+// a clean close (RFC 6455 7.1.2, code 1000) bounded by closeTimeoutMs; any other end terminates.
 
 export interface RawFrame {
   data: Buffer;
@@ -13,57 +15,67 @@ export interface RawFrame {
   receivedAtMs: number;
 }
 
-export interface SocketEnd {
-  reason: ReconnectReason | 'fatal' | 'stopped';
+/** Why the socket itself ends a connection; a connector adds its own reasons through close(). */
+export type SocketReason = 'connect_error' | 'server_closed' | 'pong_timeout' | 'publish_failed' | 'stopped';
+
+export interface SocketEnd<R extends string = never> {
+  reason: R | SocketReason;
   detail: string;
 }
 
-export interface SocketOptions {
+export interface LiveSocketOptions {
   url: string;
-  headers: Record<string, string>;
+  /** Headers of the upgrade request (Alpaca: header authentication, MessagePack). */
+  headers?: Record<string, string>;
+  /** Largest frame accepted. */
   maxFrameBytes: number;
   pingIntervalMs: number;
   pongTimeoutMs: number;
+  /** Deadline of the opening handshake (the HTTP upgrade). */
   handshakeTimeoutMs: number;
+  /** Frames handed to the connector and awaiting their handler at once. */
+  inFlightFrames: number;
+  /** Frames read ahead of the handlers before the socket is paused. */
   maxQueuedFrames: number;
-  now: () => number;
+  /** How long a clean close may take before the socket is terminated. Default 1 s. */
+  closeTimeoutMs?: number;
+  /** Wall clock in epoch ms, for tests. Default Date.now. */
+  now?: () => number;
 }
 
-/**
- * Frames handed to the session and awaiting their publish at once. Each is parsed and handed to the
- * sink as soon as it is read, so a sink that batches concurrent publishes (group commit) sends one
- * Kafka request for all the frames read during the previous one. The window must hold the backlog
- * of a stall (a GC pause, a descheduled process): with 64, and with each batch awaited before the
- * next frame was read, requests never carried more than 63 records, so a backlog drained 63 frames
- * a round trip (stream bench, issue #5). 512 frames is about 100 ms of a 5,000 messages/s stream.
- */
-const IN_FLIGHT_FRAMES = 512;
-
-export class AlpacaSocket {
+export class LiveSocket<R extends string = never> {
   /** Resolves as soon as the connection is over, with why. */
-  readonly closing: Promise<SocketEnd>;
+  readonly closing: Promise<SocketEnd<R>>;
   /** Resolves once every frame read before the end has been handled. */
-  readonly ended: Promise<SocketEnd>;
+  readonly ended: Promise<SocketEnd<R>>;
+  /** Resolves when the TCP connection is gone (after a clean close, at most closeTimeoutMs after stopping). */
+  readonly closed: Promise<void>;
   lastFrameAt: number;
+  /** Most bytes read and waiting for a handler at once (frames in flight not counted). */
+  maxQueuedBytes = 0;
   private readonly ws: WebSocket;
+  private readonly now: () => number;
   private readonly queue: RawFrame[] = [];
+  private queuedBytes = 0;
   private inFlight = 0;
   private failed = false;
   private opened = false;
-  private end?: SocketEnd;
+  private end?: SocketEnd<R>;
   private pinger?: NodeJS.Timeout;
   private pongTimer?: NodeJS.Timeout;
   private pingSentAt = 0;
-  private resolveClosing!: (end: SocketEnd) => void;
-  private resolveEnded!: (end: SocketEnd) => void;
+  private resolveClosing!: (end: SocketEnd<R>) => void;
+  private resolveEnded!: (end: SocketEnd<R>) => void;
 
-  constructor(private readonly options: SocketOptions, private readonly onFrame: (frame: RawFrame) => Promise<void>) {
+  constructor(private readonly options: LiveSocketOptions, private readonly onFrame: (frame: RawFrame) => Promise<void>) {
+    this.now = options.now ?? Date.now;
     this.closing = new Promise((resolve) => (this.resolveClosing = resolve));
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-    this.lastFrameAt = options.now();
+    this.lastFrameAt = this.now();
     this.ws = new WebSocket(options.url, { headers: options.headers, maxPayload: options.maxFrameBytes, handshakeTimeout: options.handshakeTimeoutMs });
+    this.closed = new Promise((resolve) => this.ws.once('close', () => resolve()));
     this.ws.on('open', () => this.onOpen());
-    this.ws.on('message', (data: Buffer, binary) => this.enqueue({ data, binary, receivedAtMs: options.now() }));
+    this.ws.on('message', (data: Buffer, binary) => this.enqueue({ data, binary, receivedAtMs: this.now() }));
     this.ws.on('pong', () => this.onPong());
     this.ws.on('error', (err) => this.finish(this.opened ? 'server_closed' : 'connect_error', err.message));
     this.ws.on('close', (code) => this.finish('server_closed', `socket closed by the peer or the network (code ${code})`));
@@ -73,12 +85,17 @@ export class AlpacaSocket {
     return this.end !== undefined;
   }
 
+  /** Frames read but not handled yet: queued, or awaiting their handler. */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.queue.length > 0;
+  }
+
   send(payload: string | Uint8Array): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(payload);
   }
 
   /** Ends the connection; the first reason given wins. Frames already read are still handled. */
-  close(reason: SocketEnd['reason'], detail: string): void {
+  close(reason: R | 'stopped', detail: string): void {
     this.finish(reason, detail);
   }
 
@@ -94,41 +111,40 @@ export class AlpacaSocket {
 
   private ping(): void {
     if (this.pongTimer || this.ws.readyState !== WebSocket.OPEN) return;
-    this.pingSentAt = this.options.now();
+    this.pingSentAt = this.now();
     this.ws.ping();
     this.pongTimer = setTimeout(() => setImmediate(() => this.checkPong()), this.options.pongTimeoutMs);
   }
 
   /**
    * Runs after the I/O that was pending when the timer fired (setImmediate follows the poll phase), so
-   * a busy event loop is not taken for a dead peer; any frame since the ping proves life as well.
+   * a busy event loop is not taken for a dead peer; any frame since the ping proves life as well. A
+   * socket paused for back-pressure reads no pongs: that is a slow sink, not a dead peer.
    */
   private checkPong(): void {
     if (!this.pongTimer) return;
     this.pongTimer = undefined;
-    if (this.lastFrameAt < this.pingSentAt) this.finish('pong_timeout', `no pong within ${this.options.pongTimeoutMs} ms`);
+    if (this.lastFrameAt < this.pingSentAt && !this.ws.isPaused) this.finish('pong_timeout', `no pong or data within ${this.options.pongTimeoutMs} ms`);
   }
 
   private enqueue(frame: RawFrame): void {
     if (this.end) return;
     this.lastFrameAt = frame.receivedAtMs;
     this.queue.push(frame);
+    this.queuedBytes += frame.data.length;
+    this.maxQueuedBytes = Math.max(this.maxQueuedBytes, this.queuedBytes);
     if (this.queue.length >= this.options.maxQueuedFrames && !this.ws.isPaused) this.ws.pause();
     this.dispatch();
   }
 
-  /** Frames read but not handled yet: queued, or awaiting their publish. */
-  private get busy(): boolean {
-    return this.inFlight > 0 || this.queue.length > 0;
-  }
-
   /**
-   * Hands queued frames to the session in order while the window has room. Frames read before the
-   * end are still handled; after a failed publish the queue is dropped (the backfill brings it back).
+   * Hands queued frames to the connector in order while the window has room. Frames read before the
+   * end are still handled; after a failed handler the queue is dropped (a backfill may bring it back).
    */
   private dispatch(): void {
-    while (this.queue.length && this.inFlight < IN_FLIGHT_FRAMES) {
+    while (this.queue.length && this.inFlight < this.options.inFlightFrames) {
       const frame = this.queue.shift()!;
+      this.queuedBytes -= frame.data.length;
       this.inFlight++;
       this.handle(frame).then(() => this.settled(), (err: unknown) => this.settled(err ?? new Error('publish failed')));
     }
@@ -148,24 +164,35 @@ export class AlpacaSocket {
     this.inFlight--;
     if (err !== undefined && !this.failed) {
       this.failed = true;
-      // The sink failed: what is still queued is lost here and comes back through the backfill.
+      // The sink failed: what is still queued is lost here.
       this.queue.length = 0;
+      this.queuedBytes = 0;
       this.finish('publish_failed', `publishing failed: ${(err as Error).message}`);
     }
     this.dispatch();
   }
 
-  private finish(reason: SocketEnd['reason'], detail: string): void {
+  private finish(reason: R | SocketReason, detail: string): void {
     if (this.end) {
-      // A frame read before the close explains it better (406 or 407, then the server closes).
+      // A frame read before the close explains it better (Alpaca 406 or 407, then the server closes).
       if (this.end.reason === 'server_closed' && this.busy) this.end = { reason, detail };
       return;
     }
     this.end = { reason, detail };
     clearInterval(this.pinger);
     clearTimeout(this.pongTimer);
-    this.ws.terminate();
+    if (reason === 'stopped') this.closeCleanly();
+    else this.ws.terminate();
     this.resolveClosing(this.end);
     if (!this.busy) this.resolveEnded(this.end);
+  }
+
+  /** Close frame 1000, then the peer's; a peer that does not answer in time is cut off. */
+  private closeCleanly(): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return this.ws.terminate();
+    const timer = setTimeout(() => this.ws.terminate(), this.options.closeTimeoutMs ?? 1000);
+    void this.closed.then(() => clearTimeout(timer));
+    if (this.ws.isPaused) this.ws.resume(); // the peer's close frame must be read; later data frames are ignored
+    this.ws.close(1000, 'client stopping');
   }
 }

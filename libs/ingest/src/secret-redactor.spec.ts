@@ -1,4 +1,4 @@
-import { redactingLogger, redactor } from './alpaca-stream.redact';
+import { redactingLogger, redactor } from './secret-redactor';
 
 describe('redaction', () => {
   const redact = redactor(['PKKEY12345', 's3cr3t/with+chars']);

@@ -1,11 +1,7 @@
-// Secrets never reach a log line (STYLE.md habit 7): every message the connector logs, every status
-// reason and every error it throws passes through one redactor built from the key and secret.
+import type { StreamLogger } from './connector';
 
-export interface StreamLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+// Secrets never reach a log line (STYLE.md habit 7): every message a connector logs, every status
+// reason and every error it throws passes through one redactor built from its keys and secrets.
 
 /** The forms a secret can leak in: verbatim, URL-encoded, base64. Short strings are skipped (they would redact everything). */
 function leakForms(secret: string): string[] {

@@ -1,5 +1,5 @@
 import { StageMetrics } from '@md/observability';
-import { bindStreamMetrics, streamMetricNames } from './provider-stream.metrics';
+import { bindStreamMetrics, streamMetricNames } from './stream-metrics';
 
 describe('provider stream metrics', () => {
   it('names every provider\'s series the way Alpaca\'s are named', () => {

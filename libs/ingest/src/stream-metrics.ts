@@ -1,16 +1,32 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { StageMetrics } from '@md/observability';
-import { NO_STREAM_METRICS, type StreamMetrics } from './alpaca/alpaca-stream.metrics';
 
 // Metrics per provider and channel (issue #5, Resilience): every streaming connector reports the
 // same five series under its own prefix, md_<provider>_stream_*, so one dashboard and one alert
-// rule read them all. Connectors see only the small StreamMetrics interface (first written for
-// Alpaca, with any provider's reconnect reasons here); the gateway binds it to prom-client.
+// rule read them all. Connectors see only the small StreamMetrics interface, with their own
+// reconnect reasons; the service binds it to prom-client.
 
-/** StreamMetrics with a provider's own reconnect reasons. */
-export type ProviderStreamMetrics<Reason extends string = string> = Omit<StreamMetrics, 'reconnect'> & { reconnect(reason: Reason): void };
+/** What a streaming connector reports. */
+export interface StreamMetrics<Reason extends string = string> {
+  /** One message by the provider's type (Alpaca b, u, t, q, success, …; Polygon AM, T, Q, status), or 'rejected'. */
+  message(type: string): void;
+  /** Why a session ended and another is opened. */
+  reconnect(reason: Reason): void;
+  /** Seconds since the last frame of any kind, sampled every watchdog tick. */
+  lastMessageAge(seconds: number): void;
+  /** Provider time to publish resolved, seconds: trades and quotes from their time, minute bars from their end. */
+  publishLatency(seconds: number): void;
+  /** Bars recovered through the gap backfill after a reconnect. */
+  backfilled(bars: number): void;
+}
 
-export const NO_PROVIDER_STREAM_METRICS: ProviderStreamMetrics = NO_STREAM_METRICS;
+export const NO_STREAM_METRICS: StreamMetrics = {
+  message: () => undefined,
+  reconnect: () => undefined,
+  lastMessageAge: () => undefined,
+  publishLatency: () => undefined,
+  backfilled: () => undefined,
+};
 
 /** Metric names of one provider's stream, units in the name (STYLE.md habit 8). */
 export function streamMetricNames(provider: string) {
@@ -28,7 +44,7 @@ export function streamMetricNames(provider: string) {
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60];
 
 /** Binds one provider's StreamMetrics to prom-client on the service's registry; `title` names it in the help texts. */
-export function bindStreamMetrics(stage: StageMetrics, provider: string, title: string): ProviderStreamMetrics {
+export function bindStreamMetrics(stage: StageMetrics, provider: string, title: string): StreamMetrics {
   const registers = [stage.registry];
   const names = streamMetricNames(provider);
   const series = {

@@ -7,7 +7,8 @@ import { AltDataBook, lexiconScore, parseSocialCsv, snowflakeTimeMicros, tweetId
 import { microsToIso } from '@md/market';
 import { tweetsFilePath, waitFor } from '@md/testing';
 import { AltSeriesProvider } from './alt-series.provider';
-import { MemoryProviderSink } from './provider';
+import { MemorySink } from '@md/ingest';
+import type { AltEvent } from './provider';
 
 // No invented numbers: the series is derived from real data we have, the number of tweets per
 // ticker per UTC day in the shared tweets file (times from the tweets' status ids), fed as a
@@ -34,12 +35,12 @@ describe('alternative-data series adapter', () => {
   it('reads a JSON file of rows in the documented schema', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'md-series-')), 'tweet-activity.json');
     writeFileSync(file, JSON.stringify(SERIES));
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     await new AltSeriesProvider({ kind: 'file', path: file }, OPTIONS).run(sink);
-    expect(sink.events).toHaveLength(SERIES.length);
-    const tsla = sink.events.map((e) => e.value as AltSeriesObservation).filter((o) => o.symbol === 'TSLA');
+    expect(sink.records).toHaveLength(SERIES.length);
+    const tsla = sink.records.map((e) => e.value as AltSeriesObservation).filter((o) => o.symbol === 'TSLA');
     const total = (list: Array<{ value: number }>) => list.reduce((n, o) => n + o.value, 0);
-    expect(total(sink.events.map((e) => e.value as AltSeriesObservation))).toBe(total(SERIES));
+    expect(total(sink.records.map((e) => e.value as AltSeriesObservation))).toBe(total(SERIES));
     expect(total(tsla)).toBeGreaterThanOrEqual(88); // 88 rows name $TSLA alone, all with status ids
     expect(tsla[0]).toMatchObject({ signal: 'web_traffic', provider: 'file:tweet-activity.json', id: null });
   });
@@ -47,9 +48,9 @@ describe('alternative-data series adapter', () => {
   it('reads JSON lines and dead-letters a bad row with its line', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'md-series-')), 'activity.jsonl');
     writeFileSync(file, `${JSON.stringify(SERIES[0])}\n{"symbol":"TSLA","time":"2022-05-16T00:00:00Z","value":"lots","signal":"web_traffic"}\nnot json\n`);
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     await new AltSeriesProvider({ kind: 'file', path: file }, OPTIONS).run(sink);
-    expect(sink.events).toHaveLength(1);
+    expect(sink.records).toHaveLength(1);
     expect(sink.rejected.map((r) => [r.source.split(':').pop(), r.reason])).toEqual([['2', 'value "lots" is not a finite number'], ['3', 'row is not an object']]);
   });
 
@@ -72,7 +73,7 @@ describe('alternative-data series adapter', () => {
     });
 
     it('publishes each row once across polls and counts the repeats as duplicates; the book turns warm series into composites', async () => {
-      const sink = new MemoryProviderSink();
+      const sink = new MemorySink<AltEvent>();
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/activity.csv`;
       provider = new AltSeriesProvider({ kind: 'http', url, intervalMs: 30, get: { timeoutMs: 2000, maxBytes: 1 << 20 }, backoff: { initialMs: 10, maxMs: 20 } }, OPTIONS);
       let duplicates = 0;
@@ -82,14 +83,14 @@ describe('alternative-data series adapter', () => {
       expect(requests).toBeGreaterThanOrEqual(3);
       expect(provider.status().reason).toBeNull();
       expect(sink.rejected).toEqual([]);
-      expect(sink.events).toHaveLength(SERIES.length);
+      expect(sink.records).toHaveLength(SERIES.length);
       body = `${CSV}TSLA,2022-06-01T00:00:00Z,3,web_traffic\n`;
-      await waitFor('the new row', () => sink.events.length === SERIES.length + 1, 5000, 10);
+      await waitFor('the new row', () => sink.records.length === SERIES.length + 1, 5000, 10);
       await provider.stop();
       await run;
 
       const book = new AltDataBook({ score: lexiconScore, series: { halfLifeMs: 30 * 86_400_000, minObservations: 3 } });
-      const out = sink.events.flatMap((e) => book.series(e.value as AltSeriesObservation, 0));
+      const out = sink.records.flatMap((e) => book.series(e.value as AltSeriesObservation, 0));
       expect(out.filter((s) => s.signal === 'web_traffic')).toHaveLength(SERIES.length + 1);
       expect(out.some((s) => s.signal === 'composite' && s.symbol === 'TSLA')).toBe(true);
     });

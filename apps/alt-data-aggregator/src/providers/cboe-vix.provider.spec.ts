@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from '@md/testing';
 import { CboeVixProvider } from './cboe-vix.provider';
-import { MemoryProviderSink } from './provider';
+import { MemorySink } from '@md/ingest';
+import type { AltEvent } from './provider';
 import type { TextSource } from './text-source.provider';
 import { VIX_2015_FILE, fixturePath } from '@md/fixtures';
 
@@ -52,11 +53,11 @@ const http = (url: string): TextSource => ({ kind: 'http', url, intervalMs: 50, 
 
 describe('CBOE VIX provider', () => {
   it('reads the file once: every daily close, oldest first', async () => {
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     const provider = new CboeVixProvider({ kind: 'file', path: FIXTURE }, 'VIX');
     await provider.run(sink);
-    expect(sink.events).toHaveLength(29);
-    expect(sink.events[15]).toMatchObject({ kind: 'vix', value: { symbol: 'VIX', value: 40.74, date: '08/24/2015' } });
+    expect(sink.records).toHaveLength(29);
+    expect(sink.records[15]).toMatchObject({ kind: 'vix', value: { symbol: 'VIX', value: 40.74, date: '08/24/2015' } });
     expect(provider.status().state).toBe('done');
   });
 
@@ -70,17 +71,17 @@ describe('CBOE VIX provider', () => {
     });
 
     it('publishes the history once, then only days that are new; an unchanged file costs a 304', async () => {
-      const sink = new MemoryProviderSink();
+      const sink = new MemorySink<AltEvent>();
       provider = new CboeVixProvider(http(server.url), 'VIX');
       const run = provider.run(sink);
-      await waitFor('the first read', () => sink.events.length === 29, 5000, 10);
+      await waitFor('the first read', () => sink.records.length === 29, 5000, 10);
       await waitFor('a conditional re-poll', () => server.notModified >= 2, 5000, 10);
       // CBOE appends the next trading day (the real 09/14/2015 close) and a bad row.
       server.body = `${TEXT}09/14/2015,24.030000,25.320000,23.640000,24.250000\n09/15/2015,,,,n/a\n`;
-      await waitFor('the new day', () => sink.events.length === 30, 5000, 10);
+      await waitFor('the new day', () => sink.records.length === 30, 5000, 10);
       await waitFor('two more polls', () => server.requests >= 6, 5000, 10);
-      expect(sink.events.length).toBe(30);
-      expect(sink.events[29]).toMatchObject({ value: { value: 24.25, date: '09/14/2015' } });
+      expect(sink.records.length).toBe(30);
+      expect(sink.records[29]).toMatchObject({ value: { value: 24.25, date: '09/14/2015' } });
       expect(sink.rejected).toEqual([{ payload: '09/15/2015,,,,n/a', reason: 'CLOSE "n/a" is not a positive number', source: `${server.url}:${LINES.length + 2}` }]);
       await provider.stop();
       await run;
@@ -89,13 +90,13 @@ describe('CBOE VIX provider', () => {
 
     it('keeps polling through server errors, saying why it waits', async () => {
       server.status = 503;
-      const sink = new MemoryProviderSink();
+      const sink = new MemorySink<AltEvent>();
       provider = new CboeVixProvider(http(server.url), 'VIX');
       void provider.run(sink);
       await waitFor('a failed poll', () => provider!.status().reason?.includes('HTTP 503'), 5000, 10);
       expect(provider.status().state).toBe('waiting');
       server.status = 200;
-      await waitFor('the history after the outage', () => sink.events.length === 29, 5000, 10);
+      await waitFor('the history after the outage', () => sink.records.length === 29, 5000, 10);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
-import { InterruptibleSleep } from './interruptible-sleep';
+import { InterruptibleSleep } from '@md/ingest';
 
 // The HTTP side of the polled sources (CBOE's VIX history, alternative-data series): a bounded
 // GET (deadline, body size) that sends the previous ETag / Last-Modified so an unchanged file

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AlpacaRestSimulator } from '@md/testing';
-import { MemorySink } from '../providers/provider';
+import { MemorySink } from '@md/ingest';
 import { runBackfillCli, runBackfillCommand } from './backfill.cli';
 
 const KEYS = { keyId: 'AKCLI', secretKey: 'cli-secret-value' };

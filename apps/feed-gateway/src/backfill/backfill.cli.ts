@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { TIMEFRAMES, type Timeframe } from '@md/contracts';
 import { AlpacaRestClient } from '../providers/alpaca/alpaca-rest.client';
 import { ALPACA_FEEDS, ALPACA_MAX_PAGE_LIMIT, type AlpacaFeed } from '../providers/alpaca/alpaca-rest.query';
-import type { RecordSink } from '../providers/provider';
+import type { RecordSink } from '@md/ingest';
 import { runBackfill, type BackfillProgress, type BackfillResult } from './backfill';
 import { alpacaConnection, parseCommand, progressBar, reportTo, whole, type BackfillCliOptions, type JobSummary } from './backfill.env';
 import { runCorporateActionsCli } from './corporate-actions.cli';

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { RawBar } from '@md/contracts';
 import { AlpacaRestSimulator, type SimulatedRequest, expectedDbbBars } from '@md/testing';
 import { AlpacaRestClient } from '../providers/alpaca/alpaca-rest.client';
-import { MemorySink, type CanonicalRecord } from '../providers/provider';
+import { MemorySink, type CanonicalRecord } from '@md/ingest';
 import { dayWindows, runBackfill, type BackfillJob } from './backfill';
 
 const KEYS = { keyId: 'AKBACKFILL', secretKey: 'backfill-secret' };

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { type RawBar, type Timeframe } from '@md/contracts';
 import { tradingDay } from '@md/market';
-import type { RecordSink, Rejected } from '../providers/provider';
+import type { RecordSink, Rejected } from '@md/ingest';
 
 // A resumable historical backfill: symbols x [fromDate, toDate) in New York trading-day windows.
 // A window is checkpointed only after every page of it was published (RecordSink.publish resolves

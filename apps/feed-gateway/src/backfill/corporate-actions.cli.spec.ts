@@ -5,7 +5,7 @@ import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/providers';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/testing';
 import { factorFileActions } from '../providers/files/lean-corporate-actions';
-import { MemorySink } from '../providers/provider';
+import { MemorySink } from '@md/ingest';
 import { runBackfillCommand } from './backfill.cli';
 import { fixturesDir } from '@md/fixtures';
 

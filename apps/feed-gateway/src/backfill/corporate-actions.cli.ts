@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES } from '@md/providers';
 import { AlpacaCorporateActionsClient } from '../providers/alpaca/alpaca-corporate-actions.client';
-import type { RecordSink } from '../providers/provider';
+import type { RecordSink } from '@md/ingest';
 import { alpacaConnection, parseCommand, progressBar, reportTo, whole, type BackfillCliOptions } from './backfill.env';
 import { runCorporateActionsBackfill, type CorporateActionsProgress, type CorporateActionsResult } from './corporate-actions.job';
 

@@ -6,7 +6,7 @@ import { parseLeanFactorFile } from '@md/providers';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/testing';
 import { AlpacaCorporateActionsClient } from '../providers/alpaca/alpaca-corporate-actions.client';
 import { factorFileActions } from '../providers/files/lean-corporate-actions';
-import { MemorySink } from '../providers/provider';
+import { MemorySink } from '@md/ingest';
 import { PROCESS_LAG_DAYS, processWindows, runCorporateActionsBackfill, type CorporateActionsProgress } from './corporate-actions.job';
 import { fixturesDir } from '@md/fixtures';
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '@md/config';
 import { DateTime } from 'luxon';
 import { type CorporateActionRecord } from '@md/contracts';
-import type { RecordSink, Rejected } from '../providers/provider';
+import type { RecordSink, Rejected } from '@md/ingest';
 
 // A corporate-actions backfill: every split and dividend with an ex-date in [fromDate, toDate)
 // (the bars backfill's convention) onto md.corporate-actions.v1, keyed by symbol. Alpaca filters

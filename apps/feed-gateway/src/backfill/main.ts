@@ -4,7 +4,7 @@ import { commonConfig, loadConfigOrExit } from '@md/config';
 import { SchemaCodec, createIdempotentProducer, createKafka, ensureTopics } from '@md/kafka';
 import { StageMetrics } from '@md/observability';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
-import { KafkaRecordSink } from '../kafka-record-sink';
+import { KafkaRecordSink } from '@md/ingest';
 import { runBackfillCommand } from './backfill.cli';
 
 // `npm run backfill -- --provider alpaca --symbols DBB --from 2023-07-10 --to 2025-07-09`:

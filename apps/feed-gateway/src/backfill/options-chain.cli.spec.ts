@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { OptionQuoteRecord } from '@md/contracts';
 import { AlpacaRestSimulator } from '@md/testing';
-import { MemorySink } from '../providers/provider';
+import { MemorySink } from '@md/ingest';
 import { runBackfillCommand } from './backfill.cli';
 
 const KEYS = { keyId: 'AKOCCLI', secretKey: 'oc-cli-secret-value' };

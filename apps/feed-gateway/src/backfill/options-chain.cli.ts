@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { rfc3339Micros } from '@md/market';
 import { ALPACA_OPTION_FEEDS, ALPACA_OPTION_MAX_PAGE_LIMIT, type AlpacaOptionFeed } from '@md/providers';
 import { AlpacaOptionsClient } from '../providers/alpaca/alpaca-options.client';
-import type { RecordSink } from '../providers/provider';
+import type { RecordSink } from '@md/ingest';
 import { alpacaConnection, parseCommand, progressBar, reportTo, whole, type BackfillCliOptions } from './backfill.env';
 import { runOptionsChainBackfill, type OptionsChainProgress, type OptionsChainResult } from './options-chain.job';
 

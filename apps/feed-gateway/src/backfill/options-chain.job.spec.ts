@@ -1,7 +1,7 @@
 import type { OptionQuoteRecord } from '@md/contracts';
 import { AlpacaRestSimulator } from '@md/testing';
 import { AlpacaOptionsClient } from '../providers/alpaca/alpaca-options.client';
-import { MemorySink, type CanonicalRecord } from '../providers/provider';
+import { MemorySink, type CanonicalRecord } from '@md/ingest';
 import { runOptionsChainBackfill, type OptionsChainProgress } from './options-chain.job';
 
 const KEYS = { keyId: 'AKOCJOB', secretKey: 'oc-job-secret' };

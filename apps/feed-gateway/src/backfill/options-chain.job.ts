@@ -1,5 +1,5 @@
 import type { OptionQuoteRecord } from '@md/contracts';
-import type { RecordSink, Rejected } from '../providers/provider';
+import type { RecordSink, Rejected } from '@md/ingest';
 
 // An option chain snapshot job: each underlying's whole chain, now, onto md.options.chain.v1 keyed
 // by OCC symbol (a snapshot is a point in time, so there is no date range and no checkpoint; a

@@ -1,6 +1,7 @@
 import type { AltDocument } from '@md/altdata';
 import { AlpacaNewsSimulator, newsArticlesFromTweets, waitFor } from '@md/testing';
-import { MemoryProviderSink } from '../provider';
+import { MemorySink } from '@md/ingest';
+import type { AltEvent } from '../provider';
 import { AlpacaNewsConnector, type AlpacaNewsOptions } from './alpaca-news.connector';
 
 const KEY = 'PKNEWSCONNKEY01';
@@ -15,7 +16,7 @@ describe('Alpaca news connector against the news simulator', () => {
     url: sim.url, keyId: KEY, secretKey: SECRET, symbols: ['*'], backoff: { initialMs: 20, maxMs: 50 }, connectionLimitDelayMs: 300,
     pingIntervalMs: 200, pongTimeoutMs: 500, onReconnect: (r) => reconnects.push(r), ...over,
   });
-  const documents = (sink: MemoryProviderSink) => sink.events.map((e) => e.value as AltDocument);
+  const documents = (sink: MemorySink<AltEvent>) => sink.records.map((e) => e.value as AltDocument);
 
   beforeEach(async () => {
     reconnects.length = 0;
@@ -27,13 +28,13 @@ describe('Alpaca news connector against the news simulator', () => {
   });
 
   it('authenticates, subscribes to all news and maps each article to a document', async () => {
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     connector = new AlpacaNewsConnector(options());
     void connector.run(sink);
     await waitFor('streaming', () => connector!.status().state === 'running', 5000, 10);
     expect(sim.sessions()).toEqual([{ authenticated: true, msgpack: false, news: ['*'] }]);
     sim.publish(ARTICLES.slice(0, 10));
-    await waitFor('ten documents', () => sink.events.length === 10, 5000, 10);
+    await waitFor('ten documents', () => sink.records.length === 10, 5000, 10);
     expect(documents(sink)[0]).toEqual({
       signal: 'news_sentiment', provider: 'alpaca-news', id: '1', symbols: ['TSLA', 'TWTR'], text: `${ARTICLES[0].headline}\n${ARTICLES[0].summary}`,
       eventTime: Date.parse(ARTICLES[0].created_at) * 1000,
@@ -41,13 +42,13 @@ describe('Alpaca news connector against the news simulator', () => {
   });
 
   it('reconnects after dropped connections with backoff, resubscribes, and receives what is sent afterwards', async () => {
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     connector = new AlpacaNewsConnector(options());
     void connector.run(sink);
     for (let round = 0; round < 3; round++) {
       await waitFor('streaming', () => connector!.status().state === 'running' && sim.sessions().some((s) => s.news.length), 5000, 10);
       sim.publish(ARTICLES.slice(round * 10, round * 10 + 10));
-      await waitFor(`round ${round}`, () => sink.events.length === (round + 1) * 10, 5000, 10);
+      await waitFor(`round ${round}`, () => sink.records.length === (round + 1) * 10, 5000, 10);
       sim.dropConnections();
       await waitFor('the drop noticed', () => reconnects.length === round + 1, 5000, 10);
     }
@@ -57,7 +58,7 @@ describe('Alpaca news connector against the news simulator', () => {
   });
 
   it('replaces a socket that stops answering pings (pong timeout) and streams again', async () => {
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     connector = new AlpacaNewsConnector(options());
     void connector.run(sink);
     await waitFor('streaming', () => connector!.status().state === 'running', 5000, 10);
@@ -65,17 +66,17 @@ describe('Alpaca news connector against the news simulator', () => {
     await waitFor('the pong timeout', () => reconnects.includes('pong_timeout'), 5000, 10);
     await waitFor('streaming again', () => connector!.status().state === 'running' && sim.sessions().some((s) => s.news.length), 5000, 10);
     sim.publish(ARTICLES.slice(0, 1));
-    await waitFor('the article after the reconnect', () => sink.events.length === 1, 5000, 10);
+    await waitFor('the article after the reconnect', () => sink.records.length === 1, 5000, 10);
   });
 
   it('dead-letters a malformed frame and a malformed article, and goes on streaming', async () => {
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     connector = new AlpacaNewsConnector(options());
     void connector.run(sink);
     await waitFor('streaming', () => connector!.status().state === 'running', 5000, 10);
     sim.sendRaw('[{"T":"n","id":');
     sim.sendRaw(JSON.stringify([{ ...ARTICLES[1], created_at: 'yesterday' }, ARTICLES[2]]));
-    await waitFor('two rejections and one document', () => sink.rejected.length === 2 && sink.events.length === 1, 5000, 10);
+    await waitFor('two rejections and one document', () => sink.rejected.length === 2 && sink.records.length === 1, 5000, 10);
     expect(sink.rejected[0]).toMatchObject({ payload: Buffer.from('[{"T":"n","id":'), source: `alpaca-news ${sim.url}` });
     expect(sink.rejected[0].reason).toMatch(/^frame is not JSON/);
     expect(sink.rejected[1].reason).toMatch(/^news message 2: /);
@@ -84,7 +85,7 @@ describe('Alpaca news connector against the news simulator', () => {
 
   it('stops for good on 402 (auth failed) without putting the secret in its status', async () => {
     connector = new AlpacaNewsConnector(options({ secretKey: 'wrong-secret-value' }));
-    await expect(connector.run(new MemoryProviderSink())).rejects.toThrow('Alpaca news error 402 auth failed: check ALPACA_KEY_ID and ALPACA_SECRET_KEY; stopped');
+    await expect(connector.run(new MemorySink<AltEvent>())).rejects.toThrow('Alpaca news error 402 auth failed: check ALPACA_KEY_ID and ALPACA_SECRET_KEY; stopped');
     expect(connector.status().state).toBe('failed');
     expect(JSON.stringify(connector.status())).not.toContain('wrong-secret-value');
     expect(sim.counters.connections).toBe(1);
@@ -92,7 +93,7 @@ describe('Alpaca news connector against the news simulator', () => {
 
   it('waits the connection-limit delay after 406, then streams', async () => {
     sim.refuseNextWith(406);
-    const sink = new MemoryProviderSink();
+    const sink = new MemorySink<AltEvent>();
     connector = new AlpacaNewsConnector(options());
     const started = Date.now();
     void connector.run(sink);

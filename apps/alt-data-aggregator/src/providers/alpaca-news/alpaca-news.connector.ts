@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { parseAlpacaNewsFrame, type NewsControl } from '@md/altdata';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
-import { InterruptibleSleep } from '../interruptible-sleep';
+import { InterruptibleSleep, LiveSocket, redactingLogger, redactor, type RawFrame, type SocketEnd, type StreamLogger } from '@md/ingest';
 import type { AltDataProvider, ProviderSink, ProviderStatus } from '../provider';
-import { NewsSocket, type SocketEnd, type SocketEndReason } from './news-socket';
 
 // Alpaca real-time news (docs.alpaca.markets "Real-time News"; control protocol as in "Real-time
 // Stock Data"): wait for [{"T":"success","msg":"connected"}], authenticate with
@@ -13,7 +12,12 @@ import { NewsSocket, type SocketEnd, type SocketEndReason } from './news-socket'
 // exceeded) waits connectionLimitDelayMs instead so the stale session can expire; 402 (auth
 // failed), 408 (no market data access) and 409 (insufficient subscription) stop the connector:
 // retrying cannot fix credentials or a plan. Malformed frames and articles are dead-lettered.
-// The key and secret go into the auth message only, never into a log line or a status.
+// The key and secret go into the auth message only, never into a log line or a status (every
+// line passes a redactor). The socket is the ingest kit's LiveSocket, frames handled one at a time.
+
+/** Why a session ended, besides the socket's own reasons (connect_error, server_closed, pong_timeout, publish_failed). */
+export type NewsEndReason = 'handshake_timeout' | 'server_error' | 'connection_limit' | 'fatal';
+export type NewsSessionEnd = SocketEnd<NewsEndReason>;
 
 export interface AlpacaNewsOptions {
   url: string;
@@ -28,7 +32,7 @@ export interface AlpacaNewsOptions {
   handshakeTimeoutMs?: number;
   /** A session that streamed this long resets the backoff. */
   stableAfterMs?: number;
-  onReconnect?: (reason: SocketEndReason) => void;
+  onReconnect?: (reason: NewsSessionEnd['reason']) => void;
 }
 
 const FATAL: Record<number, string> = {
@@ -40,9 +44,9 @@ const LOGGED_REJECTIONS = 10;
 
 export class AlpacaNewsConnector implements AltDataProvider {
   readonly name = 'alpaca-news';
-  private readonly logger = new Logger(AlpacaNewsConnector.name);
+  private readonly logger: StreamLogger;
   private state: ProviderStatus = { state: 'starting', reason: null };
-  private socket?: NewsSocket;
+  private socket?: LiveSocket<NewsEndReason>;
   private sink?: ProviderSink;
   private running = false;
   private readonly sleeper = new InterruptibleSleep();
@@ -51,7 +55,9 @@ export class AlpacaNewsConnector implements AltDataProvider {
   private fatal?: string;
   private rejected = 0;
 
-  constructor(private readonly options: AlpacaNewsOptions) {}
+  constructor(private readonly options: AlpacaNewsOptions) {
+    this.logger = redactingLogger(new Logger(AlpacaNewsConnector.name), redactor([options.keyId, options.secretKey]));
+  }
 
   async run(sink: ProviderSink): Promise<void> {
     this.sink = sink;
@@ -86,12 +92,12 @@ export class AlpacaNewsConnector implements AltDataProvider {
     return { ...this.state };
   }
 
-  private session(): Promise<SocketEnd> {
-    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
+  private session(): Promise<NewsSessionEnd> {
+    const { url, pingIntervalMs, pongTimeoutMs, handshakeTimeoutMs = 10_000 } = this.options;
     this.state = { state: 'starting', reason: null };
-    this.socket = new NewsSocket(
-      { url: this.options.url, maxFrameBytes: 16 * 1024 * 1024, maxQueuedFrames: 256, pingIntervalMs: this.options.pingIntervalMs, pongTimeoutMs: this.options.pongTimeoutMs, handshakeTimeoutMs },
-      (data, binary) => this.onFrame(data, binary),
+    this.socket = new LiveSocket<NewsEndReason>(
+      { url, maxFrameBytes: 16 * 1024 * 1024, inFlightFrames: 1, maxQueuedFrames: 256, pingIntervalMs, pongTimeoutMs, handshakeTimeoutMs },
+      (frame) => this.onFrame(frame),
     );
     this.expect('connected');
     return this.socket.ended.finally(() => clearTimeout(this.stepTimer));
@@ -105,7 +111,7 @@ export class AlpacaNewsConnector implements AltDataProvider {
     this.stepTimer = setTimeout(() => this.socket?.close('handshake_timeout', `no "${step}" within ${ms} ms`), ms);
   }
 
-  private async onFrame(data: Buffer, binary: boolean): Promise<void> {
+  private async onFrame({ data, binary }: RawFrame): Promise<void> {
     const source = `alpaca-news ${this.options.url}`;
     if (binary) return this.reject(data, 'binary frame: this connector asks for JSON', source);
     const frame = parseAlpacaNewsFrame(data.toString('utf8'), this.name);
@@ -130,11 +136,11 @@ export class AlpacaNewsConnector implements AltDataProvider {
     }
     if (control.type !== this.step) return; // a repeated acknowledgement: nothing to do
     if (control.type === 'connected') {
-      socket.send({ action: 'auth', key: this.options.keyId, secret: this.options.secretKey });
+      socket.send(JSON.stringify({ action: 'auth', key: this.options.keyId, secret: this.options.secretKey }));
       return this.expect('authenticated');
     }
     if (control.type === 'authenticated') {
-      socket.send({ action: 'subscribe', news: this.options.symbols });
+      socket.send(JSON.stringify({ action: 'subscribe', news: this.options.symbols }));
       return this.expect('subscription');
     }
     clearTimeout(this.stepTimer);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/providers';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from '@md/testing';
-import type { Rejected } from '../provider';
+import type { Rejected } from '@md/ingest';
 import { factorFileActions } from '../files/lean-corporate-actions';
 import { AlpacaCorporateActionsClient, type AlpacaCorporateActionsClientOptions, type CorporateActionsQuery } from './alpaca-corporate-actions.client';
 import { fixturesDir } from '@md/fixtures';

@@ -1,7 +1,7 @@
 import type { OptionQuoteRecord } from '@md/contracts';
 import { nowMicros } from '@md/market';
 import { ALPACA_OPTION_MAX_PAGE_LIMIT, mapAlpacaOptionChain, parseAlpacaOptionChainPage, type AlpacaOptionFeed, type AlpacaOptionSnapshot } from '@md/providers';
-import type { Rejected } from '../provider';
+import type { Rejected } from '@md/ingest';
 import { AlpacaRestError } from './alpaca-rest.errors';
 import type { AlpacaConnection } from './alpaca-rest.http';
 import { AlpacaPagedClient } from './alpaca-rest.paged-client';

@@ -1,5 +1,5 @@
 import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from '@md/testing';
-import type { Rejected } from '../provider';
+import type { Rejected } from '@md/ingest';
 import { AlpacaRestClient, type AlpacaRestClientOptions } from './alpaca-rest.client';
 import { redact } from './alpaca-rest.errors';
 import { inclusiveEnd } from './alpaca-rest.query';

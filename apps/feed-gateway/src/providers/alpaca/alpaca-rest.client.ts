@@ -1,7 +1,7 @@
 import type { QuoteRecord, RawBar, Timeframe, TradeRecord } from '@md/contracts';
 import { nowMicros } from '@md/market';
 import { ALPACA_REST_TIMEFRAMES, mapAlpacaRestBars, mapAlpacaRestQuotes, mapAlpacaRestTrades, type AlpacaRestPage, type AlpacaRestScope } from '@md/providers';
-import type { HistoricalBars, Rejected } from '../provider';
+import type { HistoricalBars, Rejected } from '@md/ingest';
 import { AlpacaRestError } from './alpaca-rest.errors';
 import type { AlpacaConnection } from './alpaca-rest.http';
 import { AlpacaPagedClient, symbolSet, type AlpacaRecordsPage } from './alpaca-rest.paged-client';

@@ -1,5 +1,5 @@
 import { InvalidRecordError } from '@md/contracts';
-import type { Rejected } from '../provider';
+import type { Rejected } from '@md/ingest';
 import { AlpacaRestError } from './alpaca-rest.errors';
 import { alpacaHttp, type AlpacaConnection, type AlpacaHttp, type AlpacaHttpStats } from './alpaca-rest.http';
 import { pageLimitOf } from './alpaca-rest.query';

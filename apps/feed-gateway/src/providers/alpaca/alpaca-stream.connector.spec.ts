@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import type { RawBar } from '@md/contracts';
 import { type AlpacaSimulatorOptions, AlpacaStreamSimulator, alpacaFuzzFrames, recordedBars, waitFor } from '@md/testing';
-import { MemorySink } from '../provider';
-import { AlpacaStreamConnector } from './alpaca-stream.connector';
-import type { ReconnectReason, StreamMetrics } from './alpaca-stream.metrics';
-import type { AlpacaStreamOptions } from './alpaca-stream.options';
-import type { StreamLogger } from './alpaca-stream.redact';
+import { MemorySink, type StreamLogger } from '@md/ingest';
 import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
+import { AlpacaStreamConnector } from './alpaca-stream.connector';
+import type { AlpacaStreamMetrics, ReconnectReason } from './alpaca-stream.metrics';
+import type { AlpacaStreamOptions } from './alpaca-stream.options';
 
 const KEY = 'PKCONNECTORKEY42';
 const SECRET = 'connector-secret-4242';
@@ -20,7 +19,7 @@ class CapturingLogger implements StreamLogger {
   error = (m: string) => void this.lines.push(m);
 }
 
-class CountingMetrics implements StreamMetrics {
+class CountingMetrics implements AlpacaStreamMetrics {
   readonly messages: Record<string, number> = {};
   readonly reconnects: Partial<Record<ReconnectReason, number>> = {};
   readonly latencies: number[] = [];

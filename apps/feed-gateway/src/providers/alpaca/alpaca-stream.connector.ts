@@ -1,15 +1,14 @@
 import { AlpacaBarRevisions, type AlpacaChannel, type AlpacaRecord, type AlpacaSubscriptions } from '@md/providers';
-import { microsToIso } from '@md/market';
 import { backoffDelay } from '@md/kafka';
-import type { HistoricalBars, RecordSink, StreamingConnector } from '../provider';
+import {
+  DataWatchdog, GapBackfill, InterruptibleSleep, LatencyWindow, redactingLogger, redactor,
+  type GapBackfillReport, type PublishLatency, type RawFrame, type RecordSink, type StreamLogger, type StreamingConnector,
+} from '@md/ingest';
 import type { AlpacaStreamError } from './alpaca-stream.errors';
 import type { ReconnectReason } from './alpaca-stream.metrics';
 import { resolveStreamOptions, type AlpacaStreamOptions, type ResolvedStreamOptions } from './alpaca-stream.options';
-import { redactingLogger, redactor, type StreamLogger } from './alpaca-stream.redact';
 import { AlpacaSession, type DataItem, type SessionContext, type SessionEnd, type StreamState } from './alpaca-stream.session';
-import type { RawFrame } from './alpaca-stream.socket';
 import type { SubscriptionPlan } from './alpaca-stream.subscriptions';
-import { DataWatchdog } from './alpaca-stream.watchdog';
 
 // Alpaca market data v2 real-time stream → canonical records (docs.alpaca.markets "WebSocket Stream").
 // One session at a time; when it ends, the next opens after a capped, fully jittered backoff (a 406
@@ -39,20 +38,8 @@ export interface AlpacaStreamStatus {
   publishLatencyMs: PublishLatency | null;
 }
 
-/** Percentiles in ms, at the wall clock's resolution (Date.now: 1 ms), of the last `records` (at most `window`). */
-export interface PublishLatency {
-  window: number;
-  records: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
 const MINUTE_US = 60_000_000;
 const LOGGED_REJECTIONS = 10;
-/** Recent latencies kept for status(): 65,536 doubles (512 KiB), 13 s of a 5,000 messages/s stream. */
-const LATENCY_WINDOW = 65_536;
 
 export class AlpacaStreamConnector implements StreamingConnector {
   readonly provider: string;
@@ -64,15 +51,14 @@ export class AlpacaStreamConnector implements StreamingConnector {
   private readonly revisions = new AlpacaBarRevisions();
   private readonly state: AlpacaStreamStatus;
   private readonly ready = deferred();
+  private readonly latencies = new LatencyWindow();
+  private readonly sleeper = new InterruptibleSleep();
   private sink?: RecordSink;
   private session?: AlpacaSession;
+  private backfill?: GapBackfill;
   private running = false;
   private loop: Promise<void> = Promise.resolve();
-  private wake?: () => void;
   private lastLiveBarUs?: number;
-  private backfills: Promise<void> = Promise.resolve();
-  private readonly latencies = new Float64Array(LATENCY_WINDOW);
-  private latencyCount = 0;
 
   constructor(options: AlpacaStreamOptions) {
     this.options = resolveStreamOptions(options);
@@ -91,22 +77,23 @@ export class AlpacaStreamConnector implements StreamingConnector {
   start(sink: RecordSink): Promise<void> {
     if (this.running) throw new Error('AlpacaStreamConnector already started');
     this.sink = sink;
+    if (this.options.backfill) this.backfill = new GapBackfill(this.options.backfill, sink, { logger: this.logger, onDone: (report) => this.backfilled(report) });
     this.running = true;
     this.loop = this.run();
     return this.ready.promise;
   }
 
-  /** Ends the session (frames already read are still delivered) and any backfill in progress. */
+  /** Ends the session (frames already read are still delivered) and any backfill in progress (after its current page). */
   async stop(): Promise<void> {
     this.running = false;
     this.session?.stop();
-    this.wake?.();
+    this.sleeper.interrupt();
     await this.loop;
-    await this.backfills;
+    await this.backfill?.stop();
   }
 
   status(): AlpacaStreamStatus {
-    return { ...structuredClone(this.state), publishLatencyMs: this.publishLatency() };
+    return { ...structuredClone(this.state), publishLatencyMs: this.latencies.summary() };
   }
 
   private async run(): Promise<void> {
@@ -118,7 +105,7 @@ export class AlpacaStreamConnector implements StreamingConnector {
       if (end.kind === 'stopped' || !this.running) break;
       if (end.kind === 'fatal') return this.fail(end.error);
       failures = end.streamedMs >= this.options.stableAfterMs ? 0 : failures + 1;
-      await this.pause(this.reconnectDelay(end, failures));
+      await this.sleeper.sleep(this.reconnectDelay(end, failures));
     }
     this.state.state = 'stopped';
     this.ready.resolve();
@@ -132,16 +119,6 @@ export class AlpacaStreamConnector implements StreamingConnector {
     const delay = end.reason === 'connection_limit' ? this.options.connectionLimitDelayMs : backoffDelay(failures, this.options.backoff);
     this.logger.warn(`session ended (${this.state.reason}); reconnecting in ${delay} ms`);
     return delay;
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   private fail(error: AlpacaStreamError): void {
@@ -195,15 +172,7 @@ export class AlpacaStreamConnector implements StreamingConnector {
 
   private observeLatency(ms: number): void {
     this.options.metrics.publishLatency(ms / 1000);
-    this.latencies[this.latencyCount++ % LATENCY_WINDOW] = ms;
-  }
-
-  private publishLatency(): PublishLatency | null {
-    const records = Math.min(this.latencyCount, LATENCY_WINDOW);
-    if (!records) return null;
-    const sorted = this.latencies.slice(0, records).sort();
-    const at = (q: number) => sorted[Math.min(records - 1, Math.floor(q * records))];
-    return { window: LATENCY_WINDOW, records, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: sorted[records - 1] };
+    this.latencies.observe(ms);
   }
 
   /** Dead-letters a frame with the reason; `type` is what the metrics count it as (a valid but unmapped T, or 'rejected'). */
@@ -214,29 +183,16 @@ export class AlpacaStreamConnector implements StreamingConnector {
     await this.sink!.reject({ payload: frame.binary ? frame.data : frame.data.toString('utf8'), reason: redacted, source: `alpaca-stream ${this.url}` });
   }
 
-  /** After a reconnect: the bars of [last bar received, now), bounded by maxBackfillMs; one backfill at a time. */
+  /** After a reconnect: the bars of [last bar received, now), bounded by maxBackfillMs (GapBackfill runs one window at a time). */
   private scheduleBackfill(): void {
-    const backfill = this.options.backfill;
     const symbols = [...new Set(this.options.symbols.bars ?? [])].filter((s) => s !== '*');
-    if (!backfill || this.lastLiveBarUs === undefined || !symbols.length) return;
+    if (!this.backfill || this.lastLiveBarUs === undefined || !symbols.length) return;
     const toUs = this.options.now() * 1000;
-    const fromUs = Math.max(this.lastLiveBarUs, toUs - this.options.maxBackfillMs * 1000);
-    this.backfills = this.backfills.then(() => this.runBackfill(backfill, symbols, fromUs, toUs));
+    this.backfill.request({ symbols, fromUs: Math.max(this.lastLiveBarUs, toUs - this.options.maxBackfillMs * 1000), toUs });
   }
 
-  private async runBackfill(backfill: HistoricalBars, symbols: string[], fromUs: number, toUs: number): Promise<void> {
-    let bars = 0;
-    try {
-      for await (const page of backfill.bars(symbols, '1m', fromUs, toUs)) {
-        if (!page.length) continue;
-        await this.sink!.publish(page.map((value) => ({ kind: 'bar', value })));
-        bars += page.length;
-      }
-      this.logger.log(`backfilled ${bars} bars of ${microsToIso(fromUs)}..${microsToIso(toUs)}`);
-    } catch (err) {
-      // The gap stays; the quality monitor reports missing bars.
-      this.logger.error(`backfill of ${microsToIso(fromUs)}..${microsToIso(toUs)} failed after ${bars} bars: ${(err as Error).message}`);
-    }
+  /** The gap stays when a walk fails (it is logged); the quality monitor reports missing bars. */
+  private backfilled({ bars }: GapBackfillReport): void {
     this.state.backfilledBars += bars;
     this.options.metrics.backfilled(bars);
   }

@@ -1,5 +1,8 @@
-// What the connector reports, as a small interface so this folder needs no prom-client; the
-// gateway binds it to prom-client as md_alpaca_stream_* (providers/provider-stream.metrics.ts).
+import type { StreamMetrics } from '@md/ingest';
+
+// What the connector reports, as the ingest kit's small StreamMetrics interface with Alpaca's
+// reconnect reasons; the gateway binds it to prom-client as md_alpaca_stream_* (streams.ts).
+
 /** Why a session ended and another is opened. */
 export const RECONNECT_REASONS = [
   'server_closed', 'connect_error', 'pong_timeout', 'data_timeout', 'handshake_timeout', 'protocol_error', 'connection_limit',
@@ -7,22 +10,5 @@ export const RECONNECT_REASONS = [
 ] as const;
 export type ReconnectReason = (typeof RECONNECT_REASONS)[number];
 
-export interface StreamMetrics {
-  /** One message by Alpaca type (b, u, d, t, q, c, x, s, l, success, subscription, error), or 'rejected'. */
-  message(type: string): void;
-  reconnect(reason: ReconnectReason): void;
-  /** Seconds since the last frame of any kind, sampled every watchdog tick. */
-  lastMessageAge(seconds: number): void;
-  /** Provider time to publish resolved, seconds: trades and quotes from their time, minute bars from their end. */
-  publishLatency(seconds: number): void;
-  /** Bars recovered through the backfill hook after a reconnect. */
-  backfilled(bars: number): void;
-}
-
-export const NO_STREAM_METRICS: StreamMetrics = {
-  message: () => undefined,
-  reconnect: () => undefined,
-  lastMessageAge: () => undefined,
-  publishLatency: () => undefined,
-  backfilled: () => undefined,
-};
+/** Message types are Alpaca's (b, u, d, t, q, c, x, s, l, success, subscription, error), or 'rejected'. */
+export type AlpacaStreamMetrics = StreamMetrics<ReconnectReason>;

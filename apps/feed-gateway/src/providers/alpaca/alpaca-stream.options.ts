@@ -3,11 +3,9 @@ import { Logger } from '@nestjs/common';
 import { sessionAt } from '@md/market';
 import type { AlpacaChannel } from '@md/providers';
 import type { BackoffPolicy } from '@md/kafka';
-import type { HistoricalBars } from '../provider';
-import { NO_STREAM_METRICS, type StreamMetrics } from './alpaca-stream.metrics';
-import type { StreamLogger } from './alpaca-stream.redact';
+import { NO_STREAM_METRICS, type DataTimeoutPolicy, type HistoricalBars, type StreamLogger } from '@md/ingest';
+import type { AlpacaStreamMetrics } from './alpaca-stream.metrics';
 import type { AlpacaEncoding } from './alpaca-stream.wire';
-import type { DataTimeoutPolicy } from './alpaca-stream.watchdog';
 
 /** Docs ("Real-time Stock Data"): v2/iex, v2/sip, v2/delayed_sip; v2/test streams FAKEPACA at any hour. */
 export type AlpacaStreamFeed = 'iex' | 'sip' | 'delayed_sip' | 'test';
@@ -51,13 +49,15 @@ export interface AlpacaStreamOptions {
   subscribeBatch?: number;
   /** Frames read ahead of the sink before the socket is paused (back-pressure). Default 256. */
   maxQueuedFrames?: number;
+  /** Frames handed over and awaiting their publish at once (see ALPACA_IN_FLIGHT_FRAMES). Default 512. */
+  inFlightFrames?: number;
   /** Largest frame accepted. Default 16 MiB. */
   maxFrameBytes?: number;
   /** Fetches the bars missed while disconnected, [last bar received, now), after every reconnect. */
   backfill?: HistoricalBars;
   /** Longest window one backfill asks for. Default 3 days. */
   maxBackfillMs?: number;
-  metrics?: StreamMetrics;
+  metrics?: AlpacaStreamMetrics;
   /** Default a Nest Logger named AlpacaStreamConnector; every line passes the redactor first. */
   logger?: StreamLogger;
   /** Wall clock in epoch ms, for tests. */
@@ -68,6 +68,16 @@ export type ResolvedStreamOptions = Required<Omit<AlpacaStreamOptions, 'backfill
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+
+/**
+ * Frames handed to the session and awaiting their publish at once. Each is parsed and handed to the
+ * sink as soon as it is read, so a sink that batches concurrent publishes (group commit) sends one
+ * Kafka request for all the frames read during the previous one. The window must hold the backlog
+ * of a stall (a GC pause, a descheduled process): with 64, and with each batch awaited before the
+ * next frame was read, requests never carried more than 63 records, so a backlog drained 63 frames
+ * a round trip (stream bench, issue #5). 512 frames is about 100 ms of a 5,000 messages/s stream.
+ */
+export const ALPACA_IN_FLIGHT_FRAMES = 512;
 
 export function resolveStreamOptions(options: AlpacaStreamOptions): ResolvedStreamOptions {
   if (!options.keyId || !options.secretKey) throw new ConfigError('Alpaca stream: keyId and secretKey are required');
@@ -89,6 +99,7 @@ export function resolveStreamOptions(options: AlpacaStreamOptions): ResolvedStre
     watchdogTickMs: SECOND,
     subscribeBatch: 200,
     maxQueuedFrames: 256,
+    inFlightFrames: ALPACA_IN_FLIGHT_FRAMES,
     maxFrameBytes: 16 * 1024 * 1024,
     maxBackfillMs: 3 * 24 * 60 * MINUTE,
     metrics: NO_STREAM_METRICS,

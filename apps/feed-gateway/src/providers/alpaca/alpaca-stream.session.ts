@@ -1,11 +1,9 @@
 import { classifyAlpacaFrame, type AlpacaBarRevisions, type AlpacaControl, type AlpacaItem } from '@md/providers';
+import { LiveSocket, type DataWatchdog, type RawFrame, type StreamLogger } from '@md/ingest';
 import { AlpacaStreamError } from './alpaca-stream.errors';
 import type { ReconnectReason } from './alpaca-stream.metrics';
 import type { ResolvedStreamOptions } from './alpaca-stream.options';
-import type { StreamLogger } from './alpaca-stream.redact';
-import { AlpacaSocket, type RawFrame } from './alpaca-stream.socket';
 import { SubscriptionPlan, type SubscribeRequest } from './alpaca-stream.subscriptions';
-import type { DataWatchdog } from './alpaca-stream.watchdog';
 import { MSGPACK_HEADERS, decodeFrame, encodeRequest } from './alpaca-stream.wire';
 
 // One connection's protocol (docs: "Communication flow"): wait for [{"T":"success","msg":"connected"}],
@@ -51,7 +49,7 @@ const FATAL_HINT: Record<number, string> = {
 };
 
 export class AlpacaSession {
-  private readonly socket: AlpacaSocket;
+  private readonly socket: LiveSocket<ReconnectReason | 'fatal'>;
   private waiter?: (control: AlpacaControl) => void;
   private readonly early: AlpacaControl[] = [];
   private fatal?: AlpacaStreamError;
@@ -62,7 +60,7 @@ export class AlpacaSession {
     const o = ctx.options;
     const headers: Record<string, string> = o.encoding === 'msgpack' ? { ...MSGPACK_HEADERS } : {};
     if (o.authVia === 'headers') Object.assign(headers, { 'APCA-API-KEY-ID': o.keyId, 'APCA-API-SECRET-KEY': o.secretKey });
-    this.socket = new AlpacaSocket({ ...o, url: ctx.url, headers }, (frame) => this.onFrame(frame));
+    this.socket = new LiveSocket({ ...o, url: ctx.url, headers }, (frame) => this.onFrame(frame));
   }
 
   async run(): Promise<SessionEnd> {
@@ -174,8 +172,8 @@ export class AlpacaSession {
   private tick(): void {
     const now = this.ctx.options.now();
     this.ctx.options.metrics.lastMessageAge((now - this.socket.lastFrameAt) / 1000);
-    if (!this.ctx.options.expectData(now * 1000)) return this.ctx.watchdog.reset(now);
-    if (this.ctx.watchdog.expired(now)) this.socket.close('data_timeout', `no data for ${this.ctx.watchdog.timeoutMs()} ms while data is expected`);
+    const timeout = this.ctx.watchdog.check(now, this.ctx.options.expectData(now * 1000));
+    if (timeout) this.socket.close('data_timeout', timeout);
   }
 }
 

@@ -1,114 +1,121 @@
 import { ConfigError } from '@md/config';
 import { Logger } from '@nestjs/common';
-import type { Message, Producer } from 'kafkajs';
-import { TOPICS } from '@md/contracts';
 import { nowMicros, parseTimestamp, reasonKind } from '@md/market';
-import { DEFAULT_BAR_COLUMNS, csvRowToRawBar, type CsvBarOptions } from '@md/providers';
-import { deadLetterFor, encodeDeadLetter, type SchemaCodec } from '@md/kafka';
-import type { StageMetrics } from '@md/observability';
-import { readCsvRows } from './csv-rows';
+import { DEFAULT_BAR_COLUMNS, csvRowToRawBar, type BarColumns, type CsvBarOptions } from '@md/providers';
+import type { CanonicalRecord, RecordSink, StreamingConnector } from '@md/ingest';
+import { readCsvRows, type CsvRow } from './csv-rows';
 
+// Replays a CSV of bars (REPLAY_FILE) into a RecordSink, as the LEAN replay does: bars published
+// in batches, each awaited (a slow broker slows the reader instead of growing memory), and rows
+// that cannot be parsed rejected with file:line and their text, never dropped. A naive timestamp
+// is only accepted with a declared zone (DESIGN.md, Contracts): the first row decides, before
+// anything is sent.
+
+/** GET /v1/replay: progress of the current or last replay. */
 export interface ReplayStatus {
   state: 'idle' | 'running' | 'done' | 'failed';
   file: string | null;
   rowsRead: number;
   published: number;
   rejected: number;
+  /** Rejected rows by the kind of their reason. */
   reasons: Record<string, number>;
   error: string | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
 
-export function idleStatus(): ReplayStatus {
+export function idleReplayStatus(): ReplayStatus {
   return { state: 'idle', file: null, rowsRead: 0, published: 0, rejected: 0, reasons: {}, error: null, startedAt: null, finishedAt: null };
 }
 
-/**
- * Replays a CSV of bars into md.raw.bars.v1, keyed by symbol. Rows that cannot be parsed go to
- * md.dlq.v1 with file:line and the original text. Each produce request is awaited before the
- * next batch is read, so a slow broker slows the reader instead of growing memory.
- */
-export class BarFileReplay {
-  private readonly logger = new Logger(BarFileReplay.name);
-  readonly status: ReplayStatus = idleStatus();
+export interface CsvBarReplayOptions extends Omit<CsvBarOptions, 'columns'> {
+  file: string;
+  /** Default: the DBB file's header (timestamp,open,high,low,close,volume). */
+  columns?: BarColumns;
+  /** Records per publish; each publish is awaited (back-pressure). */
+  batchSize: number;
+  /** Called for every row read (the gateway counts md_records_in_total{topic="file"}). */
+  onRow?: () => void;
+}
 
-  constructor(
-    private readonly producer: Producer,
-    private readonly codec: SchemaCodec,
-    private readonly metrics: StageMetrics,
-    private readonly batchSize: number,
-  ) {}
+export class CsvBarReplayConnector implements StreamingConnector {
+  private readonly logger = new Logger(CsvBarReplayConnector.name);
+  readonly provider: string;
+  private readonly parse: CsvBarOptions;
+  private readonly replay = idleReplayStatus();
+  private stopping = false;
 
-  async run(file: string, options: Omit<CsvBarOptions, 'columns'> & { columns?: CsvBarOptions['columns'] }): Promise<ReplayStatus> {
-    const opts: CsvBarOptions = { ...options, columns: options.columns ?? DEFAULT_BAR_COLUMNS };
-    Object.assign(this.status, idleStatus(), { state: 'running', file, startedAt: new Date().toISOString() });
-    try {
-      await this.replay(file, opts);
-      this.status.state = 'done';
-    } catch (err) {
-      this.status.state = 'failed';
-      this.status.error = (err as Error).message;
-      throw err;
-    } finally {
-      this.status.finishedAt = new Date().toISOString();
-      this.logger.log(`replay of ${file} ${this.status.state}: ${this.status.rowsRead} read, ${this.status.published} published, ${this.status.rejected} rejected`);
-    }
-    return this.status;
+  constructor(private readonly options: CsvBarReplayOptions) {
+    if (!(Number.isSafeInteger(options.batchSize) && options.batchSize > 0)) throw new RangeError(`batchSize ${options.batchSize} must be a whole number > 0`);
+    this.provider = options.provider;
+    this.parse = { ...options, columns: options.columns ?? DEFAULT_BAR_COLUMNS };
   }
 
-  private async replay(file: string, opts: CsvBarOptions): Promise<void> {
-    let bars: Message[] = [];
-    let dead: Message[] = [];
-    let checkedZone = false;
-    for await (const row of readCsvRows(file)) {
-      if (!checkedZone) {
-        this.refuseUndeclaredZone(file, row.record[opts.columns.time], opts.zone);
-        checkedZone = true;
-      }
-      this.status.rowsRead++;
-      this.metrics.recordsIn.inc({ stage: 'feed-gateway', topic: `file` });
-      try {
-        const bar = csvRowToRawBar(row.record, opts, nowMicros());
-        bars.push({ key: bar.symbol, value: await this.codec.encode(TOPICS.rawBars, bar) });
-      } catch (err) {
-        dead.push(await this.deadLetter(err, `${file}:${row.line}`, row.raw));
-      }
-      if (bars.length + dead.length >= this.batchSize) {
-        await this.flush(bars, dead);
-        bars = [];
-        dead = [];
-      }
+  /** Resolves when the file is replayed (or after stop, once the batch in hand is published); rejects if it cannot be. */
+  async start(sink: RecordSink): Promise<void> {
+    const { file } = this.options;
+    Object.assign(this.replay, idleReplayStatus(), { state: 'running', file, startedAt: new Date().toISOString() });
+    try {
+      await this.replayRows(sink);
+      this.replay.state = 'done';
+    } catch (err) {
+      this.replay.state = 'failed';
+      this.replay.error = (err as Error).message;
+      throw err;
+    } finally {
+      this.replay.finishedAt = new Date().toISOString();
+      const { state, rowsRead, published, rejected } = this.replay;
+      this.logger.log(`replay of ${file} ${state}: ${rowsRead} read, ${published} published, ${rejected} rejected`);
     }
-    await this.flush(bars, dead);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+  }
+
+  status(): ReplayStatus {
+    return structuredClone(this.replay);
+  }
+
+  private async replayRows(sink: RecordSink): Promise<void> {
+    let batch: CanonicalRecord[] = [];
+    const flush = async () => {
+      if (batch.length) await sink.publish(batch);
+      this.replay.published += batch.length;
+      batch = [];
+    };
+    let first = true;
+    for await (const row of readCsvRows(this.options.file)) {
+      if (this.stopping) break;
+      if (first) this.refuseUndeclaredZone(row.record[this.parse.columns.time]);
+      first = false;
+      this.replay.rowsRead++;
+      this.options.onRow?.();
+      try {
+        batch.push({ kind: 'bar', value: csvRowToRawBar(row.record, this.parse, nowMicros()) });
+      } catch (err) {
+        await this.reject(sink, row, (err as Error).message);
+      }
+      if (batch.length >= this.options.batchSize) await flush();
+    }
+    await flush();
   }
 
   /** A naive first timestamp with no declared zone stops the replay before anything is sent. */
-  private refuseUndeclaredZone(file: string, firstTime: string | undefined, zone: string | undefined): void {
-    if (zone || firstTime === undefined) return;
+  private refuseUndeclaredZone(firstTime: string | undefined): void {
+    if (this.parse.zone || firstTime === undefined) return;
     try {
       parseTimestamp(firstTime, undefined);
     } catch {
-      throw new ConfigError(`${file} has naive timestamps (first: "${firstTime}"); set REPLAY_ZONE to the zone they are in, e.g. REPLAY_ZONE=UTC`);
+      throw new ConfigError(`${this.options.file} has naive timestamps (first: "${firstTime}"); set REPLAY_ZONE to the zone they are in, e.g. REPLAY_ZONE=UTC`);
     }
   }
 
-  private async deadLetter(err: unknown, location: string, raw: string): Promise<Message> {
-    const record = deadLetterFor('feed-gateway', err, { location, payload: Buffer.from(raw, 'utf8') });
-    this.status.rejected++;
-    const kind = reasonKind(record.reason);
-    this.status.reasons[kind] = (this.status.reasons[kind] ?? 0) + 1;
-    return encodeDeadLetter(this.codec, this.metrics, record);
-  }
-
-  private async flush(bars: Message[], dead: Message[]): Promise<void> {
-    const topicMessages = [
-      { topic: TOPICS.rawBars, messages: bars },
-      { topic: TOPICS.deadLetter, messages: dead },
-    ].filter((t) => t.messages.length);
-    if (topicMessages.length === 0) return;
-    await this.producer.sendBatch({ topicMessages });
-    this.status.published += bars.length;
-    this.metrics.recordsOut.inc({ stage: 'feed-gateway', topic: TOPICS.rawBars }, bars.length);
+  private async reject(sink: RecordSink, row: CsvRow, reason: string): Promise<void> {
+    this.replay.rejected++;
+    const kind = reasonKind(reason);
+    this.replay.reasons[kind] = (this.replay.reasons[kind] ?? 0) + 1;
+    await sink.reject({ payload: row.raw, reason, source: `${this.options.file}:${row.line}` });
   }
 }

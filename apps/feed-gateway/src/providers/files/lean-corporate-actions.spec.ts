@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCorporateActionsCsv } from '@md/market';
 import { parseLeanFactorFile } from '@md/providers';
-import { MemorySink } from '../provider';
+import { MemorySink } from '@md/ingest';
 import { factorFileActions, nextTradingDay, parseLeanMapFile, publishLeanCorporateActions, splitRatio, tickerChanges } from './lean-corporate-actions';
 import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { type CorporateActionRecord, InvalidRecordError } from '@md/contracts';
 import { MICROS_PER_MS, corporateActionViolations, parseDecimal, tradingDay } from '@md/market';
 import { leanFileDate, parseLeanFactorFile, type LeanFactorRow } from '@md/providers';
-import type { RecordSink } from '../provider';
+import type { RecordSink } from '@md/ingest';
 
 // Corporate actions from QuantConnect LEAN's factor and map files (LEAN docs, Data Format >
 // US Equity > Factor Files / Map Files).

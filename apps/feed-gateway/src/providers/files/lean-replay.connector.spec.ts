@@ -6,7 +6,7 @@ import type { RawBar, TradeRecord } from '@md/contracts';
 import { microsToIso } from '@md/market';
 import { parseLeanDailyBars, parseLeanMinuteBars } from '@md/providers';
 import { readLeanZipText } from '@md/testing';
-import { MemorySink, type CanonicalRecord } from '../provider';
+import { MemorySink, type CanonicalRecord } from '@md/ingest';
 import { LeanReplayConnector, describeLeanFile, type ReplayClock } from './lean-replay.connector';
 import { fixturesDir } from '@md/fixtures';
 

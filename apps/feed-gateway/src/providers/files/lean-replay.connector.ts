@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { RawBar, TradeRecord } from '@md/contracts';
 import { MICROS_PER_MS } from '@md/market';
 import { leanFileDate, parseLeanDailyBars, parseLeanMinuteBars, type LeanTradeBar } from '@md/providers';
-import type { CanonicalRecord, RecordSink, StreamingConnector } from '../provider';
+import type { CanonicalRecord, RecordSink, StreamingConnector } from '@md/ingest';
 import { LEAN_TICK_FORMAT, newYorkDayClock, parseLeanTradeTick } from './lean-ticks';
 import { leanZipLines, type LeanLine } from './lean-zip';
 

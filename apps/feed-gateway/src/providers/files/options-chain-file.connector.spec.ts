@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as avro from 'avsc';
 import { DecimalType, valueSchemaOf } from '@md/kafka';
 import { TOPICS, type OptionQuoteRecord } from '@md/contracts';
-import { MemorySink, type CanonicalRecord } from '../provider';
+import { MemorySink, type CanonicalRecord } from '@md/ingest';
 import { OptionsChainFileConnector } from './options-chain-file.connector';
 import { fixturesDir } from '@md/fixtures';
 

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { OptionQuoteRecord } from '@md/contracts';
 import { MICROS_PER_MS } from '@md/market';
 import { parseOptionChainCsv, type ChainSnapshotOptions } from '@md/options';
-import type { CanonicalRecord, RecordSink, StreamingConnector } from '../provider';
+import type { CanonicalRecord, RecordSink, StreamingConnector } from '@md/ingest';
 
 // Publishes an option chain snapshot file (Yahoo-style CSV, e.g. fixtures/options) on
 // md.options.chain.v1, one record per contract keyed by OCC symbol. Parsing and greeks are

@@ -4,7 +4,7 @@ import { InvalidRecordError, MdError, type RawBar, type Timeframe } from '@md/co
 import { nowMicros } from '@md/market';
 import { type PolygonAggsMapped, type PolygonAggsScope, type RequestBudget, TokenBucket, mapPolygonAggsPage } from '@md/providers';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
-import type { HistoricalBars, Rejected } from '../provider';
+import type { HistoricalBars, Rejected } from '@md/ingest';
 
 // Polygon.io (Massive) REST custom bars (polygon.io/docs/stocks/get_v2_aggs_ticker__stocksticker__range__multiplier___timespan___from___to):
 // GET /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}?adjusted=false&sort=asc&limit=50000,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { PolygonSimulator, dbbMinuteBars, expectedDbbBars, minuteEvents, waitFor } from '@md/testing';
-import { MemorySink } from '../provider';
+import { MemorySink } from '@md/ingest';
 import { PolygonStreamConnector, PolygonStreamError, type PolygonStreamOptions } from './polygon-stream.connector';
 
 const KEY = 'pk_live_0123456789abcdef';

@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { sessionAt } from '@md/market';
 import type { BackoffPolicy } from '@md/kafka';
-import type { StreamLogger } from '../alpaca/alpaca-stream.redact';
-import type { DataTimeoutPolicy } from '../alpaca/alpaca-stream.watchdog';
-import { NO_PROVIDER_STREAM_METRICS, type ProviderStreamMetrics } from '../provider-stream.metrics';
+import { NO_STREAM_METRICS, type DataTimeoutPolicy, type StreamLogger, type StreamMetrics } from '@md/ingest';
 import type { PolygonAggregatesOptions } from './polygon-aggregates.client';
 
 /** Why a session ended and another is opened (the `reason` label of md_polygon_stream_reconnects_total). */
@@ -26,10 +24,12 @@ export interface PolygonStreamOptions {
   backoff?: BackoffPolicy;
   /** Ping period. Default 10 s. */
   pingIntervalMs?: number;
-  /** Silence (no pong, no frame) beyond a ping period after which the socket counts as dead. Default 10 s. */
+  /** No pong (and no frame) this long after a ping: the socket counts as dead. Default 10 s. */
   pongTimeoutMs?: number;
   /** From dialling to auth_success. Default 10 s. */
   handshakeTimeoutMs?: number;
+  /** Largest frame accepted. Default 16 MiB. */
+  maxFrameBytes?: number;
   /** Provider name written into each record. Default "polygon". */
   provider?: string;
   /** Silence allowed while data is expected (a socket that pongs but streams nothing). Default 2 to 15 min, 10 mean gaps, rate over 10 min. */
@@ -42,7 +42,7 @@ export interface PolygonStreamOptions {
   backfill?: PolygonBackfillOptions;
   /** Longest window one backfill asks for. Default 3 days. */
   maxBackfillMs?: number;
-  metrics?: ProviderStreamMetrics<PolygonReconnectReason>;
+  metrics?: StreamMetrics<PolygonReconnectReason>;
   /** Default a Nest Logger named PolygonStreamConnector; every line passes the redactor first. */
   logger?: StreamLogger;
   /** Wall clock in epoch ms, for tests. */
@@ -71,12 +71,13 @@ export function resolvePolygonOptions(o: PolygonStreamOptions): ResolvedPolygonO
     pingIntervalMs: 10 * SECOND,
     pongTimeoutMs: 10 * SECOND,
     handshakeTimeoutMs: 10 * SECOND,
+    maxFrameBytes: 16 * 1024 * 1024,
     provider: 'polygon',
     dataTimeout: { minMs: 2 * MINUTE, maxMs: 15 * MINUTE, gapMultiple: 10, rateWindowMs: 10 * MINUTE },
     dataExpected: 'regular',
     watchdogTickMs: SECOND,
     maxBackfillMs: 3 * 24 * 60 * MINUTE,
-    metrics: NO_PROVIDER_STREAM_METRICS,
+    metrics: NO_STREAM_METRICS,
     logger: new Logger('PolygonStreamConnector'),
     now: Date.now,
     ...defined,

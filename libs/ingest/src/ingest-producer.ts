@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { Kafka, type Producer } from 'kafkajs';
+import { TOPIC_TABLE, topicSpec, type TopicName } from '@md/contracts';
+import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } from '@md/kafka';
+import { Readiness, StageMetrics } from '@md/observability';
+import { KafkaRecordSink } from './kafka-record-sink';
+
+/**
+ * The one idempotent producer of an ingest service (feed-gateway, alt-data-aggregator): it creates
+ * the topics the service writes and registers their schemas before connecting, /ready follows its
+ * connection, and it hands out the sinks connectors publish through. Provided by the service's
+ * root module beside the broker client and the codec.
+ */
+@Injectable()
+export class IngestProducer {
+  readonly producer: Producer;
+
+  constructor(
+    private readonly kafka: Kafka,
+    readonly codec: SchemaCodec,
+    readonly metrics: StageMetrics,
+    private readonly readiness: Readiness,
+  ) {
+    this.producer = createIdempotentProducer(kafka);
+  }
+
+  /** Creates `topics` (default: every topic of the platform), registers their schemas, then connects. */
+  async connect(topics: readonly TopicName[] = TOPIC_TABLE.map((t) => t.name)): Promise<void> {
+    await ensureTopics(this.kafka, topics.map(topicSpec));
+    await this.codec.registerAll(topics);
+    this.readiness.register('kafka', trackProducer(this.producer));
+    await this.producer.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+
+  /** Canonical records straight to their topics, dead letters under the service's stage; `source` names the connector or job. */
+  recordSink(source: string): KafkaRecordSink {
+    return new KafkaRecordSink(this.producer, this.codec, this.metrics, source, this.metrics.stage);
+  }
+}
