@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { LOCAL_STACK, SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from '@md/config';
+import { LOCAL_STACK, SERVICE_NAMES, SERVICE_PORTS, objectShape, type ServiceName } from '@md/config';
 import { repoRoot } from '../src/paths';
 /* eslint-disable @nx/enforce-module-boundaries -- the apps' own config schemas are the source of truth for env names */
 import { AltDataConfig } from '../../../apps/alt-data-aggregator/src/config';
@@ -21,7 +21,7 @@ import { WriterConfig } from '../../../apps/timescale-writer/src/config';
 const ROOT = repoRoot(__dirname);
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
 
-const CONFIGS: Record<ServiceName, z.AnyZodObject> = {
+const CONFIGS: Record<ServiceName, z.ZodTypeAny> = {
   'feed-gateway': GatewayConfig,
   preprocessor: PreprocessorConfig,
   'feature-engine': FeatureEngineConfig,
@@ -126,7 +126,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('sets only env names of its zod config, and the config accepts them', () => {
-      const allowed = Object.keys(CONFIGS[name].shape);
+      const allowed = Object.keys(objectShape(CONFIGS[name])!);
       const env = envOf(name);
       expect(Object.keys(env).filter((k) => !allowed.includes(k))).toEqual([]);
       expect(env).toEqual(expect.objectContaining({ KAFKA_BROKERS: expect.any(String), SCHEMA_REGISTRY_URL: expect.any(String) }));
@@ -147,7 +147,7 @@ describe('docker-compose.yml', () => {
       const s = service(name);
       const test = Array.isArray(s.healthcheck?.test) ? s.healthcheck.test.join(' ') : (s.healthcheck?.test ?? '');
       expect(test).toContain(`http://127.0.0.1:${port}/ready`);
-      const grace = Number(envOf(name).SHUTDOWN_GRACE_SECONDS ?? CONFIGS[name].shape.SHUTDOWN_GRACE_SECONDS.parse(undefined));
+      const grace = Number(envOf(name).SHUTDOWN_GRACE_SECONDS ?? (objectShape(CONFIGS[name])!.SHUTDOWN_GRACE_SECONDS as z.ZodTypeAny).parse(undefined));
       expect(seconds(s.stop_grace_period ?? '10s')).toBeGreaterThan(grace);
     });
   });

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from '@md/config';
+import { SERVICE_NAMES, SERVICE_PORTS, objectShape, type ServiceName } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { repoRoot } from '@md/testing';
 /* eslint-disable @nx/enforce-module-boundaries -- the apps' own config schemas are the source of truth for env names */
@@ -24,7 +24,7 @@ import { schemaProblems } from './schema-validate';
 const K8S = join(repoRoot(__dirname), 'deploy', 'k8s');
 const OVERLAYS = { dev: 'keda', prod: 'keda', 'prod-hpa': 'hpa' } as const;
 
-const CONFIGS: Record<ServiceName, z.AnyZodObject> = {
+const CONFIGS: Record<ServiceName, z.ZodTypeAny> = {
   'feed-gateway': GatewayConfig,
   preprocessor: PreprocessorConfig,
   'feature-engine': FeatureEngineConfig,
@@ -45,7 +45,7 @@ const INPUTS: Partial<Record<ServiceName, readonly string[]>> = {
 function rules(autoscaler: 'keda' | 'hpa'): ManifestRules {
   const services: Record<string, ServiceRule> = {};
   for (const name of SERVICE_NAMES) {
-    services[name] = { port: SERVICE_PORTS[name], configKeys: Object.keys(CONFIGS[name].shape), inputTopics: INPUTS[name] };
+    services[name] = { port: SERVICE_PORTS[name], configKeys: Object.keys(objectShape(CONFIGS[name])!), inputTopics: INPUTS[name] };
   }
   return { services, partitions: Object.fromEntries(TOPIC_TABLE.map((t) => [t.name, t.partitions])), autoscaler };
 }
