@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '@md/config';
+import { ConfigError, parseConfig } from '@md/config';
 import { VIX_REGIMES } from '@md/contracts';
 import type { AltDataMetrics } from './alt-data.metrics';
 import { AltDataConfig } from './config';
@@ -29,19 +29,30 @@ describe('alt-data-aggregator config', () => {
     ]);
   });
 
-  it('reads the Alpaca secret from a file and requires both keys with the news URL', () => {
+  it('reads the Alpaca secret from a file and, at boot, requires both keys with the news URL', () => {
     const secret = join(mkdtempSync(join(tmpdir(), 'md-alt-')), 'secret');
     writeFileSync(secret, 'from-a-file\n');
     expect(parseConfig(AltDataConfig, { ALPACA_SECRET_KEY_FILE: secret }).ALPACA_SECRET_KEY).toBe('from-a-file');
-    const c = parseConfig(AltDataConfig, { ALPACA_NEWS_URL: 'ws://127.0.0.1:1/v1beta1/news', ALPACA_KEY_ID: 'k' });
-    expect(() => configuredProviders(c, metrics)).toThrow('config: ALPACA_SECRET_KEY (or ALPACA_SECRET_KEY_FILE) is invalid (unset): required when ALPACA_NEWS_URL is set');
+    const news = { ALPACA_NEWS_URL: 'ws://127.0.0.1:1/v1beta1/news' };
+    expect(() => parseConfig(AltDataConfig, { ...news, ALPACA_KEY_ID: 'k' }))
+      .toThrow(new ConfigError('config: ALPACA_SECRET_KEY is invalid (unset): required when ALPACA_NEWS_URL is set (or set ALPACA_SECRET_KEY_FILE)'));
+    expect(() => parseConfig(AltDataConfig, { ...news, ALPACA_SECRET_KEY_FILE: secret }))
+      .toThrow(new ConfigError('config: ALPACA_KEY_ID is invalid (unset): required when ALPACA_NEWS_URL is set (or set ALPACA_KEY_ID_FILE)'));
+    expect(configuredProviders(parseConfig(AltDataConfig, { ...news, ALPACA_KEY_ID: 'k', ALPACA_SECRET_KEY_FILE: secret }), metrics).map((p) => p.name)).toEqual(['alpaca-news']);
   });
 
-  it('refuses thresholds that do not increase, unknown composite sources, and file-order replay without a start time', () => {
+  it('refuses thresholds that do not increase and unknown composite sources', () => {
     expect(() => parseConfig(AltDataConfig, { VIX_THRESHOLDS: '12,15,14,25,30,40' })).toThrow(/VIX_THRESHOLDS is invalid .*six increasing numbers/);
     expect(() => parseConfig(AltDataConfig, { COMPOSITE_WEIGHTS: 'rumours=1' })).toThrow(/COMPOSITE_WEIGHTS is invalid/);
-    const c = parseConfig(AltDataConfig, { SOCIAL_FILE: '/t.csv', SOCIAL_EVENT_TIME: 'file-order' });
-    expect(() => configuredProviders(c, metrics)).toThrow(/SOCIAL_START_TIME .* required when SOCIAL_EVENT_TIME=file-order/);
+  });
+
+  it('requires, at boot, a start time for a social file replayed in file order', () => {
+    const social = { SOCIAL_FILE: '/t.csv', SOCIAL_EVENT_TIME: 'file-order' };
+    expect(() => parseConfig(AltDataConfig, social))
+      .toThrow(new ConfigError('config: SOCIAL_START_TIME is invalid (unset): required when SOCIAL_EVENT_TIME=file-order (rows are timed from it)'));
+    expect(parseConfig(AltDataConfig, { SOCIAL_EVENT_TIME: 'file-order' }).SOCIAL_START_TIME).toBeUndefined(); // no file: nothing to time
+    const c = parseConfig(AltDataConfig, { ...social, SOCIAL_START_TIME: '2022-05-01T00:00:00Z' });
+    expect(configuredProviders(c, metrics).map((p) => p.name)).toEqual(['social-file']);
   });
 
   it('applies composite weights and half-lives over the defaults', () => {

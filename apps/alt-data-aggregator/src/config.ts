@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
 import { DEFAULT_COMPOSITE_POLICY, DEFAULT_VIX_THRESHOLDS, SERIES_SIGNALS, validateVixPolicy } from '@md/altdata';
 import { isValidZone } from '@md/market';
+import { requireSet } from '@md/ingest';
 
 // Every source is off until configured: with nothing set the service starts, says so, and stays
 // healthy. Secrets (ALPACA_KEY_ID, ALPACA_SECRET_KEY) may come from NAME_FILE (withFileSecrets).
@@ -41,9 +42,7 @@ const perSource = z
 
 const rfc3339 = z.string().refine((v) => /(Z|[+-]\d{2}:?\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v)), 'must be an RFC-3339 time with an offset, e.g. 2022-05-01T00:00:00Z');
 
-// A plain object schema (no cross-field refine): withFileSecrets reads its shape to find the
-// NAME_FILE secrets. Checks across fields run when the sources are built (sources.ts).
-export const AltDataConfig = z.object({
+const AltDataFields = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['alt-data-aggregator']),
   /** CBOE VIX history CSV to read once at start (the format of VIX_URL's file). */
@@ -114,5 +113,11 @@ export const AltDataConfig = z.object({
   /** HTTP polls: deadline of one request and the largest body accepted. */
   HTTP_TIMEOUT_MS: positiveInt(30_000),
   HTTP_MAX_BYTES: positiveInt(64 * 1024 * 1024),
+});
+
+/** The aggregator's config; checks across fields run here, at boot, each naming the variable to set. */
+export const AltDataConfig = AltDataFields.superRefine((c, ctx) => {
+  if (c.ALPACA_NEWS_URL) requireSet(ctx, c, { names: ['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY'], when: 'ALPACA_NEWS_URL is set', secret: true });
+  if (c.SOCIAL_FILE && c.SOCIAL_EVENT_TIME === 'file-order') requireSet(ctx, c, { names: ['SOCIAL_START_TIME'], when: 'SOCIAL_EVENT_TIME=file-order (rows are timed from it)' });
 });
 export type AltDataConfig = z.infer<typeof AltDataConfig>;

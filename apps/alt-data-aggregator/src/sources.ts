@@ -8,7 +8,8 @@ import type { AltDataProvider } from './providers/provider';
 import { SocialFileProvider } from './providers/social-file.provider';
 import type { TextSource } from './providers/text-source.provider';
 
-// What the config asks for: each source is on only when its variable is set.
+// What the config asks for: each source is on only when its variable is set. What a source needs
+// with it (credentials, a start time) AltDataConfig requires, hence the non-null assertions.
 
 const POLL_BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
 
@@ -29,20 +30,14 @@ export function bookOptions(c: AltDataConfig): AltDataBookOptions {
   };
 }
 
-function required(name: string, value: string | undefined, when: string): string {
-  if (!value) throw new Error(`config: ${name} (or ${name}_FILE) is invalid (unset): required when ${when}`);
-  return value;
-}
-
 export function configuredProviders(c: AltDataConfig, metrics: AltDataMetrics): AltDataProvider[] {
   const http = (url: string, intervalMs: number): TextSource => ({ kind: 'http', url, intervalMs, get: { timeoutMs: c.HTTP_TIMEOUT_MS, maxBytes: c.HTTP_MAX_BYTES }, backoff: POLL_BACKOFF });
   const providers: AltDataProvider[] = [];
   if (c.VIX_FILE) providers.push(new CboeVixProvider({ kind: 'file', path: c.VIX_FILE }, c.VIX_SYMBOL));
   if (c.VIX_URL) providers.push(new CboeVixProvider(http(c.VIX_URL, c.VIX_POLL_INTERVAL_MS), c.VIX_SYMBOL));
   if (c.ALPACA_NEWS_URL) {
-    const when = 'ALPACA_NEWS_URL is set';
     providers.push(new AlpacaNewsConnector({
-      url: c.ALPACA_NEWS_URL, keyId: required('ALPACA_KEY_ID', c.ALPACA_KEY_ID, when), secretKey: required('ALPACA_SECRET_KEY', c.ALPACA_SECRET_KEY, when),
+      url: c.ALPACA_NEWS_URL, keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY!,
       symbols: c.ALPACA_NEWS_SYMBOLS, backoff: { initialMs: 500, maxMs: c.ALPACA_NEWS_RECONNECT_MAX_MS }, connectionLimitDelayMs: c.ALPACA_NEWS_CONNECTION_LIMIT_DELAY_MS,
       pingIntervalMs: c.ALPACA_NEWS_PING_INTERVAL_MS, pongTimeoutMs: c.ALPACA_NEWS_PONG_TIMEOUT_MS, onReconnect: (reason) => metrics.reconnect(reason),
     }));
@@ -50,7 +45,7 @@ export function configuredProviders(c: AltDataConfig, metrics: AltDataMetrics): 
   if (c.SOCIAL_FILE) {
     const time: SocialTime = c.SOCIAL_EVENT_TIME === 'tweet-id'
       ? { mode: 'tweet-id' }
-      : { mode: 'file-order', startUs: Date.parse(required('SOCIAL_START_TIME', c.SOCIAL_START_TIME, 'SOCIAL_EVENT_TIME=file-order')) * 1000, spacingUs: c.SOCIAL_SPACING_MS * 1000 };
+      : { mode: 'file-order', startUs: Date.parse(c.SOCIAL_START_TIME!) * 1000, spacingUs: c.SOCIAL_SPACING_MS * 1000 };
     providers.push(new SocialFileProvider({ path: c.SOCIAL_FILE, time, maxRows: c.SOCIAL_MAX_ROWS, maxSymbols: c.SOCIAL_MAX_SYMBOLS, batch: c.PUBLISH_BATCH }));
   }
   const series = { row: { zone: c.ALTDATA_ZONE, signal: c.ALTDATA_SIGNAL }, batch: c.PUBLISH_BATCH, maxSeries: c.MAX_SYMBOLS };

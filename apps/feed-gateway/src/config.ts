@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
 import { TIMEFRAMES } from '@md/contracts';
 import { isValidZone } from '@md/market';
+import { requireSet } from '@md/ingest';
 
 const BarColumnsJson = z.object({
   time: z.string(), open: z.string(), high: z.string(), low: z.string(), close: z.string(), volume: z.string(), symbol: z.string().optional(),
@@ -21,7 +22,7 @@ const symbolList = z
   .transform((v) => (v ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : []))
   .refine((list) => list.every((s) => s === '*' || /^[A-Z][A-Z0-9.\-/]{0,20}$/.test(s)), 'must be tickers separated by commas, or *');
 
-export const GatewayConfig = z.object({
+const GatewayFields = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['feed-gateway']),
   /** CSV of bars to replay at start (empty: no replay). */
@@ -130,5 +131,29 @@ export const GatewayConfig = z.object({
   ETRADE_POLL_INTERVAL_MS: positiveInt(5_000),
   /** Market requests a second, evenly spaced; the Market limit is 4 a second and 14,000 an hour (3.89 a second sustained). */
   ETRADE_REQUESTS_PER_SECOND: z.coerce.number().gt(0).lte(3.8).default(2),
+});
+
+const ALPACA_CHANNELS = ['ALPACA_BARS', 'ALPACA_UPDATED_BARS', 'ALPACA_DAILY_BARS', 'ALPACA_TRADES', 'ALPACA_QUOTES'] as const;
+
+/**
+ * The gateway's config. Checks across fields run here, at boot, each naming the variable to set
+ * (a connector's credentials with its channels, a file's companions): a gateway that starts has a
+ * config every configured connector and file job can run with.
+ */
+export const GatewayConfig = GatewayFields.superRefine((c, ctx) => {
+  const streaming = ALPACA_CHANNELS.filter((name) => c[name].length);
+  if (streaming.length) requireSet(ctx, c, { names: ['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY'], when: `${streaming.join(', ')} list symbols`, secret: true });
+  if (c.POLYGON_CHANNELS.length) requireSet(ctx, c, { names: ['POLYGON_API_KEY'], when: 'POLYGON_CHANNELS lists channels', secret: true });
+  if (c.POLYGON_DATA_TIMEOUT_MIN_MS > c.POLYGON_DATA_TIMEOUT_MAX_MS) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['POLYGON_DATA_TIMEOUT_MIN_MS'], message: `must not exceed POLYGON_DATA_TIMEOUT_MAX_MS (${c.POLYGON_DATA_TIMEOUT_MAX_MS})` });
+  }
+  if (c.ETRADE_QUOTES.length) {
+    const names = ['ETRADE_CONSUMER_KEY', 'ETRADE_CONSUMER_SECRET', 'ETRADE_ACCESS_TOKEN', 'ETRADE_ACCESS_TOKEN_SECRET'];
+    requireSet(ctx, c, { names, when: 'ETRADE_QUOTES lists symbols (token flow: providers/etrade/TOKEN-FLOW.md)', secret: true });
+  }
+  if (c.OPTIONS_CHAIN_FILE) requireSet(ctx, c, { names: ['OPTIONS_RISK_FREE_RATE'], when: 'OPTIONS_CHAIN_FILE is set: greeks need a rate (e.g. 0.053 for 5.3%)' });
+  // The map file and the symbol qualify the factor file's actions; without it they would be ignored.
+  if (c.LEAN_MAP_FILE) requireSet(ctx, c, { names: ['LEAN_FACTOR_FILE'], when: 'LEAN_MAP_FILE is set' });
+  if (c.LEAN_SYMBOL) requireSet(ctx, c, { names: ['LEAN_FACTOR_FILE'], when: 'LEAN_SYMBOL is set' });
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -52,10 +52,8 @@ export function fileJobs(c: GatewayConfig, replay?: CsvBarReplayConnector): File
     });
   }
   if (c.OPTIONS_CHAIN_FILE) {
-    if (c.OPTIONS_RISK_FREE_RATE === undefined) {
-      throw new Error('config: OPTIONS_RISK_FREE_RATE is invalid (unset): required with OPTIONS_CHAIN_FILE, greeks need a rate (e.g. 0.053 for 5.3%)');
-    }
-    const chain = new OptionsChainFileConnector({ file: c.OPTIONS_CHAIN_FILE, riskFreeRate: c.OPTIONS_RISK_FREE_RATE });
+    // GatewayConfig requires OPTIONS_RISK_FREE_RATE with OPTIONS_CHAIN_FILE.
+    const chain = new OptionsChainFileConnector({ file: c.OPTIONS_CHAIN_FILE, riskFreeRate: c.OPTIONS_RISK_FREE_RATE! });
     jobs.push(connectorJob(`option chain snapshot ${c.OPTIONS_CHAIN_FILE}`, chain, () => `${chain.summary.published} contracts published, ${chain.summary.rejected} rejected`));
   }
   if (c.LEAN_FILES.length) {

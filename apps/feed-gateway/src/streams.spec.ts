@@ -20,13 +20,6 @@ describe('streaming connectors from the config', () => {
     expect(await metrics.registry.metrics()).toContain('# TYPE md_polygon_stream_reconnects_total counter');
   });
 
-  it('refuses Polygon channels without a key, and a data timeout whose minimum exceeds its maximum', () => {
-    const metrics = new StageMetrics('feed-gateway');
-    expect(() => streamingConnectors(config({ POLYGON_CHANNELS: 'AM.DBB' }), metrics)).toThrow('config: POLYGON_API_KEY (or POLYGON_API_KEY_FILE) is invalid (unset): required when POLYGON_CHANNELS lists channels');
-    expect(() => streamingConnectors(config({ POLYGON_CHANNELS: 'AM.DBB', POLYGON_API_KEY: 'k', POLYGON_DATA_TIMEOUT_MIN_MS: '5000', POLYGON_DATA_TIMEOUT_MAX_MS: '4000' }), metrics))
-      .toThrow('config: POLYGON_DATA_TIMEOUT_MIN_MS is invalid: must not exceed POLYGON_DATA_TIMEOUT_MAX_MS');
-  });
-
   it('wires the E*TRADE quote poller, which reports its state before the first round', () => {
     const env = { ETRADE_QUOTES: 'AAPL,MSFT', ETRADE_CONSUMER_KEY: 'ck', ETRADE_CONSUMER_SECRET: 'cs', ETRADE_ACCESS_TOKEN: 'at', ETRADE_ACCESS_TOKEN_SECRET: 'ats' };
     const [etrade] = streamingConnectors(config(env), new StageMetrics('feed-gateway'));

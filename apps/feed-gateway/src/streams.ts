@@ -7,6 +7,9 @@ import { EtradeClient } from './providers/etrade/etrade.client';
 import { EtradeQuotePoller } from './providers/etrade/etrade-quote.poller';
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
 
+// Credentials a connector needs with its channels are required by GatewayConfig's cross-field
+// checks (config.ts), hence the non-null assertions below.
+
 /** The streaming connectors the config asks for: Alpaca, Polygon, E*TRADE quote polling. */
 export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   return [...alpaca(c, metrics), ...polygon(c, metrics), ...etrade(c)];
@@ -15,15 +18,9 @@ export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): St
 /** A token bucket's burst for a per-minute budget: a twentieth of it, 1 to 10 requests. */
 const burstOf = (perMinute: number) => Math.max(1, Math.min(10, Math.floor(perMinute / 20)));
 
-function required(name: string, value: string | undefined, when: string): string {
-  if (!value) throw new Error(`config: ${name} (or ${name}_FILE) is invalid (unset): required when ${when}`);
-  return value;
-}
-
 function polygon(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   if (!c.POLYGON_CHANNELS.length) return [];
-  const apiKey = required('POLYGON_API_KEY', c.POLYGON_API_KEY, 'POLYGON_CHANNELS lists channels');
-  if (c.POLYGON_DATA_TIMEOUT_MIN_MS > c.POLYGON_DATA_TIMEOUT_MAX_MS) throw new Error('config: POLYGON_DATA_TIMEOUT_MIN_MS is invalid: must not exceed POLYGON_DATA_TIMEOUT_MAX_MS');
+  const apiKey = c.POLYGON_API_KEY!;
   const budget = { requests: c.POLYGON_REQUESTS_PER_MINUTE, perMs: 60_000, burst: burstOf(c.POLYGON_REQUESTS_PER_MINUTE) };
   return [new PolygonStreamConnector({
     url: c.POLYGON_STREAM_URL, apiKey, channels: c.POLYGON_CHANNELS, backfill: { baseUrl: c.POLYGON_REST_URL, budget },
@@ -36,12 +33,9 @@ function polygon(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] 
 
 function etrade(c: GatewayConfig): StreamingConnector[] {
   if (!c.ETRADE_QUOTES.length) return [];
-  const when = 'ETRADE_QUOTES lists symbols';
   const client = new EtradeClient({
-    baseUrl: c.ETRADE_API_URL,
-    consumerKey: required('ETRADE_CONSUMER_KEY', c.ETRADE_CONSUMER_KEY, when),
-    consumerSecret: required('ETRADE_CONSUMER_SECRET', c.ETRADE_CONSUMER_SECRET, when),
-    accessToken: { key: required('ETRADE_ACCESS_TOKEN', c.ETRADE_ACCESS_TOKEN, when), secret: required('ETRADE_ACCESS_TOKEN_SECRET', c.ETRADE_ACCESS_TOKEN_SECRET, when) },
+    baseUrl: c.ETRADE_API_URL, consumerKey: c.ETRADE_CONSUMER_KEY!, consumerSecret: c.ETRADE_CONSUMER_SECRET!,
+    accessToken: { key: c.ETRADE_ACCESS_TOKEN!, secret: c.ETRADE_ACCESS_TOKEN_SECRET! },
     requestsPerSecond: c.ETRADE_REQUESTS_PER_SECOND,
   });
   return [new EtradeQuotePoller(client, { symbols: c.ETRADE_QUOTES, intervalMs: c.ETRADE_POLL_INTERVAL_MS })];
@@ -50,10 +44,7 @@ function etrade(c: GatewayConfig): StreamingConnector[] {
 function alpaca(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   const symbols = { bars: c.ALPACA_BARS, updatedBars: c.ALPACA_UPDATED_BARS, dailyBars: c.ALPACA_DAILY_BARS, trades: c.ALPACA_TRADES, quotes: c.ALPACA_QUOTES };
   if (!Object.values(symbols).some((list) => list.length)) return [];
-  if (!c.ALPACA_KEY_ID || !c.ALPACA_SECRET_KEY) {
-    throw new Error('config: ALPACA_KEY_ID and ALPACA_SECRET_KEY (or their _FILE forms) are required when ALPACA_BARS/TRADES/QUOTES… list symbols');
-  }
-  const keys = { keyId: c.ALPACA_KEY_ID, secretKey: c.ALPACA_SECRET_KEY };
+  const keys = { keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY! };
   // REST has no test or delayed_sip feed: the test stream backfills from iex, delayed SIP from sip.
   const feed = c.ALPACA_FEED === 'test' ? 'iex' : c.ALPACA_FEED === 'delayed_sip' ? 'sip' : c.ALPACA_FEED;
   const backfill = new AlpacaRestClient({

@@ -10,3 +10,4 @@ export * from './stream-metrics';
 export * from './publish-latency';
 export * from './gap-backfill';
 export * from './interruptible-sleep';
+export * from './config-checks';
