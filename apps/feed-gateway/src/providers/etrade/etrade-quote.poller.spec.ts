@@ -2,10 +2,12 @@ import type { QuoteRecord } from '@md/contracts';
 import { waitFor } from '@md/testing';
 import { MemorySink } from '@md/ingest';
 import { EtradeQuotePoller } from './etrade-quote.poller';
-import { SYMBOLS, etradeSandbox, quote } from './etrade.fixture';
+import { EtradeSandbox, SYMBOLS, quote } from './etrade.fixture';
 
 describe('E*TRADE quote poller', () => {
-  const box = etradeSandbox();
+  const box = new EtradeSandbox();
+  beforeEach(() => box.start());
+  afterEach(() => box.stop());
 
   it('polls at the configured rate (no 429 from a server allowing 4 a second) and publishes changed quotes only', async () => {
     const etrade = box.client({ requestsPerSecond: 3.5 }); // under 4: fixed one-second windows cannot catch 5 spaced requests

@@ -1,8 +1,20 @@
+import { Logger } from '@nestjs/common';
 import { EtradeError } from './etrade.client';
-import { CONSUMER, SYMBOLS, etradeSandbox, tokenFlow } from './etrade.fixture';
+import { CONSUMER, EtradeSandbox, SYMBOLS, tokenFlow } from './etrade.fixture';
 
 describe('E*TRADE client', () => {
-  const box = etradeSandbox();
+  const box = new EtradeSandbox();
+  let logged: string[];
+
+  beforeEach(async () => {
+    logged = [];
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+    await box.start();
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await box.stop();
+  });
 
   it('runs the token flow with requests the simulator verifies, then maps quotes', async () => {
     const etrade = box.client({ accessToken: undefined });
@@ -33,7 +45,7 @@ describe('E*TRADE client', () => {
   it('is refused when signing with the wrong consumer secret, and no secret reaches the error or the log', async () => {
     const err = await box.client({ consumerSecret: 'not-the-secret' }).quotes(['GOOG']).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/oauth_problem=signature_invalid/);
-    const everything = [(err as Error).message, ...box.logged].join('\n');
+    const everything = [(err as Error).message, ...logged].join('\n');
     for (const secret of [CONSUMER.consumerSecret, 'not-the-secret', box.token.secret]) expect(everything).not.toContain(secret);
   });
 

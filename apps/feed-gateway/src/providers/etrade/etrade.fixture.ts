@@ -1,10 +1,9 @@
-import { Logger } from '@nestjs/common';
 import type OAuth from 'oauth-1.0a';
 import { EtradeSimulator } from '@md/testing';
 import { EtradeClient, type EtradeClientOptions } from './etrade.client';
 
-// What the E*TRADE client and quote poller specs share: the simulator with quotes, an access token
-// from the token flow, and the Nest log lines captured (to show no secret reaches them).
+// What the E*TRADE client and quote poller specs share: the simulator with quotes and an access
+// token from the token flow.
 
 export const CONSUMER = { consumerKey: 'etrade-consumer-key', consumerSecret: 'etrade+consumer/secret=' };
 
@@ -24,29 +23,24 @@ export async function tokenFlow(etrade: EtradeClient): Promise<OAuth.Token> {
   return etrade.accessToken(requestToken, /id="verifier" value="(\w+)"/.exec(page)![1]);
 }
 
-export interface EtradeSandbox {
-  sim: EtradeSimulator;
-  quotes: Record<string, ReturnType<typeof quote>>;
-  token: OAuth.Token;
-  logged: string[];
-  /** A client of the simulator with the access token, four requests a second and a short backoff. */
-  client(options?: Partial<EtradeClientOptions>): EtradeClient;
-}
+/** A fresh simulator (GOOG and SYMBOLS quoted) with an access token from the token flow, per test: start() in beforeEach, stop() in afterEach. */
+export class EtradeSandbox {
+  sim!: EtradeSimulator;
+  quotes!: Record<string, ReturnType<typeof quote>>;
+  token!: OAuth.Token;
 
-/** Registers beforeEach/afterEach hooks that start a fresh simulator (GOOG and SYMBOLS quoted) and run the token flow. */
-export function etradeSandbox(): EtradeSandbox {
-  const box = { logged: [] as string[] } as EtradeSandbox;
-  box.client = (options = {}) => new EtradeClient({ baseUrl: box.sim.url, ...CONSUMER, accessToken: box.token, requestsPerSecond: 4, backoff: { initialMs: 5, maxMs: 20 }, ...options });
-  beforeEach(async () => {
-    box.logged = [];
-    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void box.logged.push(args.map(String).join(' ')));
-    box.quotes = Object.fromEntries(['GOOG', ...SYMBOLS].map((s) => [s, quote(s)]));
-    box.sim = await EtradeSimulator.start({ ...CONSUMER, quotes: box.quotes });
-    box.token = await tokenFlow(new EtradeClient({ baseUrl: box.sim.url, ...CONSUMER }));
-  });
-  afterEach(async () => {
-    jest.restoreAllMocks();
-    await box.sim.stop();
-  });
-  return box;
+  async start(): Promise<void> {
+    this.quotes = Object.fromEntries(['GOOG', ...SYMBOLS].map((s) => [s, quote(s)]));
+    this.sim = await EtradeSimulator.start({ ...CONSUMER, quotes: this.quotes });
+    this.token = await tokenFlow(new EtradeClient({ baseUrl: this.sim.url, ...CONSUMER }));
+  }
+
+  stop(): Promise<void> {
+    return this.sim.stop();
+  }
+
+  /** A client of the simulator with the access token, four requests a second and a short backoff. */
+  client(options: Partial<EtradeClientOptions> = {}): EtradeClient {
+    return new EtradeClient({ baseUrl: this.sim.url, ...CONSUMER, accessToken: this.token, requestsPerSecond: 4, backoff: { initialMs: 5, maxMs: 20 }, ...options });
+  }
 }
