@@ -10,6 +10,13 @@ describe('kafkajs log levels', () => {
     })).toBe('debug');
   });
 
+  it('writes a retried send or admin call that met a retriable answer at debug', () => {
+    expect(kafkajsLogLevel(1, 'Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing', {
+      retryCount: 0, retryTime: 292,
+    })).toBe('debug');
+    expect(kafkajsLogLevel(2, 'Could not create topics', { error: 'This server is not the leader for that topic-partition', retryCount: 1, retryTime: 500 })).toBe('debug');
+  });
+
   it('keeps a non-retriable error answer at error', () => {
     expect(kafkajsLogLevel(1, 'Response InitProducerId(key: 22, version: 1)', {
       error: 'There is a newer producer with the same transactionalId which fences the current one',

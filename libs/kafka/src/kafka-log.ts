@@ -17,16 +17,16 @@ const RETRIABLE_ANSWERS = new Set(errorCodes.filter((e) => e.retriable).map((e) 
 // exactly-once holds and the warning does not apply.
 const NOT_APPLICABLE = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+const LEVELS: Record<number, LogLevelName> = { 1: 'error', 2: 'warn', 4: 'log', 5: 'debug' };
+
 /** The level a kafkajs log entry is written at in our log (kafkajs levels: 1 error, 2 warn, 4 info, 5 debug). */
 export function kafkajsLogLevel(level: number, message: string, extra: Record<string, unknown>): LogLevelName {
   if (NOT_APPLICABLE.has(message)) return 'debug';
-  if (level === 1) {
-    if (message.startsWith('Response ') && typeof extra.error === 'string' && RETRIABLE_ANSWERS.has(extra.error)) return 'debug';
-    // "Failed to connect to broker, reconnecting" and friends: one attempt of a retried call.
-    if (typeof extra.retryCount === 'number' && typeof extra.retryTime === 'number' && !message.startsWith('Crash')) return 'warn';
-    return 'error';
-  }
-  if (level === 2) return 'warn';
-  if (level === 4) return 'log';
-  return 'debug';
+  // One attempt of a call kafkajs retries ("Failed to send messages: …", "Could not create topics",
+  // "Failed to connect to broker, reconnecting") carries retryCount; a crash or restart is no attempt.
+  const attempt = typeof extra.retryCount === 'number' && !/^(Crash|Restarting)/.test(message);
+  const answer = typeof extra.error === 'string' ? extra.error : message.replace(/^Failed to send messages: /, '');
+  if ((message.startsWith('Response ') || attempt) && RETRIABLE_ANSWERS.has(answer)) return 'debug';
+  if (attempt && level === 1) return 'warn';
+  return LEVELS[level] ?? 'debug';
 }
