@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { TOPICS, type AltSignalRecord, type FeatureVectorRecord, type IntrinsicBarRecord, type VixRegimeRecord } from '@md/contracts';
 import { StageKit, TopicSink, valuesOf, type TopicEvent } from '@md/kafka';
-import { upsertAltSignals, upsertFeatureVectors, upsertIntrinsicBars, upsertVixRegimes } from '@md/storage';
+import { sinkTransaction, upsertAltSignals, upsertFeatureVectors, upsertIntrinsicBars, upsertVixRegimes } from '@md/storage';
 import type { WriterConfig } from './config';
 import { StorageService } from './storage.service';
 
@@ -21,8 +21,8 @@ export class DerivedSinkService extends TopicSink {
   }
 
   protected async write(events: TopicEvent[]): Promise<void> {
-    const { db, schema } = this.storage;
-    await db.transaction(async (tx) => {
+    const { db, schema, capabilities } = this.storage;
+    await sinkTransaction(db, capabilities, async (tx) => {
       await upsertFeatureVectors(tx, valuesOf<FeatureVectorRecord>(events, TOPICS.features), schema);
       await upsertIntrinsicBars(tx, valuesOf<IntrinsicBarRecord>(events, TOPICS.intrinsicBars), schema);
       await upsertAltSignals(tx, valuesOf<AltSignalRecord>(events, TOPICS.altSignals), schema);

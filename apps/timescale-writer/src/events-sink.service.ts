@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { TOPICS, type CorporateActionRecord, type OptionQuoteRecord, type QualityIssueRecord, type RestatementRecord } from '@md/contracts';
 import { StageKit, TopicSink, valuesOf, type TopicEvent } from '@md/kafka';
-import { replaceAdjustmentSchedule, upsertCorporateActions, upsertOptionQuotes, upsertQualityIssues } from '@md/storage';
+import { replaceAdjustmentSchedule, sinkTransaction, upsertCorporateActions, upsertOptionQuotes, upsertQualityIssues } from '@md/storage';
 import type { WriterConfig } from './config';
 import { StorageService } from './storage.service';
 
@@ -22,8 +22,8 @@ export class EventsSinkService extends TopicSink {
   }
 
   protected async write(events: TopicEvent[]): Promise<void> {
-    const { db, schema } = this.storage;
-    await db.transaction(async (tx) => {
+    const { db, schema, capabilities } = this.storage;
+    await sinkTransaction(db, capabilities, async (tx) => {
       // In topic order: a symbol's last restatement is its current schedule.
       for (const r of valuesOf<RestatementRecord>(events, TOPICS.restatements)) await replaceAdjustmentSchedule(tx, r, schema);
       await upsertCorporateActions(tx, valuesOf<CorporateActionRecord>(events, TOPICS.corporateActions), schema);

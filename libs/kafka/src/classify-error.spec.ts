@@ -14,6 +14,11 @@ describe('retriable or not', () => {
     expect(isRetriableError(new Error('Connection terminated unexpectedly'))).toBe(true);
   });
 
+  it('does not retry a configured limit, which fails the same way every time', () => {
+    expect(isRetriableError(Object.assign(new Error('out of memory'), { code: '53200' }))).toBe(true);
+    expect(isRetriableError(Object.assign(new Error('tuple decompression limit exceeded by operation'), { code: '53400' }))).toBe(false);
+  });
+
   it('uses the retriable flag of kafkajs errors', () => {
     expect(isRetriableError(Object.assign(new Error('leader not available'), { retriable: true }))).toBe(true);
     expect(isRetriableError(Object.assign(new Error('producer fenced'), { retriable: false }))).toBe(false);

@@ -13,6 +13,9 @@ export function isRetriableError(err: unknown): boolean {
   if (typeof e.retriable === 'boolean') return e.retriable;
   if (typeof e.code === 'string') {
     if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(e.code)) return true;
+    // 53400 configuration_limit_exceeded (e.g. TimescaleDB's decompression limit) fails the same
+    // way on every attempt: not a dependency being down, so not retried.
+    if (e.code === '53400') return false;
     if (/^(08|53|57|40)/.test(e.code)) return true;
   }
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? '');

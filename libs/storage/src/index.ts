@@ -14,3 +14,4 @@ export * from './migrations';
 export * from './market-events-writer';
 export * from './quality-queries';
 export * from './derived-writer';
+export * from './sink-transaction';

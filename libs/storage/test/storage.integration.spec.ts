@@ -3,6 +3,7 @@ import { LOCAL_STACK } from '@md/config';
 import type { StorageCapabilities } from '../src/capabilities';
 import type { Db, Queryable } from '../src/db-port';
 import { runMaintenance } from '../src/maintenance';
+import { sinkTransaction } from '../src/sink-transaction';
 import { migrate } from '../src/migrations';
 import { ensureMonthlyPartitions, monthOf } from '../src/partitions';
 import { PgDb } from '../src/pg-db';
@@ -141,6 +142,25 @@ describe.each(TARGETS)('storage on $name', (target) => {
     const row = await one<{ close: string; revision: string }>(
       `SELECT close::text, revision::text FROM ${schema}.bars WHERE symbol = 'DBB' AND timeframe = '1m' AND time = $1`, [target1m.time]);
     expect(row).toEqual({ close: '99.12345678', revision: '2' });
+  });
+
+  it('lets a sink re-upsert history that compression packed, past TimescaleDB\'s decompression limit', async () => {
+    const reupsertAll = (tx: Queryable) => tx.query(
+      `INSERT INTO ${schema}.bars SELECT * FROM ${schema}.bars WHERE symbol = 'DBB' AND timeframe = '1m'
+       ON CONFLICT (symbol, timeframe, time) DO UPDATE SET volume = EXCLUDED.volume`);
+    if (!first.capabilities.timescale) {
+      await expect(sinkTransaction(db, first.capabilities, reupsertAll)).resolves.toMatchObject({ rowCount: DBB.length });
+      return;
+    }
+    await db.query(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('${schema}.bars') c`);
+    // The default limit is 100,000 rows; 10 makes three days of real minutes exceed it (one PGlite connection, so the session setting holds).
+    await db.query('SET timescaledb.max_tuples_decompressed_per_dml_transaction = 10');
+    try {
+      await expect(db.transaction(reupsertAll)).rejects.toMatchObject({ code: '53400', message: expect.stringContaining('decompression limit') });
+      await expect(sinkTransaction(db, first.capabilities, reupsertAll)).resolves.toMatchObject({ rowCount: DBB.length });
+    } finally {
+      await db.query('RESET timescaledb.max_tuples_decompressed_per_dml_transaction');
+    }
   });
 
   it('creates a month partition years away once and accepts a row there (a no-op on TimescaleDB)', async () => {
