@@ -42,7 +42,7 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
     protected readonly kit: StageKit,
     private readonly spec: TopicSinkSpec,
   ) {
-    this.logger = new Logger(new.target.name);
+    this.logger = new Logger(spec.stage);
   }
 
   /** Idempotent write of one chunk (upsert on the natural key), in topic order per partition. */

@@ -3,16 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { LOCAL_STACK, SERVICE_NAMES, SERVICE_PORTS, objectShape, type ServiceName } from '@md/config';
+import { LOCAL_STACK, SERVICE_NAMES, SERVICE_PORTS, objectShape } from '@md/config';
 import { repoRoot } from '../src/paths';
-/* eslint-disable @nx/enforce-module-boundaries -- the apps' own config schemas are the source of truth for env names */
-import { AltDataConfig } from '../../../apps/alt-data-aggregator/src/config';
-import { FeatureEngineConfig } from '../../../apps/feature-engine/src/config';
-import { GatewayConfig } from '../../../apps/feed-gateway/src/config';
-import { PreprocessorConfig } from '../../../apps/preprocessor/src/config';
-import { QualityConfig } from '../../../apps/quality-monitor/src/config';
-import { WriterConfig } from '../../../apps/timescale-writer/src/config';
-/* eslint-enable @nx/enforce-module-boundaries */
+/* eslint-disable-next-line @nx/enforce-module-boundaries -- the apps' config schemas, collected once for the deploy checks */
+import { SERVICE_CONFIGS as CONFIGS } from '../../../tools/k8s-check/src/service-configs';
 
 // docker-compose.yml must not drift from the code: the services, their ports and env names come from
 // libs/config (SERVICE_PORTS, LOCAL_STACK) and the apps' zod configs. No Docker engine is needed:
@@ -20,15 +14,6 @@ import { WriterConfig } from '../../../apps/timescale-writer/src/config';
 
 const ROOT = repoRoot(__dirname);
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-
-const CONFIGS: Record<ServiceName, z.ZodTypeAny> = {
-  'feed-gateway': GatewayConfig,
-  preprocessor: PreprocessorConfig,
-  'feature-engine': FeatureEngineConfig,
-  'alt-data-aggregator': AltDataConfig,
-  'timescale-writer': WriterConfig,
-  'quality-monitor': QualityConfig,
-};
 
 const INFRA = ['kafka', 'schema-registry', 'timescaledb', 'redis', 'prometheus', 'grafana', 'kafka-exporter'] as const;
 

@@ -1,17 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { SERVICE_NAMES, SERVICE_PORTS, objectShape, type ServiceName } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { repoRoot } from '@md/testing';
-/* eslint-disable @nx/enforce-module-boundaries -- the apps' own config schemas are the source of truth for env names */
-import { AltDataConfig } from '../../../apps/alt-data-aggregator/src/config';
-import { FeatureEngineConfig } from '../../../apps/feature-engine/src/config';
-import { GatewayConfig } from '../../../apps/feed-gateway/src/config';
-import { PreprocessorConfig } from '../../../apps/preprocessor/src/config';
-import { QualityConfig } from '../../../apps/quality-monitor/src/config';
-import { WriterConfig } from '../../../apps/timescale-writer/src/config';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { SERVICE_CONFIGS as CONFIGS } from './service-configs';
 import { readYamlDocuments, renderKustomization, type K8sObject } from './kustomize-render';
 import { manifestProblems, resolveEnv, type ManifestRules, type ServiceRule } from './manifest-invariants';
 import { schemaProblems } from './schema-validate';
@@ -24,14 +16,6 @@ import { schemaProblems } from './schema-validate';
 const K8S = join(repoRoot(__dirname), 'deploy', 'k8s');
 const OVERLAYS = { dev: 'keda', prod: 'keda', 'prod-hpa': 'hpa' } as const;
 
-const CONFIGS: Record<ServiceName, z.ZodTypeAny> = {
-  'feed-gateway': GatewayConfig,
-  preprocessor: PreprocessorConfig,
-  'feature-engine': FeatureEngineConfig,
-  'alt-data-aggregator': AltDataConfig,
-  'timescale-writer': WriterConfig,
-  'quality-monitor': QualityConfig,
-};
 
 // The consuming stages and the topics whose lag drives them (DESIGN.md services table); the two
 // sources (feed-gateway, alt-data-aggregator) hold provider connections and run one replica.

@@ -1,0 +1,48 @@
+import type { Provider } from '@nestjs/common';
+import { CONFIG } from '@md/config';
+import type { TopicName } from '@md/contracts';
+import { StageKit, TopicSink, type TopicEvent } from '@md/kafka';
+import { sinkTransaction, type Queryable } from '@md/storage';
+import type { WriterConfig } from './config';
+import { StorageService } from './storage.service';
+
+/** One consumer group of the writer: which topics it reads and how a chunk of them lands in the tables. */
+export interface TableSinkSpec {
+  /** Metrics label, logger name and dead-letter `stage`. */
+  stage: string;
+  groupId: (config: WriterConfig) => string;
+  topics: readonly TopicName[];
+  /** Name of the /ready check. */
+  readiness: string;
+  fetch?: (config: WriterConfig) => { minBytes: number; maxWaitTimeInMs: number };
+  /** Idempotent write of one chunk, inside the sink's transaction. */
+  write(tx: Queryable, events: TopicEvent[], schema: string, storage: StorageService): Promise<void>;
+}
+
+/**
+ * A TopicSink into the writer's database: each chunk in one transaction (sinkTransaction), its
+ * offsets committed after that commit. The writer runs one per family of topics (bars, events,
+ * derived), so a burst in one family never delays another.
+ */
+export class TableSink extends TopicSink {
+  constructor(config: WriterConfig, kit: StageKit, private readonly storage: StorageService, private readonly table: TableSinkSpec) {
+    super(kit, {
+      stage: table.stage, groupId: table.groupId(config), topics: table.topics, settings: config, readiness: table.readiness,
+      fetch: table.fetch?.(config), into: config.DB_SCHEMA,
+    });
+  }
+
+  protected write(events: TopicEvent[]): Promise<void> {
+    const { db, schema, capabilities } = this.storage;
+    return sinkTransaction(db, capabilities, (tx) => this.table.write(tx, events, schema, this.storage));
+  }
+}
+
+/** The Nest provider of one table sink (Nest runs its lifecycle hooks like any provider's). */
+export function tableSink(spec: TableSinkSpec): Provider {
+  return {
+    provide: `table-sink:${spec.stage}`,
+    useFactory: (config: WriterConfig, kit: StageKit, storage: StorageService) => new TableSink(config, kit, storage, spec),
+    inject: [CONFIG, StageKit, StorageService],
+  };
+}
