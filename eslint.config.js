@@ -4,23 +4,9 @@
 //   fixtures (@md/fixtures).
 // - No I/O in a pure library's production files: no I/O or framework package and no Node
 //   built-in (node:fs, node:net, node:http, ...). Specs and *.fixture.ts files may read fixtures.
-const { builtinModules } = require('node:module');
-const { existsSync, readdirSync, readFileSync } = require('node:fs');
-const { join } = require('node:path');
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
-
-const IO_PACKAGES = ['kafkajs', '@kafkajs/*', 'pg', 'pg-*', 'ioredis', 'ws', '@nestjs/*', 'express', 'prom-client', '@electric-sql/*', 'yauzl', 'commander'];
-const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `node:${m}`]);
-const TEST_FILES = ['**/*.spec.ts', '**/*.fixture.ts', '**/test/**/*.ts'];
-
-/** Libraries whose project.json tags them pure (type:domain, type:contracts). */
-const PURE_LIBS = readdirSync(join(__dirname, 'libs')).filter((lib) => {
-  const project = join(__dirname, 'libs', lib, 'project.json');
-  if (!existsSync(project)) return false;
-  const tags = JSON.parse(readFileSync(project, 'utf8')).tags ?? [];
-  return tags.includes('type:domain') || tags.includes('type:contracts');
-});
+const { TEST_FILES, pureLibsConfig } = require('./tools/lint/pure-libs');
 
 /** Production code gets `layers`; test files may also read the fixtures. */
 const LAYERS = {
@@ -55,16 +41,6 @@ module.exports = [
     },
   },
   { files: TEST_FILES, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },
-  {
-    files: PURE_LIBS.map((lib) => `libs/${lib}/src/**/*.ts`),
-    ignores: TEST_FILES,
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: NODE_BUILTINS.map((name) => ({ name, message: 'pure library: no I/O here (STYLE.md habit 2); do it in an app or an I/O lib and pass the data in' })),
-        patterns: [{ group: IO_PACKAGES, message: 'pure library: no I/O or framework package here (STYLE.md habit 2)' }],
-      }],
-    },
-  },
+  pureLibsConfig,
 ];
 
-module.exports.PURE_LIBS = PURE_LIBS;
