@@ -39,7 +39,9 @@ describe('feature-engine: features and intrinsic bars, exactly once through a ki
   const id = uniqueId('F');
   const kafka: Kafka = createKafka(`test-${id}`, [LOCAL_STACK.kafkaBrokers]);
   const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
-  const redis = new Redis(LOCAL_STACK.redisUrl);
+  // lazyConnect: no socket until the first command, so a describe body that fails before its
+  // afterAll is registered (a missing fixture) leaves nothing open.
+  const redis = new Redis(LOCAL_STACK.redisUrl, { lazyConnect: true });
   const producer = createIdempotentProducer(kafka);
   const services: RunningService[] = [];
   const rows = dbbRows('2024-05-01', '2024-05-31');

@@ -5,7 +5,9 @@ import { historyKey, latestKey, readHistory, readLatest, writeFeatures, type Fea
 
 // Integration: the store's rules on the real Redis of the local stack.
 describe('Redis feature store (integration)', () => {
-  const redis = new Redis(LOCAL_STACK.redisUrl);
+  // lazyConnect: no socket until the first command, so a describe body that fails before its
+  // afterAll is registered (a missing fixture) leaves nothing open.
+  const redis = new Redis(LOCAL_STACK.redisUrl, { lazyConnect: true });
   const o: FeatureStoreOptions = { prefix: uniqueId('fs'), ttlSeconds: 3600, historyLength: 3 };
   const MIN = 60_000_000;
   const T0 = Date.UTC(2024, 4, 1, 13, 30) * 1000;
