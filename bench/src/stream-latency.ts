@@ -3,7 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { TOPICS, type TradeRecord } from '@md/contracts';
 import type { SchemaCodec } from '@md/kafka';
 import { LATENCY_WINDOW, type PublishLatency } from '@md/ingest';
-import { AlpacaStreamSimulator, httpJson, startService, stopService, uniqueId, waitFor, type RunningService } from '@md/testing';
+import { httpJson, startService, stopService, uniqueId, waitFor, type RunningService } from '@md/testing';
+import { AlpacaStreamSimulator } from '@md/simulators';
 
 export interface StreamLatency {
   /** Records whose latency was measured: the gateway's whole window, all sent after the warm-up. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { labelAgreement, lexiconScore, parseSocialCsv, type SentimentLabel } from '@md/altdata';
-import { tweetsFilePath } from '@md/testing';
+import { tweetsFilePath } from '@md/simulators';
 
 // The lexicon scorer against the human labels of the shared tweets file (500 real tweets, 327
 // Positive, 173 Negative). Measured once and recorded here and in the README section; the floors

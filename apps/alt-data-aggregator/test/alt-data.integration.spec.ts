@@ -5,10 +5,8 @@ import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type AltSignalRecord, type DeadLetterRecord, type VixRegimeRecord } from '@md/contracts';
 import { parseSocialCsv, socialDocument, type AltDocument } from '@md/altdata';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange, type PartitionOffsets } from '@md/kafka';
-import {
-  AlpacaNewsSimulator, httpJson, metricValue, newsArticlesFromTweets, registerTestSecrets, startService, stopService, tweetsFilePath, uniqueId, waitFor, waitReady,
-  type RunningService,
-} from '@md/testing';
+import { httpJson, metricValue, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { AlpacaNewsSimulator, newsArticlesFromTweets, tweetsFilePath } from '@md/simulators';
 import { VIX_2015_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: the alt-data-aggregator process on the real stack with three sources at once:

@@ -7,7 +7,8 @@ import { TOPIC_TABLE, TOPICS, type CorporateActionRecord, type OptionQuoteRecord
 import { parseCorporateActionsCsv } from '@md/market';
 import { parseLeanFactorFile } from '@md/providers';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange, type PartitionOffsets } from '@md/kafka';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording, registerTestSecrets, repoRoot, uniqueId, type CanonicalCorporateAction } from '@md/testing';
+import { registerTestSecrets, repoRoot, uniqueId } from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type CanonicalCorporateAction } from '@md/simulators';
 import { factorFileActions } from '../src/providers/files/lean-corporate-actions';
 import { AAPL_ACTIONS_FILE, OPTIONS_CHAIN_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 

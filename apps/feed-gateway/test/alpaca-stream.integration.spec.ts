@@ -3,10 +3,8 @@ import { LOCAL_STACK } from '@md/config';
 import { type DeadLetterRecord, type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
 import { microsToIso } from '@md/market';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import {
-  AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames, dbbRows, registerTestSecrets, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady,
-  type RunningService,
-} from '@md/testing';
+import { dbbRows, registerTestSecrets, httpJson, metricValue, rowsToRawBars, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { AlpacaRestSimulator, AlpacaStreamSimulator, alpacaFuzzFrames } from '@md/simulators';
 
 // Integration: a 30-minute session of 20 symbols (real DBB OHLCV, re-timed to the last 30
 // minutes) streamed by the Alpaca simulator to the gateway process, with five dropped

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import { AlpacaRestSimulator, dbbRows, registerTestSecrets, repoRoot, rowsToRawBars, uniqueId } from '@md/testing';
+import { dbbRows, registerTestSecrets, repoRoot, rowsToRawBars, uniqueId } from '@md/testing';
+import { AlpacaRestSimulator } from '@md/simulators';
 
 // Integration: a two-year backfill of the real DBB recording through the Alpaca REST simulator
 // (paging, injected 429s) by the `npm run backfill` binary lands in md.raw.bars.v1 bar for bar

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type QuoteRecord } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import { EtradeSimulator, httpJson, readLeanZipText, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { httpJson, readLeanZipText, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { EtradeSimulator } from '@md/simulators';
 import { fixturesDir } from '@md/fixtures';
 
 // Integration: the gateway's E*TRADE quote poller, signing every request with OAuth 1.0a, against

@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { LOCAL_STACK } from '@md/config';
 import { type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import {
-  PolygonSimulator, dbbMinuteBars, httpJson, metricValue, minuteEvents, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady,
-  type RunningService,
-} from '@md/testing';
+import { httpJson, metricValue, registerTestSecrets, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { PolygonSimulator, dbbMinuteBars, minuteEvents } from '@md/simulators';
 
 // Integration: a 30-minute session of 8 symbols (real DBB OHLCV, re-timed to the last 30 minutes)
 // played by the Polygon simulator's live clock to the gateway process as AM events, with five

@@ -2,10 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SERVICE_NAMES } from '@md/config';
-import {
-  AlpacaRestSimulator, AlpacaStreamSimulator, PolygonSimulator, httpJson, registerTestSecrets, repoRoot, startService, stopService, uniqueId, waitReady,
-  type RunningService,
-} from '@md/testing';
+import { httpJson, registerTestSecrets, repoRoot, startService, stopService, uniqueId, waitReady, type RunningService } from '@md/testing';
+import { AlpacaRestSimulator, AlpacaStreamSimulator, PolygonSimulator } from '@md/simulators';
 import { EXTERNAL_METRICS, dashboardQueries, exportedMetricNames, metricNamesInPromQL } from '../src/promql-metrics';
 
 // Integration (issue #7, item 2): every Grafana panel and every alert rule reads only metrics the

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AltDocument } from '@md/altdata';
 import { microsToIso } from '@md/market';
-import { tweetsFilePath } from '@md/testing';
+import { tweetsFilePath } from '@md/simulators';
 import { MemorySink } from '@md/ingest';
 import type { AltEvent } from './provider';
 import { SocialFileProvider, type SocialFileOptions } from './social-file.provider';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { AlpacaRestSimulator } from '@md/testing';
+import { AlpacaRestSimulator } from '@md/simulators';
 import { MemorySink } from '@md/ingest';
 import { runBackfillCli, runBackfillCommand } from './backfill.cli';
 

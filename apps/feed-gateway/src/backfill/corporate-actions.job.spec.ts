@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/providers';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording } from '@md/simulators';
 import { AlpacaCorporateActionsClient } from '../providers/alpaca/alpaca-corporate-actions.client';
 import { factorFileActions } from '../providers/files/lean-corporate-actions';
 import { MemorySink } from '@md/ingest';

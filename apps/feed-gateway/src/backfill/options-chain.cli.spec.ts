@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { OptionQuoteRecord } from '@md/contracts';
-import { AlpacaRestSimulator } from '@md/testing';
+import { AlpacaRestSimulator } from '@md/simulators';
 import { MemorySink } from '@md/ingest';
 import { runBackfillCommand } from './backfill.cli';
 

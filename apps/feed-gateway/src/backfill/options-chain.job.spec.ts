@@ -1,5 +1,5 @@
 import type { OptionQuoteRecord } from '@md/contracts';
-import { AlpacaRestSimulator } from '@md/testing';
+import { AlpacaRestSimulator } from '@md/simulators';
 import { AlpacaOptionsClient } from '../providers/alpaca/alpaca-options.client';
 import { MemorySink, type CanonicalRecord } from '@md/ingest';
 import { runOptionsChainBackfill, type OptionsChainProgress } from './options-chain.job';

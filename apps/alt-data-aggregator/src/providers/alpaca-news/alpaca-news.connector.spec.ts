@@ -1,5 +1,6 @@
 import type { AltDocument } from '@md/altdata';
-import { AlpacaNewsSimulator, newsArticlesFromTweets, waitFor } from '@md/testing';
+import { waitFor } from '@md/testing';
+import { AlpacaNewsSimulator, newsArticlesFromTweets } from '@md/simulators';
 import { MemorySink } from '@md/ingest';
 import type { AltEvent } from '../provider';
 import { AlpacaNewsConnector, type AlpacaNewsOptions } from './alpaca-news.connector';

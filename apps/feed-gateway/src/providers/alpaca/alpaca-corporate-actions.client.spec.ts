@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorporateActionRecord } from '@md/contracts';
 import { parseLeanFactorFile } from '@md/providers';
-import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from '@md/testing';
+import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from '@md/simulators';
 import type { Rejected } from '@md/ingest';
 import { factorFileActions } from '../files/lean-corporate-actions';
 import { AlpacaCorporateActionsClient, type AlpacaCorporateActionsClientOptions, type CorporateActionsQuery } from './alpaca-corporate-actions.client';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptionChainCsv } from '@md/options';
-import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from '@md/testing';
+import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from '@md/simulators';
 import { AlpacaOptionsClient, type AlpacaOptionsClientOptions } from './alpaca-options.client';
 import { OPTIONS_CHAIN_FILE, fixturesDir } from '@md/fixtures';
 

@@ -1,4 +1,4 @@
-import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from '@md/testing';
+import { AlpacaRestSimulator, type AlpacaRestSimulatorOptions } from '@md/simulators';
 import type { Rejected } from '@md/ingest';
 import { AlpacaRestClient, type AlpacaRestClientOptions } from './alpaca-rest.client';
 import { redact } from './alpaca-rest.errors';

@@ -1,5 +1,5 @@
 import { InvalidRecordError } from '@md/contracts';
-import { AlpacaRestSimulator } from '@md/testing';
+import { AlpacaRestSimulator } from '@md/simulators';
 import { AlpacaPagedClient, symbolSet } from './alpaca-rest.paged-client';
 
 const KEYS = { keyId: 'AKPAGEDTEST', secretKey: 'paged-secret-value' };

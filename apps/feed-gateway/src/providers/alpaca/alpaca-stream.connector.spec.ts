@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RawBar } from '@md/contracts';
-import { type AlpacaSimulatorOptions, AlpacaStreamSimulator, alpacaFuzzFrames, recordedBars, waitFor } from '@md/testing';
+import { waitFor } from '@md/testing';
+import { type AlpacaSimulatorOptions, AlpacaStreamSimulator, alpacaFuzzFrames, recordedBars } from '@md/simulators';
 import { MemorySink, type StreamLogger } from '@md/ingest';
 import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
 import { AlpacaStreamConnector } from './alpaca-stream.connector';

@@ -1,5 +1,5 @@
 import type OAuth from 'oauth-1.0a';
-import { EtradeSimulator } from '@md/testing';
+import { EtradeSimulator } from '@md/simulators';
 import { EtradeClient, type EtradeClientOptions } from './etrade.client';
 
 // What the E*TRADE client and quote poller specs share: the simulator with quotes and an access

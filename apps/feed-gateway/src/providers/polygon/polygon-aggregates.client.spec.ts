@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { RawBar } from '@md/contracts';
-import { PolygonSimulator, expectedDbbBars } from '@md/testing';
+import { expectedDbbBars } from '@md/testing';
+import { PolygonSimulator } from '@md/simulators';
 import { PolygonAggregatesClient, PolygonRestError, type PolygonAggregatesOptions } from './polygon-aggregates.client';
 
 const KEY = 'pk_rest_0123456789abcdef';

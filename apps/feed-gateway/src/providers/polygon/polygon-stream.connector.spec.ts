@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
-import { PolygonSimulator, dbbMinuteBars, expectedDbbBars, minuteEvents, waitFor } from '@md/testing';
+import { expectedDbbBars, waitFor } from '@md/testing';
+import { PolygonSimulator, dbbMinuteBars, minuteEvents } from '@md/simulators';
 import { MemorySink } from '@md/ingest';
 import { PolygonStreamConnector, PolygonStreamError, type PolygonStreamOptions } from './polygon-stream.connector';
 

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { waitFor } from '../wait-for';
+import { waitFor } from '@md/testing';
 import { PolygonSimulator, type PolygonSimulatorOptions } from './polygon-simulator';
 import { dbbMinuteBars } from './minute-csv';
 import { minuteEvents } from './polygon-events';

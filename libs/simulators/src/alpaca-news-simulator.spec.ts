@@ -1,6 +1,6 @@
 import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { WebSocket } from 'ws';
-import { waitFor } from '../wait-for';
+import { waitFor } from '@md/testing';
 import { AlpacaNewsSimulator, newsArticlesFromTweets, type NewsArticle } from './alpaca-news-simulator';
 
 const KEY = 'PKNEWSKEY0001';

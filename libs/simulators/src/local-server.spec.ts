@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { waitFor } from '../wait-for';
+import { waitFor } from '@md/testing';
 import { LocalServer } from './local-server';
 
 /** A WebSocket peer that completes the upgrade and then reads nothing, so it never answers a close frame. */

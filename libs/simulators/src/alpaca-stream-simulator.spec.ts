@@ -3,7 +3,7 @@ import { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { EXT_TIMESTAMP, ExtensionCodec, decode, decodeTimestampToTimeSpec } from '@msgpack/msgpack';
 import { WebSocket } from 'ws';
 import type { RawBar } from '@md/contracts';
-import { waitFor } from '../wait-for';
+import { waitFor } from '@md/testing';
 import { AlpacaStreamSimulator } from './alpaca-stream-simulator';
 import { recordedBars } from './minute-csv';
 import { DBB_MINUTE_FILE, fixturesDir } from '@md/fixtures';
