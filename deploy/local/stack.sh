@@ -3,6 +3,7 @@
 #
 #   deploy/local/stack.sh up            start Kafka (KRaft) + Apicurio Registry, check PostgreSQL + Redis
 #   deploy/local/stack.sh down [--purge] stop what `up` started (pid files); --purge also drops .stack/data
+#                                       (Kafka's topics, the registry's schema journal among them)
 #   deploy/local/stack.sh status        one line per component; exit 0 if all up, 3 otherwise
 #
 # Java parts come from Maven Central into a cache outside the repo (${MD_CACHE_DIR}); runtime state
@@ -49,9 +50,12 @@ KAFKA_LOG4J="$KAFKA_CONF_DIR/log4j2.properties"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_CONF_DIR/cluster.id"
 TOOLS_LOG4J="$SCRIPT_DIR/kafka/tools-log4j2.properties"
 REGISTRY_WORK="$STACK_DIR/registry"
+# KafkaSQL storage: the registry's journal, snapshots and events topics are <prefix>journal etc.
+REGISTRY_TOPIC_PREFIX="${REGISTRY_TOPIC_PREFIX:-_md-registry-}"
 
 KAFKA_PID="$RUN_DIR/kafka.pid"
 REGISTRY_PID="$RUN_DIR/registry.pid"
+REGISTRY_STORAGE_STAMP="$RUN_DIR/registry.storage"
 
 REGISTRY_URL="http://127.0.0.1:$REGISTRY_PORT"
 
@@ -100,8 +104,16 @@ cmd_down() {
     if our_pid "$KAFKA_PID" kafka.Kafka >/dev/null; then
       die "down --purge: kafka still running, not removing $DATA_DIR"
     fi
+    local had_kafka=0
+    [[ -f "$KAFKA_DATA/meta.properties" ]] && had_kafka=1
     rm -rf "$DATA_DIR" "$KAFKA_CLUSTER_ID_FILE"
-    log "down: purged $DATA_DIR"
+    # The schemas go with the records that carry their ids: no record outlives its schema, and
+    # the next 'up' numbers schema ids from 1 again for an empty Kafka.
+    if ((had_kafka)); then
+      log "down: purged $DATA_DIR: every Kafka topic, and with them the registry's schemas (topic ${REGISTRY_TOPIC_PREFIX}journal); the next 'up' starts with no topics and no schemas"
+    else
+      log "down: purged $DATA_DIR; it held no Kafka data (the broker on $KAFKA_PORT is not ours), so its topics and the registry's schemas (topic ${REGISTRY_TOPIC_PREFIX}journal) stay there"
+    fi
   fi
 }
 
@@ -117,7 +129,9 @@ cmd_status() {
   printf '%-9s %s\n' kafka "$line"
   # registry
   if registry_ok; then
-    if pid="$(our_pid "$REGISTRY_PID" quarkus-run.jar)"; then line="up    $REGISTRY_URL (pid $pid)"; else line="up    $REGISTRY_URL (external)"; fi
+    if pid="$(our_pid "$REGISTRY_PID" quarkus-run.jar)"; then
+      line="up    $REGISTRY_URL (pid $pid, storage $(cat "$REGISTRY_STORAGE_STAMP" 2>/dev/null || echo 'in memory'))"
+    else line="up    $REGISTRY_URL (external)"; fi
   else
     line="down  $REGISTRY_URL"
     rc=3

@@ -1,4 +1,5 @@
-# Part of deploy/local/stack.sh (sourced, not run): Apicurio Registry (Maven Central fast-jar, Java 21+, global BACKWARD rule).
+# Part of deploy/local/stack.sh (sourced, not run): Apicurio Registry (Maven Central fast-jar, Java 21+,
+# KafkaSQL storage on the local broker, global BACKWARD rule).
 # shellcheck shell=bash
 
 ensure_apicurio() {
@@ -89,6 +90,7 @@ registry_up() {
   if pid="$(our_pid "$REGISTRY_PID" quarkus-run.jar)"; then
     if registry_ok; then
       log "registry: already running (pid $pid, $REGISTRY_URL)"
+      registry_storage_check "$pid"
       registry_ensure_backward
       return 0
     fi
@@ -96,10 +98,10 @@ registry_up() {
     registry_wait "$pid" "$(now)"
     return 0
   fi
-  rm -f "$REGISTRY_PID"
+  rm -f "$REGISTRY_PID" "$REGISTRY_STORAGE_STAMP"
   if port_open "$REGISTRY_PORT"; then
     if registry_ok; then
-      log "registry: port $REGISTRY_PORT already answers (not started by this script); using the existing service"
+      log "registry: port $REGISTRY_PORT already answers (not started by this script); using the existing service (its storage is its own: make it durable)"
       registry_ensure_backward
       return 0
     fi
@@ -113,17 +115,35 @@ registry_up() {
   rjava="$(find_registry_java)" ||
     die "registry: Apicurio Registry $APICURIO_VERSION needs Java 21+, none found (checked JAVA_HOME, PATH, /usr/lib/jvm). Install one or set REGISTRY_JAVA=/path/to/java"
   ensure_apicurio
-  log "registry: starting (java $(java_major "$rjava"): $rjava)…"
+  render_registry_config
+  log "registry: starting (java $(java_major "$rjava"): $rjava), schemas in Kafka topic ${REGISTRY_TOPIC_PREFIX}journal…"
   local t0
   t0="$(now)"
+  # Settings live in $REGISTRY_WORK/config/application.properties (read from the working directory).
   spawn "$REGISTRY_PID" "$LOG_DIR/apicurio.log" "$REGISTRY_WORK" \
-    "$rjava" -Xmx512m -Djava.awt.headless=true \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
-    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MGMT_PORT" \
-    -Dquarkus.console.color=false -Dquarkus.banner.enabled=false \
-    -Dapicurio.rules.global.compatibility=BACKWARD \
-    -jar "$APICURIO_HOME/quarkus-run.jar"
+    "$rjava" -Xmx512m -Djava.awt.headless=true -jar "$APICURIO_HOME/quarkus-run.jar"
+  echo "kafkasql ${REGISTRY_TOPIC_PREFIX}journal" >"$REGISTRY_STORAGE_STAMP"
   registry_wait "$(cat "$REGISTRY_PID")" "$t0"
+}
+
+render_registry_config() {
+  mkdir -p "$REGISTRY_WORK/config"
+  sed -e "s|@REGISTRY_PORT@|$REGISTRY_PORT|g" \
+    -e "s|@REGISTRY_MGMT_PORT@|$REGISTRY_MGMT_PORT|g" \
+    -e "s|@KAFKA_BOOTSTRAP@|127.0.0.1:$KAFKA_PORT|g" \
+    -e "s|@TOPIC_PREFIX@|$REGISTRY_TOPIC_PREFIX|g" \
+    "$SCRIPT_DIR/registry/application.properties" >"$REGISTRY_WORK/config/application.properties.tmp"
+  mv -f "$REGISTRY_WORK/config/application.properties.tmp" "$REGISTRY_WORK/config/application.properties"
+}
+
+# A registry this script started before storage was durable keeps its schemas in memory only:
+# say so (restarting it here would pull it from under running tests and services).
+registry_storage_check() { # pid
+  local stamp
+  stamp="$(cat "$REGISTRY_STORAGE_STAMP" 2>/dev/null || true)"
+  if [[ "$stamp" != "kafkasql ${REGISTRY_TOPIC_PREFIX}journal" ]]; then
+    log "registry: WARNING pid $1 was not started with its schemas in Kafka topic ${REGISTRY_TOPIC_PREFIX}journal (${stamp:-in memory, by an earlier stack.sh}); they are lost when it stops. Run '$0 down' then '$0 up' when nothing uses it."
+  fi
 }
 
 registry_wait() { # pid t0
