@@ -146,7 +146,7 @@ async function tradesInKafka(kafka: Kafka, codec: SchemaCodec, symbol: string, f
     await consumer.run({
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
-          if (m.key?.toString() === symbol) seen.add((await codec.decode<TradeRecord>(m.value)).tradeId ?? '');
+          if (m.key?.toString() === symbol) seen.add((await codec.decode<TradeRecord>(batch.topic, m.value)).tradeId ?? '');
         }
       },
     });

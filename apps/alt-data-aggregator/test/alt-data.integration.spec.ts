@@ -42,7 +42,7 @@ describe('alt-data-aggregator: VIX regimes, news and social sentiment, composite
 
   async function read<T>(topic: string, from: PartitionOffsets): Promise<T[]> {
     const out: T[] = [];
-    for (const m of await readTopicRange(kafka, topic, from)) out.push(await codec.decode<T>(m.value));
+    for (const m of await readTopicRange(kafka, topic, from)) out.push(await codec.decode<T>(topic, m.value));
     return out;
   }
 

@@ -64,7 +64,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
   }
 
   private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const bar = await this.kit.codec.decode<CleanBar>(message.value);
+    const bar = await this.kit.codec.decode<CleanBar>(TOPICS.bars, message.value);
     if (this.config.FEATURE_SESSIONS === 'regular' && bar.session !== 'REGULAR') {
       this.counters.features.inc({ timeframe: bar.timeframe, outcome: 'outside_session' });
       return [];
@@ -114,7 +114,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
 
   private async onTrade(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
     if (!this.intrinsic.length) return [];
-    const trade = await this.kit.codec.decode<TradeRecord>(message.value);
+    const trade = await this.kit.codec.decode<TradeRecord>(TOPICS.rawTrades, message.value);
     const out: OutputRecord[] = [];
     for (const spec of this.intrinsic) {
       const builder = state.load(`ib|${spec.kind}|${trade.symbol}`, (s) => (s ? IntrinsicBarBuilder.fromJSON(s, spec) : IntrinsicBarBuilder.create(spec)));

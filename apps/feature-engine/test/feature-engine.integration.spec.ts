@@ -115,7 +115,7 @@ describe('feature-engine: features and intrinsic bars, exactly once through a ki
   async function outputs<T extends { symbol: string }>(topic: string, symbol: string): Promise<T[]> {
     const out: T[] = [];
     for (const m of await readTopicRange(kafka, topic, starts.get(topic)!)) {
-      if (m.key?.toString() === symbol) out.push({ ...(await codec.decode<T>(m.value)), symbol: 'S' });
+      if (m.key?.toString() === symbol) out.push({ ...(await codec.decode<T>(topic, m.value)), symbol: 'S' });
     }
     return out;
   }

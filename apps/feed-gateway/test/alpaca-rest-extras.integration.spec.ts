@@ -85,7 +85,7 @@ describe('Alpaca options snapshots and corporate actions over REST, by the backf
 
   async function read<T>(topic: string, from: PartitionOffsets, key: (m: { key: Buffer | null }) => boolean): Promise<T[]> {
     const out: T[] = [];
-    for (const m of await readTopicRange(kafka, topic, from)) if (key(m)) out.push(await codec.decode<T>(m.value));
+    for (const m of await readTopicRange(kafka, topic, from)) if (key(m)) out.push(await codec.decode<T>(topic, m.value));
     return out;
   }
 

@@ -95,7 +95,7 @@ describe('Alpaca stream through faults into md.raw.bars.v1 (integration)', () =>
     await waitFor('every bar of the recording in md.raw.bars.v1', async () => {
       for (const m of await readTopicRange(kafka, TOPICS.rawBars, start)) {
         if (!m.key?.toString().startsWith(prefix)) continue;
-        const bar = await codec.decode<RawBar>(m.value);
+        const bar = await codec.decode<RawBar>(TOPICS.rawBars, m.value);
         seen.add(`${bar.symbol}@${bar.eventTime}`);
       }
       return [...want].every((k) => seen.has(k));
@@ -117,7 +117,7 @@ describe('Alpaca stream through faults into md.raw.bars.v1 (integration)', () =>
     let letters: DeadLetterRecord[] = [];
     await waitFor('1,000 dead letters', async () => {
       letters = [];
-      for (const m of await readTopicRange(kafka, TOPICS.deadLetter, dlqStart)) letters.push(await codec.decode<DeadLetterRecord>(m.value));
+      for (const m of await readTopicRange(kafka, TOPICS.deadLetter, dlqStart)) letters.push(await codec.decode<DeadLetterRecord>(TOPICS.deadLetter, m.value));
       return ours(letters).length >= 1000;
     }, 60_000, 500);
     expect(ours(letters)).toHaveLength(1000);

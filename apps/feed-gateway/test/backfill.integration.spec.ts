@@ -60,7 +60,7 @@ describe('Alpaca REST backfill into md.raw.bars.v1 (integration)', () => {
 
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
     const bars: RawBar[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.rawBars, start)) if (m.key?.toString() === symbol) bars.push(await codec.decode<RawBar>(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.rawBars, start)) if (m.key?.toString() === symbol) bars.push(await codec.decode<RawBar>(TOPICS.rawBars, m.value));
     const expected = rowsToRawBars(rows, symbol);
     const key = (b: RawBar) => `${b.eventTime}|${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}`;
     expect(bars.map(key).sort()).toEqual(expected.map(key).sort());

@@ -99,7 +99,7 @@ describe('E*TRADE quote polling into md.raw.quotes.v1 (integration)', () => {
     await waitFor('every served quote in md.raw.quotes.v1', async () => {
       published = [];
       for (const m of await readTopicRange(kafka, TOPICS.rawQuotes, start)) {
-        if (m.key?.toString().startsWith(prefix)) published.push(await codec.decode<QuoteRecord>(m.value));
+        if (m.key?.toString().startsWith(prefix)) published.push(await codec.decode<QuoteRecord>(TOPICS.rawQuotes, m.value));
       }
       return published.length >= ROUNDS * symbols.length;
     }, 60_000, 500);

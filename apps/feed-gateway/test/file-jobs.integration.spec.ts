@@ -42,21 +42,21 @@ describe('feed-gateway file jobs: LEAN factor file and option chain snapshot (in
 
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
     const actions: CorporateActionRecord[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.corporateActions, actionsStart)) if (m.key?.toString() === symbol) actions.push(await codec.decode(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.corporateActions, actionsStart)) if (m.key?.toString() === symbol) actions.push(await codec.decode(TOPICS.corporateActions, m.value));
     expect(actions.filter((a) => a.kind === 'SPLIT').map((a) => `${a.exDate} ${a.ratioTo}:${a.ratioFrom}`)).toEqual(['2000-06-21 2:1', '2005-02-28 2:1', '2014-06-09 7:1']);
     expect(actions.filter((a) => a.kind === 'CASH_DIVIDEND')).toHaveLength(24);
 
     // The preprocessor restates once per action; the last schedule reproduces LEAN's factors.
     await waitFor('the preprocessor to restate every action', async () => (await metricValue(prep.port, 'md_preprocessor_restatements_total', { symbol })) >= actions.length, 60_000, 200);
     const restatements: RestatementRecord[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.restatements, restatementsStart)) if (m.key?.toString() === symbol) restatements.push(await codec.decode(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.restatements, restatementsStart)) if (m.key?.toString() === symbol) restatements.push(await codec.decode(TOPICS.restatements, m.value));
     const first = restatements[restatements.length - 1].segments[0];
     // LEAN factor file, first row (1998-01-02): price factor 0.8893653, split factor 0.0357143 (printed to 7 digits).
     expect(Math.abs(first.splitFactor / 0.0357143 - 1)).toBeLessThan(2e-6);
     expect(Math.abs(first.dividendFactor / 0.8893653 - 1)).toBeLessThan(2e-6);
 
     const chainTopic: OptionQuoteRecord[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.optionsChain, chainStart)) chainTopic.push(await codec.decode(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.optionsChain, chainStart)) chainTopic.push(await codec.decode(TOPICS.optionsChain, m.value));
     const aapl = chainTopic.filter((q) => q.underlying === 'AAPL');
     expect(aapl).toHaveLength(aaplContracts);
     expect(aapl.find((q) => q.occSymbol === 'AAPL240802C00100000')).toMatchObject({ strike: '100.00000000', optionType: 'C', bid: '120.75000000', ask: '122.55000000' });

@@ -99,7 +99,7 @@ describe('Polygon stream through faults into md.raw.bars.v1 (integration)', () =
     await waitFor('every bar of the session in md.raw.bars.v1', async () => {
       for (const m of await readTopicRange(kafka, TOPICS.rawBars, start)) {
         if (!m.key?.toString().startsWith(prefix)) continue;
-        const bar = await codec.decode<RawBar>(m.value);
+        const bar = await codec.decode<RawBar>(TOPICS.rawBars, m.value);
         seen.set(`${bar.symbol}@${bar.eventTime}`, bar);
       }
       return [...want.keys()].every((k) => seen.has(k));

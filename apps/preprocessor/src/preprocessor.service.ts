@@ -45,7 +45,7 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const bar = cleanBar(await this.kit.codec.decode<RawBar>(message.value));
+    const bar = cleanBar(await this.kit.codec.decode<RawBar>(TOPICS.rawBars, message.value));
     const revisions = state.load(`rev|${bar.timeframe}|${bar.symbol}`, (s) => (s ? RevisionLog.fromJSON(s as never, this.revisionOptions) : new RevisionLog(this.revisionOptions)));
     const decision = revisions.decide(bar);
     this.counters.decisions.inc({ decision });
@@ -65,7 +65,7 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async onAction(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const record = await this.kit.codec.decode<CorporateActionRecord>(message.value);
+    const record = await this.kit.codec.decode<CorporateActionRecord>(TOPICS.corporateActions, message.value);
     const action: CorporateAction = toCorporateAction(record);
     const adjustments = state.load(`adj|${action.symbol}`, SymbolAdjustments.fromJSON);
     const reference = record.referencePrice === null ? undefined : Number(record.referencePrice);

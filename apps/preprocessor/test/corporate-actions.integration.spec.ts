@@ -76,7 +76,7 @@ describe('corporate actions: the AAPL 7:1 split of 2014-06-09 (integration)', ()
     }, 60_000, 200);
 
     const restatements: RestatementRecord[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.restatements, restatementsStart)) if (m.key?.toString() === symbol) restatements.push(await codec.decode<RestatementRecord>(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.restatements, restatementsStart)) if (m.key?.toString() === symbol) restatements.push(await codec.decode<RestatementRecord>(TOPICS.restatements, m.value));
     expect(restatements).toHaveLength(1);
     expect(restatements[0]).toMatchObject({ changedFrom: null, changedTo: newYorkMidnightUs('2014-06-09') });
     expect(restatements[0].segments[0].splitFactor).toBeCloseTo(1 / 7, 15);
@@ -84,7 +84,7 @@ describe('corporate actions: the AAPL 7:1 split of 2014-06-09 (integration)', ()
 
     // Raw prices travel unchanged; bars after the ex-date carry factor 1.
     const bars: CleanBar[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.bars, barsStart)) if (m.key?.toString() === symbol) bars.push(await codec.decode<CleanBar>(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.bars, barsStart)) if (m.key?.toString() === symbol) bars.push(await codec.decode<CleanBar>(TOPICS.bars, m.value));
     const after = bars.filter((b) => b.eventTime >= newYorkMidnightUs('2014-06-09'));
     expect(after.length).toBeGreaterThan(300);
     expect(after.every((b) => b.splitFactor === 1)).toBe(true);
@@ -100,7 +100,7 @@ describe('corporate actions: the AAPL 7:1 split of 2014-06-09 (integration)', ()
 
     const outliers: QualityIssueRecord[] = [];
     for (const m of await readTopicRange(kafka, TOPICS.qualityIssues, issuesStart)) {
-      const issue = await codec.decode<QualityIssueRecord>(m.value);
+      const issue = await codec.decode<QualityIssueRecord>(TOPICS.qualityIssues, m.value);
       if (m.key?.toString() === symbol && issue.type === 'price_outlier') outliers.push(issue);
     }
     expect(outliers).toEqual([]);

@@ -45,7 +45,7 @@ describe('malformed rows are dead-lettered with reasons (integration)', () => {
 
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
     const letters: DeadLetterRecord[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.deadLetter, dlqStart)) letters.push(await codec.decode<DeadLetterRecord>(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.deadLetter, dlqStart)) letters.push(await codec.decode<DeadLetterRecord>(TOPICS.deadLetter, m.value));
     const ours = letters.filter((d) => d.sourceLocation?.startsWith(file) || d.key?.toString() === run);
     const reasons = ours.map((d) => `${d.stage}: ${d.reason}`).sort();
     expect(reasons).toEqual([

@@ -58,11 +58,11 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
 
   private async transform(message: KafkaMessage, topic: string, state: KeyedState): Promise<OutputRecord[]> {
     if (topic === TOPICS.rawBars) {
-      const raw = await this.kit.codec.decode<RawBar>(message.value);
+      const raw = await this.kit.codec.decode<RawBar>(topic, message.value);
       const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), this.checksConfig(raw.symbol), s as never));
       return this.publish(checks.observe(raw));
     }
-    const bar = await this.kit.codec.decode<CleanBar>(message.value);
+    const bar = await this.kit.codec.decode<CleanBar>(topic, message.value);
     // One provider's bars are one stream: gaps and returns mean nothing across two feeds.
     const key = `clean|${bar.timeframe}|${bar.symbol}|${bar.provider}`;
     const checks = state.load(key, (s) => CleanBarChecks.fromJSON(qualityStream(bar.symbol, bar.timeframe), this.checksConfig(bar.symbol), s as never));

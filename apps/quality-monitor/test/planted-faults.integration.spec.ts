@@ -87,7 +87,7 @@ describe('planted faults are each reported once, with evidence (integration)', (
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
     const found: QualityIssueRecord[] = [];
     for (const m of await readTopicRange(kafka, TOPICS.qualityIssues, issuesStart)) {
-      if (m.key?.toString() === symbol) found.push(await codec.decode<QualityIssueRecord>(m.value));
+      if (m.key?.toString() === symbol) found.push(await codec.decode<QualityIssueRecord>(TOPICS.qualityIssues, m.value));
     }
     // Nothing lost, nothing doubled: the same identities as the in-process run, each once.
     const ids = found.map(issueIdentity).sort();

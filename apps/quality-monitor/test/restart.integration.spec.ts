@@ -85,13 +85,13 @@ describe('a restart of the preprocessor or the quality-monitor loses and doubles
 
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
     const bars: CleanBar[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.bars, barsStart)) if (m.key?.toString() === symbol) bars.push(await codec.decode<CleanBar>(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.bars, barsStart)) if (m.key?.toString() === symbol) bars.push(await codec.decode<CleanBar>(TOPICS.bars, m.value));
     const times = bars.map((b) => b.eventTime);
     expect(new Set(times).size).toBe(times.length);
     expect(times.length).toBe(new Set(rows.map((r) => r.timestamp)).size);
 
     const found: QualityIssueRecord[] = [];
-    for (const m of await readTopicRange(kafka, TOPICS.qualityIssues, issuesStart)) if (m.key?.toString() === symbol) found.push(await codec.decode<QualityIssueRecord>(m.value));
+    for (const m of await readTopicRange(kafka, TOPICS.qualityIssues, issuesStart)) if (m.key?.toString() === symbol) found.push(await codec.decode<QualityIssueRecord>(TOPICS.qualityIssues, m.value));
     const ids = found.map(issueIdentity).sort();
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expected.map(issueIdentity).sort());

@@ -24,3 +24,5 @@ export * from './stage-config';
 export * from './stage-kit';
 export * from './topic-sink';
 export * from './service-module';
+export * from './writer-schema-guard';
+export * from './schema-id-versions';

@@ -1,9 +1,11 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Logger } from '@nestjs/common';
 import { valueSchemaOf } from './schemas';
-import { InvalidRecordError, TOPIC_TABLE, type TopicName, TransientError, valueSubject } from '@md/contracts';
+import { InvalidRecordError, MdError, TOPIC_TABLE, type TopicName, TransientError, valueSubject } from '@md/contracts';
 import { DecimalType } from './avro-decimal';
 import { backoffDelay, sleep } from './backoff';
+import { ccompatSubjectVersions } from './schema-id-versions';
+import { WriterSchemaGuard, type SubjectVersionsOf } from './writer-schema-guard';
 
 const REGISTRY_TIMEOUT_MS = 10_000;
 const REGISTER_ATTEMPTS = 5;
@@ -26,23 +28,30 @@ async function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
   }
 }
 
+export interface SchemaCodecOptions {
+  /** Where a schema id is registered; default: the registry's GET /schemas/ids/{id}/versions. */
+  subjectVersions?: SubjectVersionsOf;
+}
+
 /**
  * Avro values in the Confluent wire format (magic byte, schema id, body) through a
  * Confluent-compatible registry (Apicurio's /apis/ccompat/v7 here). Writers register their
  * topic's schema once at start and encode with that id; readers decode by the id in the
- * message, so an evolved writer schema is read without redeploying readers.
+ * message, so an evolved writer schema is read without redeploying readers, but only an id that
+ * is a registered version of the topic's subject (WriterSchemaGuard).
  */
 export class SchemaCodec {
   private readonly logger = new Logger(SchemaCodec.name);
   readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, number>();
-  private readonly seenIds = new Set<number>();
+  private readonly guard: WriterSchemaGuard;
 
-  constructor(registryUrl: string) {
+  constructor(registryUrl: string, options: SchemaCodecOptions = {}) {
     this.registry = new SchemaRegistry(
       { host: registryUrl, retry: { retries: 3 } },
       { [SchemaType.AVRO]: { logicalTypes: { decimal: DecimalType } } },
     );
+    this.guard = new WriterSchemaGuard(options.subjectVersions ?? ccompatSubjectVersions(registryUrl, REGISTRY_TIMEOUT_MS));
   }
 
   /** Registers the value schema of `topic` (BACKWARD) and remembers its id. */
@@ -67,6 +76,7 @@ export class SchemaCodec {
       }
     }
     this.ids.set(topic, id);
+    this.guard.accept(subject, id);
     this.logger.log(`schema ${subject} registered as id ${id}`);
     return id;
   }
@@ -84,20 +94,26 @@ export class SchemaCodec {
     }
   }
 
-  /** Decodes a Confluent-framed Avro value; garbage is an InvalidRecordError (dead-letter it). */
-  async decode<T>(buffer: Buffer | null): Promise<T> {
+  /**
+   * Decodes a Confluent-framed Avro value read from `topic`. Garbage, and a writer schema id that
+   * is not a registered version of the topic's subject, are InvalidRecordErrors (dead-letter them);
+   * a registry that does not answer is a TransientError (retry).
+   */
+  async decode<T>(topic: string, buffer: Buffer | null): Promise<T> {
     if (!buffer || buffer.length < 5 || buffer[0] !== 0) {
       throw new InvalidRecordError('value is not Confluent-framed Avro (magic byte 0 + schema id)');
     }
+    const schemaId = buffer.readInt32BE(1);
+    const subject = valueSubject(topic);
     try {
-      const schemaId = buffer.readInt32BE(1);
-      // Only a first sight of a schema id goes to the registry; later decodes hit the client cache.
-      if (this.seenIds.has(schemaId)) return (await this.registry.decode(buffer)) as T;
+      // An accepted id's schema is in the client's cache: no registry call, no deadline needed.
+      if (this.guard.accepts(subject, schemaId)) return (await this.registry.decode(buffer)) as T;
+      await this.guard.verify(subject, schemaId);
       const value = (await withDeadline(this.registry.decode(buffer), `schema id ${schemaId}`)) as T;
-      this.seenIds.add(schemaId);
+      this.guard.accept(subject, schemaId);
       return value;
     } catch (err) {
-      if (err instanceof TransientError) throw err;
+      if (err instanceof MdError) throw err;
       const message = (err as Error).message ?? String(err);
       if (/ECONNREFUSED|ETIMEDOUT|socket hang up|5\d\d/.test(message)) {
         throw new TransientError(`schema registry unavailable: ${message}`, err);

@@ -53,7 +53,7 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
     await ensureTopics(kit.kafka, spec.topics.map(topicSpec));
     const ctx = kit.context(spec.stage, spec.groupId, spec.topics, spec.settings, spec.fetch);
     this.runner = new SinkRunner<TopicEvent>(ctx, {
-      decode: async (m, topic) => ({ topic, value: await kit.codec.decode(m.value) }),
+      decode: async (m, topic) => ({ topic, value: await kit.codec.decode(topic, m.value) }),
       write: (events) => this.write(events),
     });
     kit.readiness.register(spec.readiness, trackConsumer(this.runner.kafkaConsumer));

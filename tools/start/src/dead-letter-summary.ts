@@ -7,7 +7,7 @@ import { readTopicRange, type PartitionOffsets, type SchemaCodec } from '@md/kaf
 export async function deadLetterReasons(kafka: Kafka, codec: SchemaCodec, from: PartitionOffsets): Promise<Map<string, number>> {
   const reasons = new Map<string, number>();
   for (const message of await readTopicRange(kafka, TOPICS.deadLetter, from)) {
-    const letter = await codec.decode<DeadLetterRecord>(message.value);
+    const letter = await codec.decode<DeadLetterRecord>(TOPICS.deadLetter, message.value);
     const kind = `${letter.stage}: ${reasonKind(letter.reason)}`;
     reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
   }
