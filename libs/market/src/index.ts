@@ -13,4 +13,8 @@ export * from './gap-fill';
 export * from './corporate-actions';
 export * from './adjustment-schedule';
 export * from './revision-log';
+export * from './revision-series';
+export * from './revision-packing';
+export * from './revision-horizon';
+export * from './revision-budget';
 export * from './symbol-adjustments';

@@ -1,5 +1,6 @@
 import { InvalidRecordError } from '@md/contracts';
 import { RevisionLog, type RevisionKeyed, type RevisionLogOptions } from './revision-log';
+import { barContent } from './revision-series';
 
 const MINUTE = 60_000_000;
 const T0 = Date.parse('2024-07-05T13:30:00Z') * 1000;
@@ -98,6 +99,13 @@ describe('revision log', () => {
     const restored = RevisionLog.fromJSON(log.toJSON(), options({ maxBarsPerSeries: 2 }));
     expect(restored.size).toBe(2);
     expect(restored.decide(bar(7))).toBe('late');
-    expect(() => RevisionLog.fromJSON({ version: 2 } as never)).toThrow(InvalidRecordError);
+    expect(() => RevisionLog.fromJSON({ version: 3 } as never)).toThrow(InvalidRecordError);
+  });
+
+  it('restores the version-1 checkpoint of before the packed form', () => {
+    const v1 = { version: 1 as const, series: [{ symbol: 'DBB', timeframe: '1m', forgottenBefore: T0, bars: [[T0, 2, barContent(bar(0, 2))]] }] };
+    const restored = RevisionLog.fromJSON(v1, options());
+    expect([restored.decide(bar(0, 2)), restored.decide(bar(0, 1)), restored.decide(bar(-1))]).toEqual(['duplicate', 'stale', 'late']);
+    expect(restored.toJSON().version).toBe(2);
   });
 });

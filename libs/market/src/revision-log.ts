@@ -1,5 +1,5 @@
 import { InvalidRecordError, type RawBar, type Timeframe } from '@md/contracts';
-import { toScaled, toScaledNumber } from './decimal';
+import { RevisionSeries, type RevisionSeriesJson, type RevisionSeriesOptions } from './revision-series';
 
 // Duplicates and late data. A bar is keyed by (symbol, timeframe, eventTime), not by provider:
 // two providers' bars of one minute are the same bar. Its revision orders versions (Alpaca `u`
@@ -37,117 +37,60 @@ export const DEFAULT_REVISION_LOG_OPTIONS: RevisionLogOptions = { maxBarsPerSeri
 
 export type RevisionKeyed = Pick<RawBar, 'symbol' | 'timeframe' | 'eventTime' | 'revision' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'tradeCount' | 'vwap'>;
 
-/** One remembered version: [eventTime, revision, content]. */
-export type RevisionEntry = [number, number, string];
-
-export interface RevisionSeriesState {
-  symbol: string;
-  timeframe: Timeframe;
-  /** Every seen key at or after this is remembered; older ones are 'late'. Never moves back. */
-  forgottenBefore: number;
-  /** Oldest first. */
-  bars: RevisionEntry[];
-}
-
-/** Checkpoint form, for a Kafka changelog. */
+/** Checkpoint form, for a Kafka changelog: each series packed (revision-series.ts). */
 export interface RevisionLogState {
-  version: 1;
-  series: RevisionSeriesState[];
-}
-
-/** Nothing forgotten yet; a finite number so the state stays valid JSON. */
-const NOTHING_FORGOTTEN = Number.MIN_SAFE_INTEGER;
-
-/** A price by value, so "17.9" and "17.90000000" are the same content. */
-const scaled = (price: string) => String(toScaledNumber(price) ?? toScaled(price));
-
-/** Content compared: OHLCV, tradeCount and vwap. */
-const content = (b: RevisionKeyed) =>
-  [scaled(b.open), scaled(b.high), scaled(b.low), scaled(b.close), b.volume, b.tradeCount ?? '', b.vwap === null ? '' : scaled(b.vwap)].join('|');
-
-/** Index of the first entry with eventTime >= t (entries sorted by eventTime). */
-function lowerBound(bars: RevisionEntry[], t: number): number {
-  let [lo, hi] = [0, bars.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (bars[mid][0] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  version: 2;
+  series: RevisionSeriesJson[];
 }
 
 /**
- * Bounded memory of recent bar versions. Memory: at most maxSeries x maxBarsPerSeries entries,
- * each a time, a revision and a content string of some 70 bytes.
+ * Bounded memory of recent bar versions over many series, each a RevisionSeries with a horizon
+ * of `horizonMicros` behind its newest bar. Memory: at most maxSeries x maxBarsPerSeries entries
+ * of ~8 bytes packed. (The preprocessor keeps one RevisionSeries per state key instead, with a
+ * horizon in trading days; this is the same rule for in-process users such as test oracles.)
  */
 export class RevisionLog {
-  private readonly series = new Map<string, RevisionSeriesState>();
+  private readonly series = new Map<string, RevisionSeries>();
+  private readonly seriesOptions: RevisionSeriesOptions;
 
-  constructor(private readonly options: RevisionLogOptions = DEFAULT_REVISION_LOG_OPTIONS) {}
+  constructor(private readonly options: RevisionLogOptions = DEFAULT_REVISION_LOG_OPTIONS) {
+    this.seriesOptions = { maxEntries: options.maxBarsPerSeries, horizonStart: (newest) => newest - options.horizonMicros };
+  }
 
   /** Decides and records: a 'new' or 'revision' bar becomes the remembered version of its key. */
   decide(bar: RevisionKeyed): RevisionDecision {
-    const s = this.touch(bar.symbol, bar.timeframe);
-    if (bar.eventTime < s.forgottenBefore) return 'late';
-    const i = lowerBound(s.bars, bar.eventTime);
-    const seen = s.bars[i]?.[0] === bar.eventTime ? s.bars[i] : undefined;
-    if (!seen) {
-      s.bars.splice(i, 0, [bar.eventTime, bar.revision, content(bar)]);
-      this.prune(s);
-      return 'new';
-    }
-    if (bar.revision < seen[1]) return 'stale';
-    if (bar.revision > seen[1]) {
-      s.bars[i] = [bar.eventTime, bar.revision, content(bar)];
-      return 'revision';
-    }
-    return seen[2] === content(bar) ? 'duplicate' : 'conflict';
+    return this.touch(bar.symbol, bar.timeframe).decide(bar);
   }
 
   /** Keys remembered, over all series. */
   get size(): number {
     let n = 0;
-    for (const s of this.series.values()) n += s.bars.length;
+    for (const s of this.series.values()) n += s.size;
     return n;
   }
 
   toJSON(): RevisionLogState {
-    return { version: 1, series: [...this.series.values()].map((s) => ({ ...s, bars: s.bars.map((b) => [...b] as RevisionEntry) })) };
+    return { version: 2, series: [...this.series.values()].map((s) => s.toJSON()) };
   }
 
-  /** Restores a checkpoint under the current options: a lowered bound applies at once. */
-  static fromJSON(state: RevisionLogState, options: RevisionLogOptions = DEFAULT_REVISION_LOG_OPTIONS): RevisionLog {
-    if (state?.version !== 1 || !Array.isArray(state.series)) throw new InvalidRecordError('revision log checkpoint: not a version 1 state');
+  /** Restores a checkpoint (version 2, or version 1 of before the packed form) under the current options: a lowered bound applies at once. */
+  static fromJSON(state: RevisionLogState | { version: 1; series: unknown[] }, options: RevisionLogOptions = DEFAULT_REVISION_LOG_OPTIONS): RevisionLog {
+    if ((state?.version !== 1 && state?.version !== 2) || !Array.isArray(state.series)) throw new InvalidRecordError('revision log checkpoint: not a version 1 or 2 state');
     const log = new RevisionLog(options);
-    for (const s of state.series) {
-      const restored = log.touch(s.symbol, s.timeframe);
-      restored.forgottenBefore = s.forgottenBefore;
-      restored.bars = s.bars.map((b) => [...b] as RevisionEntry).sort((a, b) => a[0] - b[0]);
-      log.prune(restored);
+    for (const stored of state.series) {
+      const series = RevisionSeries.fromJSON(state.version === 1 ? { version: 1, series: [stored] } : stored, log.seriesOptions);
+      log.touch(series.symbol, series.timeframe, series);
     }
     return log;
   }
 
   /** The series of a key, moved to the most recently seen end; the least recent is dropped past maxSeries. */
-  private touch(symbol: string, timeframe: Timeframe): RevisionSeriesState {
+  private touch(symbol: string, timeframe: Timeframe, restored?: RevisionSeries): RevisionSeries {
     const key = `${timeframe}|${symbol}`;
-    const s = this.series.get(key) ?? { symbol, timeframe, forgottenBefore: NOTHING_FORGOTTEN, bars: [] };
+    const s = restored ?? this.series.get(key) ?? new RevisionSeries(symbol, timeframe, this.seriesOptions);
     this.series.delete(key);
     this.series.set(key, s);
     if (this.series.size > this.options.maxSeries) this.series.delete(this.series.keys().next().value!);
     return s;
-  }
-
-  /** Forgets keys past the horizon behind the newest, then beyond the count, oldest first. */
-  private prune(s: RevisionSeriesState): void {
-    if (s.bars.length === 0) return;
-    let cutoff = Math.max(s.forgottenBefore, s.bars[s.bars.length - 1][0] - this.options.horizonMicros);
-    let drop = lowerBound(s.bars, cutoff);
-    if (s.bars.length - drop > this.options.maxBarsPerSeries) {
-      drop = s.bars.length - this.options.maxBarsPerSeries;
-      cutoff = Math.max(cutoff, s.bars[drop - 1][0] + 1);
-    }
-    s.forgottenBefore = cutoff;
-    s.bars.splice(0, drop);
   }
 }
