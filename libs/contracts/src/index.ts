@@ -5,3 +5,4 @@ export * from './errors';
 export * from './bar';
 export * from './records';
 export * from './derived-records';
+export * from './topic-retention';

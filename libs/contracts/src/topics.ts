@@ -21,7 +21,10 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 export interface TopicSpec {
   name: TopicName;
   partitions: number;
-  /** -1 keeps records forever. Raw topics keep 7 days: enough to replay a week into a fixed stage. */
+  /**
+   * Kafka `retention.ms` at creation; -1 keeps records forever. The default below, unless
+   * TOPIC_RETENTION (topic-retention.ts) sets another for the topic where it is created.
+   */
   retentionMs: number;
   cleanupPolicy: 'delete' | 'compact';
   /** Schema file in schemas/ for the value (TopicNameStrategy subject `<topic>-value`). */
@@ -31,6 +34,10 @@ export interface TopicSpec {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Partitions bound how far a consumer group can scale out (one consumer per partition).
+// Raw bars keep a week, to replay into a fixed preprocessor. Raw trades and quotes arrive orders
+// of magnitude faster and keep 3 days; the timescale-writer stores all three (`bars`, `trades`,
+// `quotes`), and `mdctl replay --from-db` re-publishes a stored window, so replay reaches further
+// back than any of these retentions.
 export const TOPIC_TABLE: readonly TopicSpec[] = [
   { name: TOPICS.rawBars, partitions: 6, retentionMs: 7 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.raw.bars.v1.avsc' },
   { name: TOPICS.rawTrades, partitions: 6, retentionMs: 3 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.raw.trades.v1.avsc' },

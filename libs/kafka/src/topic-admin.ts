@@ -1,10 +1,20 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
-import type { TopicSpec } from '@md/contracts';
+import { TOPIC_TABLE, withTopicRetention, type TopicSpec } from '@md/contracts';
 import { retryUntil } from './retry-until';
 
-/** Creates the declared topics that do not exist yet; reports, never shrinks, existing ones. */
-export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
+/**
+ * Creates the declared topics that do not exist yet; reports, never shrinks, existing ones.
+ *
+ * Retention comes from the topic table unless `retention` (default: the TOPIC_RETENTION
+ * environment variable, e.g. `md.raw.trades.v1=7d`) sets another. Read here, at creation, rather
+ * than in one service's config: whichever process meets a missing topic first creates it (any
+ * service at boot, `mdctl topics create`, a test), so the setting must reach all of them alike.
+ * A bad value throws a ConfigError naming the variable before anything is created. Existing
+ * topics keep the retention they have (change it with kafka-configs --alter).
+ */
+export async function ensureTopics(kafka: Kafka, declared: readonly TopicSpec[], retention = process.env.TOPIC_RETENTION): Promise<string[]> {
+  const specs = withTopicRetention(declared, retention, TOPIC_TABLE);
   const logger = new Logger('ensureTopics');
   const admin = kafka.admin();
   await admin.connect();

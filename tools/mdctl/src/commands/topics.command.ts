@@ -1,13 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigResourceTypes } from 'kafkajs';
-import { TOPIC_TABLE, type TopicSpec } from '@md/contracts';
+import { ConfigError, TOPIC_TABLE, formatRetention, withTopicRetention, type TopicSpec } from '@md/contracts';
 import { ensureTopics } from '@md/kafka';
 import { endpointsOf, type CliIo } from '../cli-context';
 import { formatTable } from '../format-table';
 import { cliKafka, partitionRanges, withAdmin } from '../kafka-admin';
 import { OperationError, UsageError } from '../usage-error';
-
-const retention = (ms: number) => (ms < 0 ? 'forever' : `${ms / 86_400_000}d`);
 
 /** The declared specs for `names` (all when empty); an undeclared name is a usage error. */
 export function declaredTopics(names: readonly string[]): TopicSpec[] {
@@ -19,11 +17,27 @@ export function declaredTopics(names: readonly string[]): TopicSpec[] {
   });
 }
 
+/**
+ * The specs with the retention `--retention` / TOPIC_RETENTION sets (the same parser the services
+ * use when they create a topic); a bad value is a usage error naming where it came from.
+ */
+export function withRetention(specs: readonly TopicSpec[], retention: string | undefined, fromOption: boolean): TopicSpec[] {
+  try {
+    return withTopicRetention(specs, retention, TOPIC_TABLE, fromOption ? '--retention' : 'TOPIC_RETENTION');
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.message) : err;
+  }
+}
+
+const retentionOption = () => new Option('--retention <list>', 'retention per topic at creation, e.g. md.raw.trades.v1=7d,md.raw.quotes.v1=3d (default: TOPIC_RETENTION, else the table)');
+
 export function registerTopics(program: Command, io: CliIo): void {
   const topics = program.command('topics').description('the platform topics (TOPIC_TABLE in libs/contracts) on the broker');
 
-  topics.command('list').description('declared topics: partitions declared and on the broker, retention, cleanup policy')
-    .action(async (_opts, cmd: Command) => {
+  topics.command('list').description('declared topics: partitions declared and on the broker, retention at creation (with --retention / TOPIC_RETENTION applied), cleanup policy')
+    .addOption(retentionOption())
+    .action(async (opts: { retention?: string }, cmd: Command) => {
+      const specs = withRetention(TOPIC_TABLE, opts.retention ?? process.env.TOPIC_RETENTION, opts.retention !== undefined);
       const { brokers } = endpointsOf(cmd);
       await withAdmin(cliKafka(brokers), brokers, async (admin) => {
         const existing = new Set(await admin.listTopics());
@@ -31,20 +45,23 @@ export function registerTopics(program: Command, io: CliIo): void {
         const { topics: meta } = present.length ? await admin.fetchTopicMetadata({ topics: present }) : { topics: [] };
         const actual = new Map(meta.map((m) => [m.name, m.partitions.length]));
         io.out.write(formatTable(['topic', 'partitions', 'on broker', 'retention', 'cleanup'],
-          TOPIC_TABLE.map((t) => [t.name, t.partitions, actual.get(t.name) ?? 'missing', retention(t.retentionMs), t.cleanupPolicy])));
+          specs.map((t) => [t.name, t.partitions, actual.get(t.name) ?? 'missing', formatRetention(t.retentionMs), t.cleanupPolicy])));
       });
     });
 
   topics.command('create').description('create the declared topics that are missing (existing ones are left as they are)')
     .argument('[topics...]', 'only these declared topics')
-    .action(async (names: string[], _opts, cmd: Command) => {
-      const specs = declaredTopics(names);
+    .addOption(retentionOption())
+    .action(async (names: string[], opts: { retention?: string }, cmd: Command) => {
+      const specs = withRetention(declaredTopics(names), opts.retention ?? process.env.TOPIC_RETENTION, opts.retention !== undefined);
       const { brokers } = endpointsOf(cmd);
       const kafka = cliKafka(brokers);
       // withAdmin first: an unreachable broker is reported as such, not as a create failure.
       await withAdmin(kafka, brokers, async () => undefined);
-      const created = await ensureTopics(kafka, specs);
-      io.out.write(created.length ? `created ${created.join(', ')}\n` : `all ${specs.length} topics exist\n`);
+      // The retention is already applied (and checked) above: none again from the environment.
+      const created = await ensureTopics(kafka, specs, '');
+      const described = created.map((name) => `${name} (retention ${formatRetention(specs.find((t) => t.name === name)!.retentionMs)})`);
+      io.out.write(created.length ? `created ${described.join(', ')}\n` : `all ${specs.length} topics exist\n`);
     });
 
   topics.command('describe').description('partitions (leader, replicas, in-sync, offsets) and configuration of one topic')
