@@ -15,3 +15,6 @@ export * from './market-events-writer';
 export * from './quality-queries';
 export * from './derived-writer';
 export * from './sink-transaction';
+export * from './raw-record-keys';
+export * from './raw-market-writer';
+export * from './raw-history-queries';

@@ -17,6 +17,12 @@ export const storageOptionsSchema = z.object({
   chunkInterval1m: interval,
   /** Chunk size for the low-rate hypertables (alt-data signals, quality issues). */
   chunkIntervalOther: interval,
+  /**
+   * Chunk size for raw trades and quotes: hundreds of thousands of rows per busy symbol a day (the
+   * vendored SPY day of 2013 holds 241,020 trades), three orders of magnitude above minute bars,
+   * so a day per chunk still gives each symbol's segment thousands of rows to compress.
+   */
+  chunkIntervalTicks: interval,
   /** Chunks whose newest row is older than this are compressed by the compression policy. */
   compressAfter: interval,
   /** How long to keep rows; null keeps them forever. Enforced by TimescaleDB retention policies only. */
@@ -27,6 +33,8 @@ export const storageOptionsSchema = z.object({
     barsDaily: keepFor,
     features: keepFor,
     qualityIssues: keepFor,
+    /** Drops whole `trades` and `quotes` chunks. */
+    ticks: keepFor,
   }),
   /** Plain PostgreSQL: monthly partitions created ahead of the current month at migration time. */
   partitionMonthsAhead: z.number().int().min(0).max(24),
@@ -44,8 +52,9 @@ export const DEFAULT_STORAGE_OPTIONS: StorageOptions = {
   schema: 'md',
   chunkInterval1m: '30 days',
   chunkIntervalOther: '365 days',
+  chunkIntervalTicks: '1 day',
   compressAfter: '7 days',
-  retention: { bars1m: null, barsDaily: null, features: null, qualityIssues: null },
+  retention: { bars1m: null, barsDaily: null, features: null, qualityIssues: null, ticks: null },
   partitionMonthsAhead: 3,
   realTimeAggregates: true,
 };
