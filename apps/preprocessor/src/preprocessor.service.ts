@@ -2,11 +2,12 @@ import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type KafkaMessage } from 'kafkajs';
 import { type CleanBar, type CorporateActionRecord, InvalidRecordError, type RawBar, type RestatementRecord, TOPICS } from '@md/contracts';
-import { RevisionLog, SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CorporateAction, type RevisionLogOptions } from '@md/market';
+import { SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CorporateAction } from '@md/market';
 import { StageKit, TransactionalStage, type KeyedState, type OutputRecord } from '@md/kafka';
 import { PreprocessorConfig } from './config';
 import { PreprocessorMetrics } from './preprocessor-metrics';
 import { toRestatement, toCorporateAction } from './records';
+import { RevisionMemory } from './revision-memory';
 
 /**
  * md.raw.bars.v1 -> validate, session-tag, de-duplicate by revision, adjustment factors ->
@@ -18,15 +19,15 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(PreprocessorService.name);
   private readonly counters: PreprocessorMetrics;
   private stage?: TransactionalStage;
-  /** One series per state key (rev|timeframe|symbol), so maxSeries 1. */
-  private readonly revisionOptions: RevisionLogOptions;
+  /** Repeats over REVISION_MEMORY_DAYS trading days, in the keyed state. */
+  private readonly revisions: RevisionMemory;
 
   constructor(
     @Inject(CONFIG) private readonly config: PreprocessorConfig,
     private readonly kit: StageKit,
   ) {
     this.counters = new PreprocessorMetrics(kit.metrics);
-    this.revisionOptions = { maxBarsPerSeries: config.REVISION_MEMORY_BARS, horizonMicros: config.REVISION_MEMORY_HOURS * 3_600_000_000, maxSeries: 1 };
+    this.revisions = new RevisionMemory(config, this.counters.revisions);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,8 +47,7 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
 
   private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
     const bar = cleanBar(await this.kit.codec.decode<RawBar>(TOPICS.rawBars, message.value));
-    const revisions = state.load(`rev|${bar.timeframe}|${bar.symbol}`, (s) => (s ? RevisionLog.fromJSON(s as never, this.revisionOptions) : new RevisionLog(this.revisionOptions)));
-    const decision = revisions.decide(bar);
+    const decision = this.revisions.decide(bar, state);
     this.counters.decisions.inc({ decision });
     if (decision === 'duplicate' || decision === 'stale') return [];
     if (decision === 'conflict') {
