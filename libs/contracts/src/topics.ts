@@ -85,3 +85,13 @@ export const BAR_PARTITIONS = 6;
 export function changelogTopic(groupId: string): string {
   return `${groupId}-state-changelog`;
 }
+
+/**
+ * Where the ingest jobs (the feed-gateway's file replays, the REST backfill) keep their positions:
+ * one JSON value per job, keyed by the job's identity (libs/ingest job-checkpoint.ts), written in
+ * the same Kafka transaction as the records it covers, and compacted so the latest per job stays.
+ * Read by those jobs alone, like a stage changelog: JSON, no Avro schema, so not in TOPIC_TABLE
+ * (whose topics each have a schema the services register). One partition: a job writes a small
+ * record a batch and a start reads the topic whole.
+ */
+export const INGEST_CHECKPOINTS = { name: 'md.ingest.checkpoints.v1', partitions: 1, cleanupPolicy: 'compact' } as const;
