@@ -88,7 +88,7 @@ export class SignalPublisher {
     const step = stepVixRegime(this.vix.get(o.symbol) ?? INITIAL_VIX_STATE, o.value, o.eventTime, this.options.vixPolicy);
     if (!step.accepted) return undefined;
     this.vix.set(o.symbol, step.state);
-    return { symbol: o.symbol, provider, eventTime: o.eventTime, ingestTime, value: o.value, regime: step.regime, previousRegime: step.previousRegime, changed: step.changed };
+    return { symbol: o.symbol, provider, eventTime: o.eventTime, ingestTime, value: o.value, regime: step.regime, previousRegime: step.previousRegime, changed: step.changed, availableTime: o.eventTime };
   }
 
   private async send(provider: string, batch: Outgoing[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type KafkaMessage } from 'kafkajs';
-import { type CleanBar, type FeatureVectorRecord, type IntrinsicBarRecord, TOPICS, type Timeframe, type TradeRecord } from '@md/contracts';
+import { type CleanBar, type FeatureVectorRecord, type IntrinsicBarRecord, TOPICS, type Timeframe, type TradeRecord, timeframeMicros } from '@md/contracts';
 import { FeatureState, FeatureStateError, SessionResampler, featureSetFor, type FeatureBar, type FeatureConfig, type FeatureSetSpec, type ResampleTimeframe } from '@md/features';
 import { IntrinsicBarBuilder, type IntrinsicBarSpec } from '@md/intrinsic-bars';
 import { StageKit, TransactionalStage, type KeyedState, type OutputRecord } from '@md/kafka';
@@ -71,19 +71,22 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
     }
     const input = featureBar(bar);
     const out: OutputRecord[] = [];
-    if (this.config.FEATURE_TIMEFRAMES.includes(bar.timeframe)) out.push(...(await this.compute(bar, bar.timeframe, input, state)));
+    if (this.config.FEATURE_TIMEFRAMES.includes(bar.timeframe)) {
+      out.push(...(await this.compute(bar, bar.timeframe, input, bar.eventTime + timeframeMicros(bar.timeframe), state)));
+    }
     if (bar.timeframe !== '1m') return out;
     for (const tf of this.resampled) {
       const resampler = state.load(`rs|${tf}|${bar.symbol}`, (s) => (s ? SessionResampler.fromJSON(s, tf) : SessionResampler.create(tf)));
       // The bar is complete at its end: a bucket whose last minute it is can be emitted now,
       // not only when the next session's first bar arrives (still backward-only).
       const done = [...resampler.update(input), ...resampler.flush(bar.eventTime + MINUTE_US)];
-      for (const coarse of done) out.push(...(await this.compute(bar, tf, coarse, state)));
+      for (const coarse of done) out.push(...(await this.compute(bar, tf, coarse, coarse.endTime, state)));
     }
     return out;
   }
 
-  private async compute(source: CleanBar, timeframe: Timeframe, input: FeatureBar, state: KeyedState): Promise<OutputRecord[]> {
+  /** `availableTime`: the end of the bar `input` (the bucket end for a resampled one), when its features could first be known. */
+  private async compute(source: CleanBar, timeframe: Timeframe, input: FeatureBar, availableTime: number, state: KeyedState): Promise<OutputRecord[]> {
     const spec = featureSetFor(this.features, source.symbol, timeframe);
     const features = state.load(`fs|${timeframe}|${source.symbol}`, (s) => this.restore(s, spec, source.symbol, timeframe));
     const values = features.update(input);
@@ -91,6 +94,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
     if (!values) return [];
     const record: FeatureVectorRecord = {
       symbol: source.symbol, timeframe, provider: source.provider, eventTime: input.eventTime, ingestTime: source.ingestTime, featureSet: spec.name, values,
+      availableTime, generation: this.config.GENERATION,
     };
     return [{ topic: TOPICS.features, key: source.symbol, value: await this.kit.codec.encode(TOPICS.features, record) }];
   }
@@ -119,7 +123,7 @@ export class FeatureEngineService implements OnApplicationBootstrap, OnApplicati
     for (const spec of this.intrinsic) {
       const builder = state.load(`ib|${spec.kind}|${trade.symbol}`, (s) => (s ? IntrinsicBarBuilder.fromJSON(s, spec) : IntrinsicBarBuilder.create(spec)));
       for (const bar of builder.push(trade)) {
-        const record: IntrinsicBarRecord = bar;
+        const record: IntrinsicBarRecord = { ...bar, generation: this.config.GENERATION };
         this.counters.intrinsicBars.inc({ kind: bar.kind });
         out.push({ topic: TOPICS.intrinsicBars, key: bar.symbol, value: await this.kit.codec.encode(TOPICS.intrinsicBars, record) });
       }

@@ -60,7 +60,7 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     if (topic === TOPICS.rawBars) {
       const raw = await this.kit.codec.decode<RawBar>(topic, message.value);
       const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), this.checksConfig(raw.symbol), s as never));
-      return this.publish(checks.observe(raw));
+      return this.publish(checks.observe(raw), barEnd(raw));
     }
     const bar = await this.kit.codec.decode<CleanBar>(topic, message.value);
     // One provider's bars are one stream: gaps and returns mean nothing across two feeds.
@@ -70,7 +70,7 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     for (const day of checks.newlyScoredDays()) issues.push(this.completenessRow(bar, day));
     const seen = this.live.get(key);
     if (!seen || bar.eventTime > seen.lastEventUs) this.live.set(key, { symbol: bar.symbol, timeframe: bar.timeframe, lastEventUs: bar.eventTime });
-    return this.publish(issues);
+    return this.publish(issues, barEnd(bar));
   }
 
   private completenessRow(bar: CleanBar, day: DayCompleteness): QualityIssue {
@@ -82,14 +82,16 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
-  private async publish(issues: QualityIssue[]): Promise<OutputRecord[]> {
+  /** `availableTime`: the end of the bar that revealed the issues, when they could first be known. */
+  private async publish(issues: QualityIssue[], availableTime: number): Promise<OutputRecord[]> {
     const out: OutputRecord[] = [];
     for (const issue of issues) {
       if (issue.type !== 'completeness') {
         this.counters.issues.inc({ type: issue.type, symbol: issue.symbol, timeframe: issue.timeframe });
         if (issue.type === 'missing_bars') this.counters.missingBars.inc({ symbol: issue.symbol, timeframe: issue.timeframe }, Number(issue.evidence.missingBars ?? 0));
       }
-      out.push({ topic: TOPICS.qualityIssues, key: issue.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
+      const record = toRecord(issue, availableTime, this.config.GENERATION);
+      out.push({ topic: TOPICS.qualityIssues, key: issue.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, record) });
     }
     return out;
   }
@@ -108,7 +110,8 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
       const endUs = s.lastEventUs + timeframeMicros(s.timeframe);
       this.counters.freshness.set({ symbol: s.symbol, timeframe: s.timeframe }, Math.max(0, (now - endUs) / 1e6));
       const issue = staleness(endUs, now, this.config.STALE_AFTER_SECONDS, qualityStream(s.symbol, s.timeframe));
-      if (issue) messages.push({ key: s.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, toRecord(issue)) });
+      // Judged against the wall clock, so known at the check.
+      if (issue) messages.push({ key: s.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, toRecord(issue, now, this.config.GENERATION)) });
     }
     if (messages.length) await this.staleProducer.send({ topic: TOPICS.qualityIssues, messages });
   }
@@ -126,9 +129,11 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-function toRecord(issue: QualityIssue): QualityIssueRecord {
+function toRecord(issue: QualityIssue, availableTime: number, generation: number): QualityIssueRecord {
   return {
     type: issue.type, severity: issue.severity.toUpperCase() as QualityIssueRecord['severity'], symbol: issue.symbol, timeframe: issue.timeframe,
-    windowStart: issue.windowStartUs, windowEnd: issue.windowEndUs, evidence: JSON.stringify(issue.evidence), detectedAt: nowMicros(),
+    windowStart: issue.windowStartUs, windowEnd: issue.windowEndUs, evidence: JSON.stringify(issue.evidence), detectedAt: nowMicros(), availableTime, generation,
   };
 }
+
+const barEnd = (bar: RawBar) => bar.eventTime + timeframeMicros(bar.timeframe);

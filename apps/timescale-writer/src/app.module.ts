@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { serviceModule } from '@md/kafka';
 import type { WriterConfig } from './config';
+import { DerivedApiController } from './derived-api.controller';
 import { QualityReportController } from './quality-report.controller';
 import { ReadApiController } from './read-api.controller';
 import { StorageService } from './storage.service';
@@ -11,7 +12,7 @@ import { BARS_SINK, DERIVED_SINK, EVENTS_SINK } from './table-sinks';
 export class AppModule {
   static with(config: WriterConfig): DynamicModule {
     return serviceModule(AppModule, 'timescale-writer', config, {
-      controllers: [ReadApiController, QualityReportController],
+      controllers: [ReadApiController, DerivedApiController, QualityReportController],
       providers: [StorageService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK)],
     });
   }

@@ -7,6 +7,11 @@ import { GAP_POLICIES, SESSION_SCOPES, type GapPolicy, type SessionScope } from 
 // database down.
 const symbol = z.string().regex(/^[A-Z][A-Z0-9.\-/]{0,20}$/, 'must be an upper-case ticker such as DBB');
 const instant = z.string().datetime({ offset: true, message: 'must be ISO-8601 with a zone, e.g. 2024-07-01T13:30:00Z' }).transform((v) => new Date(v));
+const symbolList = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()) : []))
+  .pipe(z.array(symbol).max(500));
 
 export const barsQuery = (maxRows: number) =>
   z
@@ -19,9 +24,12 @@ export const barsQuery = (maxRows: number) =>
       adjusted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
       // Empty open slots: 'none' returns the stored bars as they are; fills are marked, never stored.
       fill: z.enum(GAP_POLICIES as [GapPolicy, ...GapPolicy[]]).default('none'),
-      // Which open slots may be filled. Stored bars are returned whatever it says, so 'extended',
-      // the hours the feeds record, is the default.
-      sessions: z.enum(SESSION_SCOPES as [SessionScope, ...SessionScope[]]).default('extended'),
+      // 1m: which open slots may be filled (stored minutes are returned whatever it says), default
+      // 'extended', the hours the feeds record. Coarser timeframes: which minutes a bar is made of,
+      // default 'regular', the session the feature engine resamples (session-bars.ts).
+      sessions: z.enum(SESSION_SCOPES as [SessionScope, ...SessionScope[]]).optional(),
+      // Point in time: only bars whose end is at or before it (their minutes known by then).
+      asOf: instant.optional(),
     })
     .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
@@ -44,17 +52,31 @@ export const chainQuery = (maxRows: number) =>
 export const actionsQuery = (maxRows: number) =>
   z.object({ symbol, limit: z.coerce.number().int().min(1).max(maxRows).default(Math.min(1000, maxRows)) });
 
-/** Parses or throws a 400 whose message names the parameter and what it must be. */
 
 export const qualityReportQuery = z
   .object({
     from: instant,
     to: instant,
-    symbols: z
-      .string()
-      .optional()
-      .transform((v) => (v ? v.split(',').map((s) => s.trim()) : []))
-      .pipe(z.array(symbol).max(500)),
+    symbols: symbolList,
     format: z.enum(['json', 'markdown', 'html']).default('json'),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+
+/** Derived rows in [from, to), known at asOf (all when absent), at most limit. */
+const derivedRange = (maxRows: number) => ({
+  from: instant,
+  to: instant,
+  asOf: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(maxRows).default(Math.min(1000, maxRows)),
+});
+const fromBeforeTo = { message: 'from must be before to', path: ['from'] };
+
+export const featuresQuery = (maxRows: number) =>
+  z.object({ symbol, timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'), ...derivedRange(maxRows) }).refine((q) => q.from < q.to, fromBeforeTo);
+
+export const issuesQuery = (maxRows: number) => z.object({ symbols: symbolList, ...derivedRange(maxRows) }).refine((q) => q.from < q.to, fromBeforeTo);
+
+export const signalsQuery = (maxRows: number) =>
+  z.object({ symbol, signal: z.string().regex(/^[a-z_]{1,40}$/, 'must be a signal name such as composite or vix_regime').optional(), ...derivedRange(maxRows) })
+    .refine((q) => q.from < q.to, fromBeforeTo);

@@ -54,7 +54,7 @@ export class AltDataBook {
     if (first) this.remember(key);
     const out: AltSignalRecord[] = [];
     for (const symbol of doc.symbols) {
-      out.push({ symbol, signal: doc.signal, provider: doc.provider, eventTime: doc.eventTime, ingestTime, value: score, observations: 1, components: {}, sourceId: doc.id });
+      out.push({ symbol, signal: doc.signal, provider: doc.provider, eventTime: doc.eventTime, ingestTime, value: score, observations: 1, components: {}, sourceId: doc.id, availableTime: doc.eventTime });
       if (first) this.pushComposite(out, symbol, this.composite.update(symbol, doc.signal, score, doc.eventTime), ingestTime);
     }
     return out;
@@ -67,7 +67,7 @@ export class AltDataBook {
     this.moments.delete(key);
     this.moments.set(key, addMoment(before, obs.value, obs.eventTime, this.seriesPolicy));
     while (this.moments.size > this.maxSeries) this.moments.delete(this.moments.keys().next().value!);
-    const out: AltSignalRecord[] = [{ symbol: obs.symbol, signal: obs.signal, provider: obs.provider, eventTime: obs.eventTime, ingestTime, value: obs.value, observations: 1, components: {}, sourceId: obs.id }];
+    const out: AltSignalRecord[] = [{ symbol: obs.symbol, signal: obs.signal, provider: obs.provider, eventTime: obs.eventTime, ingestTime, value: obs.value, observations: 1, components: {}, sourceId: obs.id, availableTime: obs.eventTime }];
     if (score !== null) this.pushComposite(out, obs.symbol, this.composite.update(obs.symbol, obs.signal, score, obs.eventTime), ingestTime);
     return out;
   }
@@ -83,6 +83,7 @@ export class AltDataBook {
 
   private pushComposite(out: AltSignalRecord[], symbol: string, c: CompositeValue | null, ingestTime: number): void {
     if (!c) return;
-    out.push({ symbol, signal: 'composite', provider: 'composite', eventTime: c.eventTime, ingestTime, value: c.value, observations: c.sources, components: c.components, sourceId: null });
+    // A composite is known when its newest input is (its event time).
+    out.push({ symbol, signal: 'composite', provider: 'composite', eventTime: c.eventTime, ingestTime, value: c.value, observations: c.sources, components: c.components, sourceId: null, availableTime: c.eventTime });
   }
 }

@@ -36,4 +36,16 @@ export interface CleanBar extends RawBar {
   /** Cumulative back-adjustment factors; 1 until corporate actions are applied. */
   readonly splitFactor: number;
   readonly dividendFactor: number;
+  /** Rule version of the preprocessor that produced it (GENERATION); a reprocess emits the current one. */
+  readonly generation: number;
+}
+
+/**
+ * Point in time: a derived record's `availableTime` is when it could first be known (bar end,
+ * closing trade, newest input), and `generation` the rule version that produced it. An as-of read
+ * at T uses only records with availableTime <= T; per identity the highest generation wins.
+ */
+export interface PointInTime {
+  /** UTC micros; null only on records written before the field existed (derive it from the record's window). */
+  availableTime: number | null;
 }

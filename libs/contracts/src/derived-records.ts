@@ -9,6 +9,10 @@ export interface FeatureVectorRecord {
   ingestTime: number;
   featureSet: string;
   values: Record<string, number | null>;
+  /** End of the bar the vector describes (bucket end, the close for a day's last bucket); see PointInTime. */
+  availableTime: number | null;
+  /** The feature-engine's GENERATION. */
+  generation: number;
 }
 
 /**
@@ -41,6 +45,10 @@ export interface IntrinsicBarRecord {
   ticks: number;
   /** The threshold the bar closed on: fixed for tick/volume/dollar bars, the bounded EWMA expectation for imbalance and run bars. */
   threshold: number;
+  /** The closing trade's event time (closeTime); see PointInTime. */
+  availableTime: number | null;
+  /** The feature-engine's GENERATION. */
+  generation: number;
 }
 
 /** The seven VIX regimes of md.vix.regime.v1, calmest first (libs/altdata classifies). */
@@ -57,6 +65,8 @@ export interface VixRegimeRecord {
   regime: VixRegimeLevel;
   previousRegime: VixRegimeLevel | null;
   changed: boolean;
+  /** The classified close's event time; see PointInTime. */
+  availableTime: number | null;
 }
 
 /**
@@ -73,4 +83,6 @@ export interface AltSignalRecord {
   observations: number;
   components: Record<string, number>;
   sourceId: string | null;
+  /** Event time of the newest input the signal reflects; see PointInTime. */
+  availableTime: number | null;
 }

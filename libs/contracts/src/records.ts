@@ -116,4 +116,8 @@ export interface QualityIssueRecord {
   windowEnd: number;
   evidence: string;
   detectedAt: number;
+  /** End of the input bar that revealed the finding (the wall clock for staleness); see PointInTime. */
+  availableTime: number | null;
+  /** The quality-monitor's GENERATION. */
+  generation: number;
 }

@@ -94,6 +94,9 @@ export class OpenBar {
       provider: s.provider,
       openTime: s.openTime,
       closeTime: s.closeTime,
+      // Known when its closing trade is: the point-in-time stamp of the bar.
+      availableTime: s.closeTime,
+      generation: 0,
       ingestTime: s.ingestTime,
       open: s.open,
       high: s.high,

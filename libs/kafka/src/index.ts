@@ -26,3 +26,4 @@ export * from './topic-sink';
 export * from './service-module';
 export * from './writer-schema-guard';
 export * from './schema-id-versions';
+export * from './group-membership';

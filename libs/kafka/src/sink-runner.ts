@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from
 import { TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
 import { isRetriableError } from './classify-error';
+import { isMembershipLost, whileHeartbeating } from './group-membership';
 import { createIdempotentProducer } from './producer';
 import { writeIsolatingFailures } from './isolate-failures';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
@@ -70,7 +71,7 @@ export class SinkRunner<T> {
       const started = process.hrtime.bigint();
       let resume: (() => void) | undefined;
       try {
-        const rejects = await retryWhileRetriable(() => this.writeChunk(batch.topic, batch.partition, chunk), {
+        const rejects = await retryWhileRetriable(() => whileHeartbeating(heartbeat, () => this.writeChunk(batch.topic, batch.partition, chunk)), {
           keepGoing,
           heartbeat,
           onRetry: (err) => {
@@ -86,7 +87,7 @@ export class SinkRunner<T> {
           for (const part of chunks(rejects, DLQ_SEND_BATCH)) await this.dlqProducer.send({ topic: TOPICS.deadLetter, messages: part });
         }
         const last = chunk[chunk.length - 1].offset;
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        if (!(await this.commit(batch.topic, batch.partition, last))) return;
         resolveOffset(last);
         this.ctx.metrics.recordsIn.inc({ stage: this.ctx.stage, topic: batch.topic }, chunk.length);
         this.ctx.metrics.batchDuration.observe({ stage: this.ctx.stage }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -100,6 +101,23 @@ export class SinkRunner<T> {
         }
       }
       await heartbeat();
+    }
+  }
+
+  /**
+   * Commits the chunk; false when the group took the partition away meanwhile (an eviction or a
+   * rebalance): the write stands (idempotent), and whoever owns the partition now re-reads the
+   * chunk. Rejoining is kafkajs' (its fetch loop rejoins on the next UNKNOWN_MEMBER_ID), not a
+   * reason to end the process.
+   */
+  private async commit(topic: string, partition: number, lastOffset: string): Promise<boolean> {
+    try {
+      await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(lastOffset) + 1n).toString() }]);
+      return true;
+    } catch (err) {
+      if (!isMembershipLost(err)) throw err;
+      this.logger.warn(`${topic}/${partition}: group membership lost before the commit (${(err as Error).message}); the chunk will be read again after the rejoin, and its write is idempotent`);
+      return false;
     }
   }
 

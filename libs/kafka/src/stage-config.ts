@@ -12,6 +12,7 @@ export interface StageSettings {
 
 export interface TransactionalStageSettings extends StageSettings {
   TRANSACTIONAL_ID: string;
+  GENERATION: number;
 }
 
 /**
@@ -41,5 +42,11 @@ export function transactionalStageConfig(defaults: { group: string; maxBatchReco
      * StatefulSet pod name). Default: the group and the host name.
      */
     TRANSACTIONAL_ID: z.string().min(1).default(`${defaults.group}-${hostname()}`),
+    /**
+     * Rule version stamped on every output (`generation`): raise it when the stage's rules or
+     * settings change what it computes, then reprocess history (mdctl reprocess); sinks keep, per
+     * record identity, the highest generation.
+     */
+    GENERATION: z.coerce.number().int().min(0).default(0),
   };
 }

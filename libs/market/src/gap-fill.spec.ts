@@ -96,12 +96,16 @@ describe('gap filling', () => {
   it('counts 5-minute, hourly and daily slots by the calendar', () => {
     // 5m extended on the early-close day: 04:00-17:00 New York.
     expect(openSlotsBetween(at('2024-07-03T07:55:00Z'), at('2024-07-03T21:00:00Z'), '5m', 'extended', 1000)).toHaveLength(156);
-    // 1h regular: the 09:00 hour holds the 09:30 open; the early close leaves 09:00-12:00.
+    // 1h regular on the session grid: 15:30-16:00 closes the 2nd; the early close of the 3rd leaves
+    // 09:30 … 12:30 (12:30-13:00); nothing on the 4th; the 5th opens after the next bar's slot.
     const hours = openSlotsBetween(at('2024-07-02T19:00:00Z'), at('2024-07-05T13:00:00Z'), '1h', 'regular', 1000)!;
-    expect(hours.map((t) => new Date(t / 1000).toISOString().slice(11, 16))).toEqual(['13:00', '14:00', '15:00', '16:00']);
-    // 1d: trading days only, labelled 00:00 UTC; the 4th and the weekend are skipped.
-    const days = openSlotsBetween(at('2024-07-03T00:00:00Z'), at('2024-07-09T00:00:00Z'), '1d', 'regular', 1000)!;
-    expect(days.map((t) => new Date(t / 1000).toISOString().slice(0, 10))).toEqual(['2024-07-05', '2024-07-08']);
+    expect(hours.map((t) => new Date(t / 1000).toISOString().slice(5, 16))).toEqual(['07-02T19:30', '07-03T13:30', '07-03T14:30', '07-03T15:30', '07-03T16:30']);
+    // 1d: trading days only, labelled by the 09:30 open (13:30 UTC in summer); the 4th and the weekend are skipped.
+    const days = openSlotsBetween(at('2024-07-03T13:30:00Z'), at('2024-07-09T13:30:00Z'), '1d', 'regular', 1000)!;
+    expect(days.map((t) => new Date(t / 1000).toISOString().slice(0, 16))).toEqual(['2024-07-05T13:30', '2024-07-08T13:30']);
+    // Extended days are labelled by the 04:00 pre-market open.
+    expect(openSlotsBetween(at('2024-07-03T08:00:00Z'), at('2024-07-08T08:00:00Z'), '1d', 'extended', 1000)!.map((t) => new Date(t / 1000).toISOString().slice(0, 16)))
+      .toEqual(['2024-07-05T08:00']);
   });
 
   it('marks every bar real and fills nothing under policy none', () => {

@@ -29,15 +29,20 @@ export type FillableBar = Pick<RawBar, 'eventTime' | 'open' | 'high' | 'low' | '
 export type FilledBar<B extends FillableBar> = B & { readonly fill: FillMark };
 
 const MINUTE = 60_000_000;
-const DAY = 1440 * MINUTE;
 const PRE_OPEN = 4 * 60;
 const POST_CLOSE = 20 * 60;
 const EARLY_POST_CLOSE = 17 * 60;
 
-/** Slot start of an instant. Epoch-aligned: New York's offsets are whole hours, so 1h slots start on its hours. */
-const slotOf = (us: number, step: number) => Math.floor(us / step) * step;
-
 const HOUR = 60 * MINUTE;
+const HALF_HOUR = 30 * MINUTE;
+
+/**
+ * Intraday slot start of an instant, on the exchange session's grid (the bars of the read API and
+ * of the feature engine's resampler): slots start at the 09:30 New York open. 1m, 5m and 15m
+ * slots are epoch-aligned (30 minutes is a whole number of them), hours are shifted half an hour;
+ * New York's offsets from UTC are whole hours, so the grid holds in summer and winter.
+ */
+const slotOf = (us: number, step: number) => (step === HOUR ? Math.floor((us - HALF_HOUR) / step) * step + HALF_HOUR : Math.floor(us / step) * step);
 const CACHE_LIMIT = 20_000;
 const dateByHour = new Map<number, string>();
 const windowByDay = new Map<string, { first: number; end: number } | null>();
@@ -52,11 +57,10 @@ function cached<K, V>(cache: Map<K, V>, key: K, compute: () => V): V {
 }
 
 /**
- * The date a slot belongs to. 1d slots are labelled 00:00 UTC of the trading date, as the bars_1d
- * aggregate (time_bucket '1 day'); intraday ones by New York date, constant within an hour.
+ * The New York date a slot belongs to, constant within an hour (1d slots are labelled by the
+ * session open, 09:30 or 04:00 New York, so their date is their New York date too).
  */
-function dateOf(us: number, timeframe: Timeframe): string {
-  if (timeframe === '1d') return new Date(us / 1000).toISOString().slice(0, 10);
+function dateOf(us: number, _timeframe: Timeframe): string {
   const hour = Math.floor(us / HOUR);
   return cached(dateByHour, hour, () => newYorkDate(hour * HOUR));
 }
@@ -72,9 +76,13 @@ function openWindow(date: string, timeframe: Timeframe, sessions: SessionScope):
   if (year < CALENDAR_FIRST_YEAR || year > CALENDAR_LAST_YEAR) return null;
   const day = tradingDay(date);
   if (!day.open) return null;
-  if (timeframe === '1d') return { first: Date.parse(`${date}T00:00:00Z`) * 1000, end: Date.parse(`${date}T00:00:00Z`) * 1000 + DAY };
   const regular = sessions === 'regular';
-  // A slot is open when it overlaps the window: the 09:00 hour holds 09:30-10:00.
+  // One 1d slot a trading day, labelled by the session's open.
+  if (timeframe === '1d') {
+    const open = newYorkMicros(date, regular ? day.openMinute : PRE_OPEN);
+    return { first: open, end: open + 1 };
+  }
+  // A slot is open when it overlaps the window: the 03:30 hour holds the 04:00 pre-market open.
   const first = slotOf(newYorkMicros(date, regular ? day.openMinute : PRE_OPEN), timeframeMicros(timeframe));
   return { first, end: newYorkMicros(date, regular ? day.closeMinute : day.earlyClose ? EARLY_POST_CLOSE : POST_CLOSE) };
 }
@@ -84,15 +92,16 @@ function daySlots(date: string, timeframe: Timeframe, sessions: SessionScope, lo
   const window = cached(windowByDay, `${date} ${timeframe} ${sessions}`, () => openWindow(date, timeframe, sessions));
   const slots: number[] = [];
   if (!window) return slots;
-  for (let s = Math.max(window.first, lo); s < window.end && s <= hi; s += timeframeMicros(timeframe)) slots.push(s);
+  for (let s = window.first; s < window.end && s <= hi; s += timeframeMicros(timeframe)) if (s >= lo) slots.push(s);
   return slots;
 }
 
 /** Open slots strictly between the slots of two bars, oldest first; undefined when there are more than `max`. */
 export function openSlotsBetween(prevUs: number, nextUs: number, timeframe: Timeframe, sessions: SessionScope, max: number): number[] | undefined {
+  // Strictly between the two bars' slots; 1d bars are their slot (a day's label).
   const step = timeframeMicros(timeframe);
-  const first = slotOf(prevUs, step) + step;
-  const last = slotOf(nextUs, step) - step;
+  const first = (timeframe === '1d' ? prevUs : slotOf(prevUs, step)) + 1;
+  const last = (timeframe === '1d' ? nextUs : slotOf(nextUs, step)) - 1;
   const slots: number[] = [];
   if (first > last) return slots;
   for (let date = dateOf(first, timeframe); date <= dateOf(last, timeframe); date = shiftDate(date, 1)) {

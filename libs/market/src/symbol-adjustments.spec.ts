@@ -7,7 +7,7 @@ const NY_OFFSET_US = 4 * 3600e6; // June: New York is UTC-4
 const at = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00Z`) * 1000 + NY_OFFSET_US;
 const bar = (date: string, hhmm: string, close: string, session: CleanBar['session'] = 'REGULAR'): CleanBar => ({
   symbol: 'AAPL', timeframe: '1m', provider: 'test', eventTime: at(date, hhmm), ingestTime: 0, open: close, high: close, low: close,
-  close, volume: 100, tradeCount: null, vwap: null, revision: 0, session, splitFactor: 1, dividendFactor: 1,
+  close, volume: 100, tradeCount: null, vwap: null, revision: 0, session, splitFactor: 1, dividendFactor: 1, generation: 0,
 });
 const split: CorporateAction = { symbol: 'AAPL', exDate: '2014-06-09', kind: 'split', ratio: { to: 7, from: 1 }, provider: 'test', revision: 0 };
 const dividend: CorporateAction = { symbol: 'AAPL', exDate: '2014-08-07', kind: 'cash_dividend', amount: '0.47', provider: 'test', revision: 0 };

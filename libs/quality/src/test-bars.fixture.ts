@@ -39,7 +39,7 @@ export function testBar(isoUtc: string, close = '20.00000000', extra: Partial<Cl
   const eventTime = Date.parse(isoUtc) * 1000;
   return {
     symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime, ingestTime: eventTime, open: close, high: close, low: close, close,
-    volume: 100, tradeCount: null, vwap: null, revision: 0, session: sessionAt(eventTime), splitFactor: 1, dividendFactor: 1, ...extra,
+    volume: 100, tradeCount: null, vwap: null, revision: 0, session: sessionAt(eventTime), splitFactor: 1, dividendFactor: 1, generation: 0, ...extra,
   };
 }
 

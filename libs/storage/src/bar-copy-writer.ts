@@ -5,7 +5,7 @@ import { sqlIdentifier } from './sql-identifier';
 
 const COPY_CHUNK_ROWS = 2000;
 
-export const BARS_COPY_COLUMNS = 'symbol, timeframe, time, open, high, low, close, volume, trade_count, vwap, session, split_factor, dividend_factor, provider, revision, ingest_time';
+export const BARS_COPY_COLUMNS = 'symbol, timeframe, time, open, high, low, close, volume, trade_count, vwap, session, split_factor, dividend_factor, provider, revision, ingest_time, generation';
 
 /** COPY text-format chunks of the bars, in BARS_COPY_COLUMNS order. */
 export function* barsCopyText(bars: readonly CleanBar[]): Generator<string> {
@@ -14,7 +14,7 @@ export function* barsCopyText(bars: readonly CleanBar[]): Generator<string> {
   let chunk = '';
   for (let i = 0; i < bars.length; i++) {
     const b = bars[i];
-    chunk += `${b.symbol}\t${b.timeframe}\t${toIso(b.eventTime)}\t${b.open}\t${b.high}\t${b.low}\t${b.close}\t${b.volume}\t${b.tradeCount ?? '\\N'}\t${b.vwap ?? '\\N'}\t${b.session}\t${b.splitFactor}\t${b.dividendFactor}\t${b.provider}\t${b.revision}\t${toIso(b.ingestTime)}\n`;
+    chunk += `${b.symbol}\t${b.timeframe}\t${toIso(b.eventTime)}\t${b.open}\t${b.high}\t${b.low}\t${b.close}\t${b.volume}\t${b.tradeCount ?? '\\N'}\t${b.vwap ?? '\\N'}\t${b.session}\t${b.splitFactor}\t${b.dividendFactor}\t${b.provider}\t${b.revision}\t${toIso(b.ingestTime)}\t${b.generation ?? 0}\n`;
     if ((i + 1) % COPY_CHUNK_ROWS === 0) {
       yield chunk;
       chunk = '';
@@ -26,8 +26,8 @@ export function* barsCopyText(bars: readonly CleanBar[]): Generator<string> {
 /**
  * The same upsert as upsertBars, through COPY into a transaction-local staging table and one
  * INSERT … SELECT … ON CONFLICT merge (DESIGN.md measured ~100k rows/s against ~58k for the
- * unnest form on this machine size). DISTINCT ON keeps the highest revision of a key within the
- * batch; the revision rule in the WHERE clause is the same as upsertBars'. Needs a connection
+ * unnest form on this machine size). DISTINCT ON keeps the highest (generation, revision) of a key
+ * within the batch; the rule in the WHERE clause is the same as upsertBars'. Needs a connection
  * that supports COPY (the pg adapter); callers fall back to upsertBars otherwise.
  */
 export async function copyMergeBars(tx: Queryable, bars: readonly CleanBar[], schema = 'md'): Promise<number> {
@@ -40,8 +40,8 @@ export async function copyMergeBars(tx: Queryable, bars: readonly CleanBar[], sc
   const updates = columns.split(', ').filter((c) => !['symbol', 'timeframe', 'time'].includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
   const result = await tx.query(`
     INSERT INTO ${table} AS bars (${columns})
-    SELECT DISTINCT ON (symbol, timeframe, time) ${columns} FROM bars_staging ORDER BY symbol, timeframe, time, revision DESC
+    SELECT DISTINCT ON (symbol, timeframe, time) ${columns} FROM bars_staging ORDER BY symbol, timeframe, time, generation DESC, revision DESC
     ON CONFLICT (symbol, timeframe, time) DO UPDATE SET ${updates.join(', ')}, stored_at = now()
-    WHERE EXCLUDED.revision > bars.revision`);
+    WHERE (EXCLUDED.generation, EXCLUDED.revision) > (bars.generation, bars.revision)`);
   return result.rowCount;
 }

@@ -16,50 +16,35 @@ export interface BarRow {
 
 export interface BarsQuery {
   symbol: string;
-  timeframe: Timeframe;
+  /** 1-minute rows only; coarser bars come session-aligned from querySessionBars. */
+  timeframe: '1m';
   from: Date;
   to: Date;
   /** Mandatory bound on rows returned; the API caps it. */
   limit: number;
   adjusted: boolean;
+  /** Only bars ended by then (start + 1 minute <= asOf): a point-in-time read. */
+  asOf?: Date;
   /** 'desc' returns the newest first: the nearest bar before a time, for gap filling. Default 'asc'. */
   order?: 'asc' | 'desc';
 }
 
-const BUCKET: Record<Exclude<Timeframe, '1m'>, string> = { '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
-const AGGREGATE_VIEW: Record<Exclude<Timeframe, '1m'>, string> = { '5m': 'bars_5m', '15m': 'bars_15m', '1h': 'bars_1h', '1d': 'bars_1d' };
-
-const ROW = `symbol, $2::text AS timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text`;
-
 /**
- * Bars of one symbol in [from, to), oldest first (or newest first), at most `limit`. Raw 1-minute rows come from
- * `bars`, coarser raw bars from the aggregate views (continuous aggregates on TimescaleDB,
- * materialised views on PostgreSQL); adjusted bars from `bars_adjusted`, aggregated on the fly
- * for coarser timeframes, so they always reflect the latest factors. All values are bound
- * parameters; only the configured schema name is spliced, after validation.
+ * 1-minute bars of one symbol in [from, to), oldest first (or newest first), at most `limit`:
+ * raw rows from `bars`, back-adjusted ones from `bars_adjusted` (the latest factors). All values
+ * are bound parameters; only the configured schema name is spliced, after validation.
  */
 export async function queryBars(db: Queryable, schema: string, q: BarsQuery): Promise<BarRow[]> {
   const s = sqlIdentifier(schema);
-  const params = [q.symbol, q.timeframe, q.from.toISOString(), q.to.toISOString(), q.limit];
-  const range = `symbol = $1 AND time >= $3::timestamptz AND time < $4::timestamptz`;
+  const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
-  let sql: string;
-  if (q.timeframe === '1m') {
-    const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
-    sql = `SELECT ${ROW} FROM ${table} WHERE timeframe = '1m' AND ${range} ORDER BY time ${order} LIMIT $5`;
-  } else if (!q.adjusted) {
-    sql = `SELECT ${ROW} FROM ${s}.${AGGREGATE_VIEW[q.timeframe]} WHERE ${range} ORDER BY time ${order} LIMIT $5`;
-  } else {
-    sql = `
-      SELECT symbol, $2::text AS timeframe, bucket AS time,
-             (array_agg(open ORDER BY time))[1]::text AS open, max(high)::text AS high, min(low)::text AS low,
-             (array_agg(close ORDER BY time DESC))[1]::text AS close, sum(volume)::text AS volume,
-             round(sum(coalesce(vwap, (high + low + close) / 3) * volume) / nullif(sum(volume), 0), 8)::text AS vwap
-      FROM (SELECT *, date_bin('${BUCKET[q.timeframe]}'::interval, time, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket
-            FROM ${s}.bars_adjusted WHERE timeframe = '1m' AND ${range}) b
-      GROUP BY symbol, bucket ORDER BY bucket ${order} LIMIT $5`;
-  }
-  const { rows } = await db.query<BarRow & { time: Date | string }>(sql, params);
+  const { rows } = await db.query<BarRow & { time: Date | string }>(
+    `SELECT symbol, timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text FROM ${table}
+      WHERE symbol = $1 AND timeframe = '1m' AND time >= $2::timestamptz AND time < $3::timestamptz
+        AND ($5::timestamptz IS NULL OR time + INTERVAL '1 minute' <= $5::timestamptz)
+      ORDER BY time ${order} LIMIT $4`,
+    [q.symbol, q.from.toISOString(), q.to.toISOString(), q.limit, q.asOf?.toISOString() ?? null],
+  );
   return rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() }));
 }
 

@@ -4,11 +4,11 @@ import { sqlIdentifier } from './sql-identifier';
 
 const COLUMNS = [
   'symbol', 'timeframe', 'time', 'open', 'high', 'low', 'close', 'volume', 'trade_count', 'vwap',
-  'session', 'split_factor', 'dividend_factor', 'provider', 'revision', 'ingest_time',
+  'session', 'split_factor', 'dividend_factor', 'provider', 'revision', 'ingest_time', 'generation',
 ] as const;
 const TYPES = [
   'text', 'text', 'timestamptz', 'numeric', 'numeric', 'numeric', 'numeric', 'bigint', 'bigint', 'numeric',
-  'text', 'float8', 'float8', 'text', 'bigint', 'timestamptz',
+  'text', 'float8', 'float8', 'text', 'bigint', 'timestamptz', 'bigint',
 ];
 
 /** UTC months ('YYYY-MM') the bars fall in, for creating range partitions before the write. */
@@ -20,11 +20,17 @@ export function barMonths(bars: readonly CleanBar[]): Set<string> {
 
 export const toIso = (us: number) => new Date(Math.floor(us / 1000)).toISOString().replace('Z', `${String(us % 1000).padStart(3, '0')}Z`);
 
+/** (generation, revision) of a, compared with b's: the order in which a bar replaces another. */
+export function barOrder(a: Pick<CleanBar, 'generation' | 'revision'>, b: Pick<CleanBar, 'generation' | 'revision'>): number {
+  return a.generation !== b.generation ? a.generation - b.generation : a.revision - b.revision;
+}
+
 /**
  * Idempotent upsert on the natural key (symbol, timeframe, time). Revision rule: a row is
- * replaced only by a strictly higher revision, so a provider correction wins and a replayed or
- * stale duplicate changes nothing. Within one batch the highest revision of a key is kept first,
- * since ON CONFLICT cannot touch the same row twice in one statement.
+ * replaced only by a strictly higher (generation, revision), so a provider correction or a
+ * reprocess under newer rules wins and a replayed or stale duplicate changes nothing. Within one
+ * batch the highest of a key is kept first, since ON CONFLICT cannot touch the same row twice in
+ * one statement.
  */
 export async function upsertBars(db: Queryable, bars: readonly CleanBar[], schema = 'md'): Promise<number> {
   const table = `${sqlIdentifier(schema)}.bars`;
@@ -33,14 +39,14 @@ export async function upsertBars(db: Queryable, bars: readonly CleanBar[], schem
   for (const bar of bars) {
     const key = `${bar.symbol}|${bar.timeframe}|${bar.eventTime}`;
     const seen = latest.get(key);
-    if (!seen || bar.revision > seen.revision) latest.set(key, bar);
+    if (!seen || barOrder(bar, seen) > 0) latest.set(key, bar);
   }
   const rows = [...latest.values()];
   const columns: unknown[][] = COLUMNS.map(() => []);
   for (const b of rows) {
     const values = [
       b.symbol, b.timeframe, toIso(b.eventTime), b.open, b.high, b.low, b.close, b.volume, b.tradeCount, b.vwap,
-      b.session, b.splitFactor, b.dividendFactor, b.provider, b.revision, toIso(b.ingestTime),
+      b.session, b.splitFactor, b.dividendFactor, b.provider, b.revision, toIso(b.ingestTime), b.generation ?? 0,
     ];
     values.forEach((v, i) => columns[i].push(v));
   }
@@ -50,7 +56,7 @@ export async function upsertBars(db: Queryable, bars: readonly CleanBar[], schem
     INSERT INTO ${table} AS bars (${COLUMNS.join(', ')})
     SELECT * FROM unnest(${unnest})
     ON CONFLICT (symbol, timeframe, time) DO UPDATE SET ${updates.join(', ')}, stored_at = now()
-    WHERE EXCLUDED.revision > bars.revision`;
+    WHERE (EXCLUDED.generation, EXCLUDED.revision) > (bars.generation, bars.revision)`;
   const result = await db.query(sql, columns);
   return result.rowCount;
 }

@@ -14,34 +14,50 @@ function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
   return [...byKey.values()];
 }
 
-/** Upsert on (symbol, timeframe, name, time): a replayed or recomputed vector rewrites its values. */
+/**
+ * Upsert on (symbol, timeframe, name, time): a replayed or recomputed vector rewrites its values,
+ * unless the stored row is of a higher generation (a reprocess under newer rules replaced it
+ * already). Values an older generation had and a newer one no longer produces are removed by the
+ * reprocess marker (removeSupersededFeatures). A record from before availableTime existed is
+ * stored with NULL there; the queries bound it by the bar's end.
+ */
 export async function upsertFeatureVectors(db: Queryable, vectors: readonly FeatureVectorRecord[], schema = 'md'): Promise<number> {
   const rows = lastByKey(vectors.flatMap((v) => Object.entries(v.values).map(([name, value]) => ({ v, name, value }))),
     (r) => `${r.v.symbol}\u0000${r.v.timeframe}\u0000${r.name}\u0000${r.v.eventTime}`);
   if (!rows.length) return 0;
+  const s = sqlIdentifier(schema);
   await db.query(
-    `INSERT INTO ${sqlIdentifier(schema)}.features (symbol, timeframe, name, time, value)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[])
-     ON CONFLICT (symbol, timeframe, name, time) DO UPDATE SET value = EXCLUDED.value`,
-    [rows.map((r) => r.v.symbol), rows.map((r) => r.v.timeframe), rows.map((r) => r.name), rows.map((r) => toIso(r.v.eventTime)), rows.map((r) => r.value)],
+    `INSERT INTO ${s}.features AS f (symbol, timeframe, name, time, value, available_time, generation)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::timestamptz[], $7::bigint[])
+     ON CONFLICT (symbol, timeframe, name, time) DO UPDATE
+       SET value = EXCLUDED.value, available_time = EXCLUDED.available_time, generation = EXCLUDED.generation
+       WHERE EXCLUDED.generation >= f.generation`,
+    [rows.map((r) => r.v.symbol), rows.map((r) => r.v.timeframe), rows.map((r) => r.name), rows.map((r) => toIso(r.v.eventTime)), rows.map((r) => r.value),
+      rows.map((r) => (r.v.availableTime == null ? null : toIso(r.v.availableTime))), rows.map((r) => r.v.generation ?? 0)],
   );
   return rows.length;
 }
 
-/** Upsert on (symbol, kind, seq, end_time): a rebuilt bar sequence rewrites the same rows. */
+/**
+ * Upsert on (symbol, kind, seq, end_time): a rebuilt bar sequence rewrites the same rows, unless
+ * a higher generation stored them. Known at its close (end_time), so no availableTime column.
+ */
 export async function upsertIntrinsicBars(db: Queryable, bars: readonly IntrinsicBarRecord[], schema = 'md'): Promise<void> {
   const rows = lastByKey(bars, (b) => `${b.symbol}\u0000${b.kind}\u0000${b.seq}\u0000${b.closeTime}`);
   if (!rows.length) return;
   const col = <K extends keyof IntrinsicBarRecord>(k: K) => rows.map((r) => r[k]);
   await db.query(
-    `INSERT INTO ${sqlIdentifier(schema)}.intrinsic_bars (symbol, kind, seq, threshold, start_time, end_time, open, high, low, close, volume, dollar_value, trade_count, provider)
+    `INSERT INTO ${sqlIdentifier(schema)}.intrinsic_bars AS ib (symbol, kind, seq, threshold, start_time, end_time, open, high, low, close, volume, dollar_value,
+       trade_count, provider, generation)
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::timestamptz[], $6::timestamptz[], $7::numeric[], $8::numeric[],
-                          $9::numeric[], $10::numeric[], $11::bigint[], $12::float8[], $13::int[], $14::text[])
+                          $9::numeric[], $10::numeric[], $11::bigint[], $12::float8[], $13::int[], $14::text[], $15::bigint[])
      ON CONFLICT (symbol, kind, seq, end_time) DO UPDATE SET
        threshold = EXCLUDED.threshold, start_time = EXCLUDED.start_time, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
-       close = EXCLUDED.close, volume = EXCLUDED.volume, dollar_value = EXCLUDED.dollar_value, trade_count = EXCLUDED.trade_count, provider = EXCLUDED.provider`,
+       close = EXCLUDED.close, volume = EXCLUDED.volume, dollar_value = EXCLUDED.dollar_value, trade_count = EXCLUDED.trade_count,
+       provider = EXCLUDED.provider, generation = EXCLUDED.generation
+     WHERE EXCLUDED.generation >= ib.generation`,
     [col('symbol'), col('kind'), col('seq'), col('threshold'), rows.map((r) => toIso(r.openTime)), rows.map((r) => toIso(r.closeTime)),
-      col('open'), col('high'), col('low'), col('close'), col('volume'), col('dollarValue'), col('ticks'), col('provider')],
+      col('open'), col('high'), col('low'), col('close'), col('volume'), col('dollarValue'), col('ticks'), col('provider'), rows.map((r) => r.generation ?? 0)],
   );
 }
 
@@ -53,16 +69,18 @@ interface SignalRow {
   time: number;
   value: number;
   details: string;
+  availableTime: number | null;
 }
 
 async function upsertSignalRows(db: Queryable, signals: readonly SignalRow[], schema: string): Promise<void> {
   const rows = lastByKey(signals, (r) => `${r.symbol}\u0000${r.source}\u0000${r.sourceId}\u0000${r.time}`);
   if (!rows.length) return;
   await db.query(
-    `INSERT INTO ${sqlIdentifier(schema)}.altdata_signals (symbol, source, source_id, time, value, details)
-     SELECT s, src, id, t, v, d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::text[]) AS u(s, src, id, t, v, d)
-     ON CONFLICT (symbol, source, source_id, time) DO UPDATE SET value = EXCLUDED.value, details = EXCLUDED.details`,
-    [rows.map((r) => r.symbol), rows.map((r) => r.source), rows.map((r) => r.sourceId), rows.map((r) => toIso(r.time)), rows.map((r) => r.value), rows.map((r) => r.details)],
+    `INSERT INTO ${sqlIdentifier(schema)}.altdata_signals (symbol, source, source_id, time, value, details, available_time)
+     SELECT s, src, id, t, v, d::jsonb, a FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::text[], $7::timestamptz[]) AS u(s, src, id, t, v, d, a)
+     ON CONFLICT (symbol, source, source_id, time) DO UPDATE SET value = EXCLUDED.value, details = EXCLUDED.details, available_time = EXCLUDED.available_time`,
+    [rows.map((r) => r.symbol), rows.map((r) => r.source), rows.map((r) => r.sourceId), rows.map((r) => toIso(r.time)), rows.map((r) => r.value), rows.map((r) => r.details),
+      rows.map((r) => (r.availableTime == null ? null : toIso(r.availableTime)))],
   );
 }
 
@@ -70,7 +88,7 @@ async function upsertSignalRows(db: Queryable, signals: readonly SignalRow[], sc
 export async function upsertAltSignals(db: Queryable, signals: readonly AltSignalRecord[], schema = 'md'): Promise<void> {
   await upsertSignalRows(db, signals.map((s) => ({
     symbol: s.symbol, source: s.signal, sourceId: s.sourceId ?? '', time: s.eventTime, value: s.value,
-    details: JSON.stringify({ provider: s.provider, observations: s.observations, components: s.components }),
+    details: JSON.stringify({ provider: s.provider, observations: s.observations, components: s.components }), availableTime: s.availableTime ?? null,
   })), schema);
 }
 
@@ -78,6 +96,6 @@ export async function upsertAltSignals(db: Queryable, signals: readonly AltSigna
 export async function upsertVixRegimes(db: Queryable, regimes: readonly VixRegimeRecord[], schema = 'md'): Promise<void> {
   await upsertSignalRows(db, regimes.map((r) => ({
     symbol: r.symbol, source: 'vix_regime', sourceId: '', time: r.eventTime, value: r.value,
-    details: JSON.stringify({ provider: r.provider, regime: r.regime, previousRegime: r.previousRegime, changed: r.changed }),
+    details: JSON.stringify({ provider: r.provider, regime: r.regime, previousRegime: r.previousRegime, changed: r.changed }), availableTime: r.availableTime ?? null,
   })), schema);
 }

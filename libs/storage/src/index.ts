@@ -15,6 +15,8 @@ export * from './market-events-writer';
 export * from './quality-queries';
 export * from './derived-writer';
 export * from './sink-transaction';
+export * from './session-bars';
+export * from './derived-queries';
 export * from './raw-record-keys';
 export * from './raw-market-writer';
 export * from './raw-history-queries';

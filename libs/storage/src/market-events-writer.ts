@@ -40,20 +40,44 @@ export async function replaceAdjustmentSchedule(db: Queryable, r: RestatementRec
 
 /**
  * Upsert on the issue's identity (symbol, timeframe, type, window start): a re-detection (a
- * replay, a restarted monitor) updates the row instead of adding one; the first detection time stays.
+ * replay, a restarted monitor) updates the row instead of adding one; the first detection time
+ * and the earliest availableTime stay. A row of a higher generation (a reprocess under newer
+ * rules) is not touched by an older one. One statement per batch (unnest): a replay of two years
+ * of one symbol carries tens of thousands of findings.
  */
 export async function upsertQualityIssues(db: Queryable, issues: readonly QualityIssueRecord[], schema = 'md'): Promise<void> {
-  const s = sqlIdentifier(schema);
+  const rows = mergeByIdentity(issues);
+  if (!rows.length) return;
+  const col = <T>(f: (i: QualityIssueRecord) => T) => rows.map(f);
+  await db.query(
+    `INSERT INTO ${sqlIdentifier(schema)}.quality_issues AS q (symbol, timeframe, issue_type, severity, window_start, window_end, evidence, detected_at, available_time, generation)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::timestamptz[], $9::timestamptz[], $10::bigint[])
+     ON CONFLICT (symbol, timeframe, issue_type, window_start) DO UPDATE
+       SET severity = EXCLUDED.severity, window_end = EXCLUDED.window_end, evidence = EXCLUDED.evidence,
+           detected_at = LEAST(q.detected_at, EXCLUDED.detected_at),
+           available_time = CASE WHEN EXCLUDED.generation > q.generation THEN EXCLUDED.available_time
+                                 ELSE LEAST(q.available_time, EXCLUDED.available_time) END,
+           generation = EXCLUDED.generation
+       WHERE EXCLUDED.generation >= q.generation`,
+    [col((i) => i.symbol), col((i) => i.timeframe), col((i) => i.type), col((i) => i.severity), col((i) => toIso(i.windowStart)), col((i) => toIso(i.windowEnd)),
+      col((i) => i.evidence), col((i) => toIso(i.detectedAt)), col((i) => (i.availableTime == null ? null : toIso(i.availableTime))), col((i) => i.generation ?? 0)],
+  );
+}
+
+/** One record per identity, as the upsert would leave it after the batch row by row (ON CONFLICT touches a row once per statement). */
+function mergeByIdentity(issues: readonly QualityIssueRecord[]): QualityIssueRecord[] {
+  const byKey = new Map<string, QualityIssueRecord>();
   for (const i of issues) {
-    await db.query(
-      `INSERT INTO ${s}.quality_issues (symbol, timeframe, issue_type, severity, window_start, window_end, evidence, detected_at)
-       VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::jsonb, $8::timestamptz)
-       ON CONFLICT (symbol, timeframe, issue_type, window_start) DO UPDATE
-         SET severity = EXCLUDED.severity, window_end = EXCLUDED.window_end, evidence = EXCLUDED.evidence,
-             detected_at = LEAST(quality_issues.detected_at, EXCLUDED.detected_at)`,
-      [i.symbol, i.timeframe, i.type, i.severity, toIso(i.windowStart), toIso(i.windowEnd), i.evidence, toIso(i.detectedAt)],
-    );
+    const key = `${i.symbol}\u0000${i.timeframe}\u0000${i.type}\u0000${i.windowStart}`;
+    const seen = byKey.get(key);
+    const [g, h] = [i.generation ?? 0, seen?.generation ?? 0];
+    if (!seen || g > h) byKey.set(key, i);
+    else if (g === h) {
+      const earliest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+      byKey.set(key, { ...i, detectedAt: Math.min(seen.detectedAt, i.detectedAt), availableTime: earliest(seen.availableTime ?? null, i.availableTime ?? null) });
+    }
   }
+  return [...byKey.values()];
 }
 
 /** Upsert on (OCC symbol, snapshot time): a replayed snapshot rewrites the same row. */

@@ -6,7 +6,7 @@ import { DEFAULT_STORAGE_OPTIONS, PgDb, barMonths, copyMergeBars, ensureMonthlyP
 const bar = (minute: number, close: string, revision: number): CleanBar => ({
   symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime: Date.UTC(2024, 2, 4, 14, 30 + minute) * 1000, ingestTime: 1,
   open: '17.90000000', high: '18.00000000', low: '17.80000000', close, volume: 100, tradeCount: null, vwap: null, revision,
-  session: 'REGULAR', splitFactor: 1, dividendFactor: 1,
+  session: 'REGULAR', splitFactor: 1, dividendFactor: 1, generation: 0,
 });
 
 describe.each([

@@ -31,7 +31,8 @@ describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
 
   it('stores one row per feature value, nulls included, and a replay or recomputation rewrites instead of adding', async () => {
     const v = (i: number, sma: number | null): FeatureVectorRecord =>
-      ({ symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime: T0 + i * MIN, ingestTime: T0, featureSet: 'default-v1', values: { sma_20: sma, ret_1: 0.25 * i } });
+      ({ symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime: T0 + i * MIN, ingestTime: T0, featureSet: 'default-v1', values: { sma_20: sma, ret_1: 0.25 * i },
+        availableTime: T0 + (i + 1) * MIN, generation: 0 });
     expect(await upsertFeatureVectors(db, [v(0, null), v(1, 15.5), v(1, 15.6)], schema)).toBe(4);
     await upsertFeatureVectors(db, [v(0, null), v(1, 15.6)], schema);
     const stored = await rows(`SELECT name, extract(epoch FROM time)::bigint AS t, value FROM $s.features ORDER BY time, name`);
@@ -43,7 +44,7 @@ describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
 
   it('keeps two intrinsic bars that open and close in the same millisecond apart by their seq', async () => {
     const bar = (seq: number): IntrinsicBarRecord => ({ symbol: 'SPY', kind: 'tick', seq, provider: 'lean', openTime: T0, closeTime: T0, ingestTime: T0,
-      open: '168.01', high: '168.02', low: '168.00', close: '168.02', volume: 300 + seq, dollarValue: 50_400.5, ticks: 3, threshold: 3 });
+      open: '168.01', high: '168.02', low: '168.00', close: '168.02', volume: 300 + seq, dollarValue: 50_400.5, ticks: 3, threshold: 3, availableTime: T0, generation: 0 });
     await upsertIntrinsicBars(db, [bar(0), bar(1)], schema);
     await upsertIntrinsicBars(db, [bar(1)], schema);
     expect(await rows(`SELECT seq::int, volume::int, close::text FROM $s.intrinsic_bars ORDER BY seq`))
@@ -51,8 +52,8 @@ describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
   });
 
   it('stores alt-data signals and VIX regimes keyed by (symbol, source, document, time), details kept', async () => {
-    const signal: AltSignalRecord = { symbol: 'TSLA', signal: 'social_sentiment', provider: 'file', eventTime: T0, ingestTime: T0, value: 0.4, observations: 2, components: {}, sourceId: 'u1' };
-    const regime: VixRegimeRecord = { symbol: 'VIX', provider: 'cboe-csv', eventTime: T0, ingestTime: T0, value: 38.57, regime: 'EXTREME', previousRegime: 'HIGH', changed: true };
+    const signal: AltSignalRecord = { symbol: 'TSLA', signal: 'social_sentiment', provider: 'file', eventTime: T0, ingestTime: T0, value: 0.4, observations: 2, components: {}, sourceId: 'u1', availableTime: T0 };
+    const regime: VixRegimeRecord = { symbol: 'VIX', provider: 'cboe-csv', eventTime: T0, ingestTime: T0, value: 38.57, regime: 'EXTREME', previousRegime: 'HIGH', changed: true, availableTime: T0 };
     await upsertAltSignals(db, [signal, { ...signal, value: 0.5 }, { ...signal, sourceId: 'u2', value: -0.25 }], schema);
     await upsertVixRegimes(db, [regime, regime], schema);
     const stored = await rows(`SELECT symbol, source, value, details->>'regime' AS regime, source_id FROM $s.altdata_signals ORDER BY symbol, source_id`);

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import { commitGroupOffsets, endOffsets, retryUntil } from '@md/kafka';
+import { commitGroupOffsets, endOffsets, readTopicRange, retryUntil } from '@md/kafka';
+import { waitFor } from './wait-for';
 
 /**
  * Commits a new consumer group's offsets at the current end of `topics`, so a stage started
@@ -33,5 +34,38 @@ export async function committedOffset(kafka: Kafka, groupId: string, topic: stri
     return BigInt(entry.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Per partition, the offset after the topic's last record. A topic written in transactions ends
+ * with a commit marker, which takes an offset no consumer ever commits past (it receives no
+ * message for it), so the end offset would be out of reach: the last offset is read, and where it
+ * holds no record (a marker) the end is one less.
+ */
+async function recordEnds(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const ends = new Map([...(await endOffsets(kafka, topic))].map(([p, e]) => [p, BigInt(e)] as const));
+  const tail = await readTopicRange(kafka, topic, new Map([...ends].map(([p, e]) => [p, (e > 0n ? e - 1n : 0n).toString()])));
+  return new Map([...ends].map(([p, e]) => [p, e === 0n || tail.some((r) => r.partition === p && BigInt(r.offset) === e - 1n) ? e : e - 1n]));
+}
+
+/**
+ * Resolves once `groupId` has committed, on every partition of each topic, past the last record
+ * the topics hold now: everything published so far has been consumed and committed (a sink
+ * commits after its write, a transactional stage with its outputs).
+ */
+export async function waitCaughtUp(kafka: Kafka, groupId: string, topics: string[], timeoutMs = 120_000): Promise<void> {
+  for (const topic of topics) {
+    const ends = await recordEnds(kafka, topic);
+    await waitFor(`${groupId} to commit ${topic} past its last record`, async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return [...ends].every(([p, end]) => end <= 0n || BigInt(entry.partitions.find((x) => x.partition === p)?.offset ?? '-1') >= end);
+      } finally {
+        await admin.disconnect();
+      }
+    }, timeoutMs, 250);
   }
 }

@@ -15,6 +15,8 @@ export interface SliceRun {
   preprocessorEnv: Record<string, string>;
   writerEnv: Record<string, string>;
   qualityEnv: Record<string, string>;
+  /** The feature-engine's groups (compute and Redis) and store prefix, started at the end too. */
+  featureEnv: Record<string, string>;
 }
 
 /**
@@ -31,6 +33,8 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
   await startGroupAtEnd(kafka, `writer-events-${run}`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain]);
   await startGroupAtEnd(kafka, `quality-${run}`, [TOPICS.rawBars, TOPICS.bars]);
   await startGroupAtEnd(kafka, `writer-derived-${run}`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime]);
+  await startGroupAtEnd(kafka, `features-${run}`, [TOPICS.bars, TOPICS.rawTrades]);
+  await startGroupAtEnd(kafka, `features-redis-${run}`, [TOPICS.features]);
   const schema = `t_${run.toLowerCase()}`;
   return {
     run,
@@ -42,6 +46,9 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
       GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DERIVED_GROUP_ID: `writer-derived-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
     },
     qualityEnv: { GROUP_ID: `quality-${run}`, TRANSACTIONAL_ID: `quality-${run}`, SESSION_TIMEOUT_MS: '6000' },
+    featureEnv: {
+      GROUP_ID: `features-${run}`, TRANSACTIONAL_ID: `features-${run}`, REDIS_GROUP_ID: `features-redis-${run}`, FEATURE_STORE_PREFIX: `test:${run}`, SESSION_TIMEOUT_MS: '6000',
+    },
   };
 }
 

@@ -9,13 +9,14 @@ import { marketTablesMigration } from './0003-market-tables.migration';
 import { adjustmentSegmentsMigration } from './0004-adjustment-segments.migration';
 import { derivedTablesMigration } from './0005-derived-tables.migration';
 import { rawMarketTablesMigration } from './0006-raw-market-tables.migration';
+import { pointInTimeMigration } from './0007-point-in-time.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
 export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
-export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration];
+export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied

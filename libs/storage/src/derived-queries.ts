@@ -1,0 +1,108 @@
+import type { Timeframe } from '@md/contracts';
+import type { Queryable } from './db-port';
+import { sqlIdentifier } from './sql-identifier';
+
+// As-of reads of the derived tables (issue 12, point in time): a row is returned only when it
+// could be known at `asOf`. Rows stored before availableTime existed have NULL there and are
+// bounded by the end of their window instead (a bar's end, a finding's window end, a signal's own
+// time), which is never earlier than when they were known: the fallback can hide a row, never
+// leak one from the future.
+
+const TIMEFRAME_INTERVAL: Record<Timeframe, string> = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
+
+export interface DerivedRange {
+  from: Date;
+  to: Date;
+  /** Only rows known at this time; all rows when absent. */
+  asOf?: Date;
+  limit: number;
+}
+
+export interface FeatureVectorRow {
+  symbol: string;
+  timeframe: string;
+  time: string;
+  availableTime: string;
+  generation: number;
+  values: Record<string, number | null>;
+}
+
+/** Feature vectors of one (symbol, timeframe) whose bar starts in [from, to), oldest first. */
+export async function featureVectors(db: Queryable, schema: string, q: DerivedRange & { symbol: string; timeframe: Timeframe }): Promise<FeatureVectorRow[]> {
+  const s = sqlIdentifier(schema);
+  const available = `coalesce(available_time, time + INTERVAL '${TIMEFRAME_INTERVAL[q.timeframe]}')`;
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT time, max(${available}) AS available_time, max(generation)::int AS generation, jsonb_object_agg(name, value) AS values
+       FROM ${s}.features
+      WHERE symbol = $1 AND timeframe = $2 AND time >= $3::timestamptz AND time < $4::timestamptz
+        AND ($5::timestamptz IS NULL OR ${available} <= $5::timestamptz)
+      GROUP BY time ORDER BY time LIMIT $6`,
+    [q.symbol, q.timeframe, q.from.toISOString(), q.to.toISOString(), q.asOf?.toISOString() ?? null, q.limit],
+  );
+  return rows.map((r) => ({
+    symbol: q.symbol, timeframe: q.timeframe, time: iso(r.time), availableTime: iso(r.available_time), generation: Number(r.generation),
+    values: (typeof r.values === 'string' ? JSON.parse(r.values) : r.values) as Record<string, number | null>,
+  }));
+}
+
+export interface QualityIssueAsOfRow {
+  symbol: string;
+  timeframe: string;
+  type: string;
+  severity: string;
+  windowStart: string;
+  windowEnd: string;
+  availableTime: string;
+  generation: number;
+  evidence: Record<string, unknown>;
+}
+
+/** Findings whose window starts in [from, to), for some symbols (all when empty), oldest first. */
+export async function qualityIssuesAsOf(db: Queryable, schema: string, q: DerivedRange & { symbols: string[] }): Promise<QualityIssueAsOfRow[]> {
+  const s = sqlIdentifier(schema);
+  const available = 'coalesce(available_time, window_end)';
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT symbol, timeframe, issue_type, severity, window_start, window_end, ${available} AS available_time, generation::int AS generation, evidence
+       FROM ${s}.quality_issues
+      WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz AND (cardinality($3::text[]) = 0 OR symbol = ANY($3::text[]))
+        AND ($4::timestamptz IS NULL OR ${available} <= $4::timestamptz)
+      ORDER BY window_start, symbol, timeframe, issue_type LIMIT $5`,
+    [q.from.toISOString(), q.to.toISOString(), q.symbols, q.asOf?.toISOString() ?? null, q.limit],
+  );
+  return rows.map((r) => ({
+    symbol: String(r.symbol), timeframe: String(r.timeframe), type: String(r.issue_type), severity: String(r.severity),
+    windowStart: iso(r.window_start), windowEnd: iso(r.window_end), availableTime: iso(r.available_time), generation: Number(r.generation),
+    evidence: (typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) as Record<string, unknown>,
+  }));
+}
+
+export interface SignalRow {
+  symbol: string;
+  signal: string;
+  sourceId: string | null;
+  time: string;
+  availableTime: string;
+  value: number | null;
+  details: Record<string, unknown>;
+}
+
+/** Alternative-data signals (VIX regimes as signal 'vix_regime') of one symbol in [from, to), oldest first. */
+export async function altSignals(db: Queryable, schema: string, q: DerivedRange & { symbol: string; signal?: string }): Promise<SignalRow[]> {
+  const s = sqlIdentifier(schema);
+  const available = 'coalesce(available_time, time)';
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT symbol, source, source_id, time, ${available} AS available_time, value, details
+       FROM ${s}.altdata_signals
+      WHERE symbol = $1 AND ($2::text IS NULL OR source = $2) AND time >= $3::timestamptz AND time < $4::timestamptz
+        AND ($5::timestamptz IS NULL OR ${available} <= $5::timestamptz)
+      ORDER BY time, source, source_id LIMIT $6`,
+    [q.symbol, q.signal ?? null, q.from.toISOString(), q.to.toISOString(), q.asOf?.toISOString() ?? null, q.limit],
+  );
+  return rows.map((r) => ({
+    symbol: String(r.symbol), signal: String(r.source), sourceId: r.source_id === '' ? null : String(r.source_id), time: iso(r.time),
+    availableTime: iso(r.available_time), value: r.value === null ? null : Number(r.value),
+    details: (typeof r.details === 'string' ? JSON.parse(r.details) : (r.details ?? {})) as Record<string, unknown>,
+  }));
+}
+
+const iso = (v: unknown) => new Date(v as string).toISOString();
