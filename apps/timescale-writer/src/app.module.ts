@@ -6,14 +6,14 @@ import { QualityReportController } from './quality-report.controller';
 import { ReadApiController } from './read-api.controller';
 import { StorageService } from './storage.service';
 import { tableSink } from './table-sink';
-import { BARS_SINK, DERIVED_SINK, EVENTS_SINK } from './table-sinks';
+import { BARS_SINK, DERIVED_SINK, EVENTS_SINK, RAW_SINK } from './table-sinks';
 
 @Module({})
 export class AppModule {
   static with(config: WriterConfig): DynamicModule {
     return serviceModule(AppModule, 'timescale-writer', config, {
       controllers: [ReadApiController, DerivedApiController, QualityReportController],
-      providers: [StorageService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK)],
+      providers: [StorageService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK), tableSink(RAW_SINK)],
     });
   }
 }

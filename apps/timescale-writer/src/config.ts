@@ -23,7 +23,7 @@ export const WriterConfig = z.object({
   /** Seconds between maintenance runs (refresh views; on embedded TimescaleDB also run its policy jobs). */
   MAINTENANCE_INTERVAL_SECONDS: positiveInt(60),
   /**
-   * The bars sink's GROUP_ID, and for all three sinks SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (rows
+   * The bars sink's GROUP_ID, and for all four sinks SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (rows
    * per database transaction; the offset commit follows each one) and RETRY_MAX_MS (backoff cap
    * during a database outage).
    */
@@ -32,6 +32,12 @@ export const WriterConfig = z.object({
   EVENTS_GROUP_ID: z.string().min(1).default('md-timescale-writer-events'),
   /** Consumer group of the features, intrinsic-bar, alt-data and VIX-regime sink. */
   DERIVED_GROUP_ID: z.string().min(1).default('md-timescale-writer-derived'),
+  /**
+   * Consumer group of the raw trade and quote sink (tables `trades`, `quotes`); default
+   * md-timescale-writer-raw. A group of its own: trades come by the hundred thousand a day per
+   * busy symbol, and a burst of them must never hold up bars.
+   */
+  RAW_GROUP_ID: z.string().min(1).default('md-timescale-writer-raw'),
   /** Fetch waits for this many bytes (or FETCH_MAX_WAIT_MS) so writes are batched by size and age. */
   FETCH_MIN_BYTES: positiveInt(64 * 1024),
   /** Longest a fetch waits for FETCH_MIN_BYTES: the upper bound on a bar's wait before its write. */

@@ -22,7 +22,7 @@ export interface TableSinkSpec {
 /**
  * A TopicSink into the writer's database: each chunk in one transaction (sinkTransaction), its
  * offsets committed after that commit. The writer runs one per family of topics (bars, events,
- * derived), so a burst in one family never delays another.
+ * derived, raw ticks), so a burst in one family never delays another.
  */
 export class TableSink extends TopicSink {
   constructor(config: WriterConfig, kit: StageKit, private readonly storage: StorageService, private readonly table: TableSinkSpec) {

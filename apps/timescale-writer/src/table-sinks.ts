@@ -1,11 +1,11 @@
 import {
   TOPICS, type AltSignalRecord, type CleanBar, type CorporateActionRecord, type FeatureVectorRecord, type IntrinsicBarRecord, type OptionQuoteRecord,
-  type QualityIssueRecord, type RestatementRecord, type VixRegimeRecord,
+  type QualityIssueRecord, type QuoteRecord, type ReprocessedRecord, type RestatementRecord, type TradeRecord, type VixRegimeRecord,
 } from '@md/contracts';
 import { valuesOf } from '@md/kafka';
 import {
-  barMonths, copyMergeBars, ensureMonthlyPartitions, replaceAdjustmentSchedule, upsertAltSignals, upsertBars, upsertCorporateActions, upsertFeatureVectors,
-  upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
+  barMonths, copyMergeBars, ensureMonthlyPartitions, eventMonths, insertQuotes, insertTrades, removeSupersededFeatures, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
+  upsertCorporateActions, upsertFeatureVectors, upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
 } from '@md/storage';
 import type { TableSinkSpec } from './table-sink';
 
@@ -43,15 +43,42 @@ export const EVENTS_SINK: TableSinkSpec = {
 /**
  * Features, intrinsic bars, alt-data signals and VIX regimes (the feature-engine's and the
  * alt-data-aggregator's topics): features arrive at the bar rate, and a backlog of them must not
- * hold up bars or events.
+ * hold up bars or events. The feature-engine's reprocess markers (md.reprocessed.v1) delete what an
+ * older generation left in the recomputed window.
  */
 export const DERIVED_SINK: TableSinkSpec = {
   stage: 'timescale-writer-derived', groupId: (c) => c.DERIVED_GROUP_ID, readiness: 'kafka-timescale-writer-derived',
-  topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime],
+  topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed],
   async write(tx, events, schema) {
     await upsertFeatureVectors(tx, valuesOf<FeatureVectorRecord>(events, TOPICS.features), schema);
+    for (const marker of valuesOf<ReprocessedRecord>(events, TOPICS.reprocessed)) {
+      if (marker.stage === 'feature-engine') await removeSupersededFeatures(tx, marker, schema);
+    }
     await upsertIntrinsicBars(tx, valuesOf<IntrinsicBarRecord>(events, TOPICS.intrinsicBars), schema);
     await upsertAltSignals(tx, valuesOf<AltSignalRecord>(events, TOPICS.altSignals), schema);
     await upsertVixRegimes(tx, valuesOf<VixRegimeRecord>(events, TOPICS.vixRegime), schema);
+  },
+};
+
+/**
+ * Raw trades and quotes (kept 3 days in Kafka) into `trades` and `quotes`, so a replay reaches
+ * further back (`mdctl replay --from-db`). Its own group (RAW_GROUP_ID): ticks outnumber bars by
+ * orders of magnitude, and their backlog must not delay bars. A stored print is never rewritten:
+ * a replay adds nothing, a correction is a new row (keys in libs/storage raw-record-keys.ts).
+ * COPY into staging where the connection has it, in topic order (the order a replay keeps).
+ */
+export const RAW_SINK: TableSinkSpec = {
+  stage: 'timescale-writer-raw', groupId: (c) => c.RAW_GROUP_ID, readiness: 'kafka-timescale-writer-raw',
+  topics: [TOPICS.rawTrades, TOPICS.rawQuotes],
+  fetch: (c) => ({ minBytes: c.FETCH_MIN_BYTES, maxWaitTimeInMs: c.FETCH_MAX_WAIT_MS }),
+  async write(tx, events, schema, storage) {
+    const trades = valuesOf<TradeRecord>(events, TOPICS.rawTrades);
+    const quotes = valuesOf<QuoteRecord>(events, TOPICS.rawQuotes);
+    if (!storage.capabilities.timescale) {
+      if (trades.length) await ensureMonthlyPartitions(tx, schema, 'trades', eventMonths(trades));
+      if (quotes.length) await ensureMonthlyPartitions(tx, schema, 'quotes', eventMonths(quotes));
+    }
+    await insertTrades(tx, trades, schema);
+    await insertQuotes(tx, quotes, schema);
   },
 };

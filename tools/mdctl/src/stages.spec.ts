@@ -8,7 +8,12 @@ describe('stageGroups', () => {
 
   it("takes a bare --group as the stage's first group and VAR=id for the others", () => {
     const groups = stageGroups('timescale-writer', ['writer-blue', 'EVENTS_GROUP_ID=events-blue']);
-    expect(groups.map((g) => g.groupId)).toEqual(['writer-blue', 'events-blue', 'md-timescale-writer-derived']);
+    expect(groups.map((g) => g.groupId)).toEqual(['writer-blue', 'events-blue', 'md-timescale-writer-derived', 'md-timescale-writer-raw']);
+  });
+
+  it("rewinds the writer's raw group on raw trades and quotes, as RAW_GROUP_ID", () => {
+    const raw = stageGroups('timescale-writer', ['RAW_GROUP_ID=raw-blue']).find((g) => g.variable === 'RAW_GROUP_ID');
+    expect(raw).toEqual({ variable: 'RAW_GROUP_ID', groupId: 'raw-blue', topics: [TOPICS.rawTrades, TOPICS.rawQuotes] });
   });
 
   it('does not let an override leak into the next call', () => {

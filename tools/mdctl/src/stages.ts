@@ -11,7 +11,7 @@ export interface StageGroup {
 
 // The stages' default groups and inputs, as each app's config.ts and service declare them
 // (GROUP_ID defaults; subscriptions in preprocessor.service.ts, feature-engine.service.ts,
-// monitor.service.ts, bars-sink/events-sink/derived-sink.service.ts).
+// monitor.service.ts, the writer's table-sinks.ts).
 export const STAGE_GROUPS = {
   preprocessor: [{ variable: 'GROUP_ID', groupId: 'md-preprocessor', topics: [TOPICS.rawBars, TOPICS.corporateActions] }],
   'feature-engine': [{ variable: 'GROUP_ID', groupId: 'md-feature-engine', topics: [TOPICS.bars, TOPICS.rawTrades] }],
@@ -19,6 +19,7 @@ export const STAGE_GROUPS = {
     { variable: 'GROUP_ID', groupId: 'md-timescale-writer', topics: [TOPICS.bars] },
     { variable: 'EVENTS_GROUP_ID', groupId: 'md-timescale-writer-events', topics: [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain] },
     { variable: 'DERIVED_GROUP_ID', groupId: 'md-timescale-writer-derived', topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime] },
+    { variable: 'RAW_GROUP_ID', groupId: 'md-timescale-writer-raw', topics: [TOPICS.rawTrades, TOPICS.rawQuotes] },
   ],
   'quality-monitor': [{ variable: 'GROUP_ID', groupId: 'md-quality-monitor', topics: [TOPICS.rawBars, TOPICS.bars] }],
 } as const satisfies Record<string, readonly StageGroup[]>;

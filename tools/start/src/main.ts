@@ -45,10 +45,11 @@ async function main(): Promise<void> {
   await startGroupAtEnd(kafka, `${job}-features`, [TOPICS.bars, TOPICS.rawTrades]);
   await startGroupAtEnd(kafka, `${job}-features-redis`, [TOPICS.features]);
   await startGroupAtEnd(kafka, `${job}-writer-derived`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime]);
+  await startGroupAtEnd(kafka, `${job}-writer-raw`, [TOPICS.rawTrades, TOPICS.rawQuotes]);
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
     'feature-engine': { GROUP_ID: `${job}-features`, TRANSACTIONAL_ID: `${job}-features`, REDIS_GROUP_ID: `${job}-features-redis` },
-    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, EMBEDDED_DATA_DIR: embeddedDir },
+    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, RAW_GROUP_ID: `${job}-writer-raw`, EMBEDDED_DATA_DIR: embeddedDir },
     // The sample is a thin ETF: quiet runs of up to 30 minutes and block prints are normal for it.
     'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality`, QUIET_GAP_MINUTES_BY_SYMBOL: `${sample.symbol}=30`, VOLUME_ANOMALY_MULTIPLE: '50' },
   };
