@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LOCAL_STACK, SERVICE_PORTS } from '@md/config';
-import { parseBaseUrl, parseBrokers } from './parse-endpoints';
+import { parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
 import { OperationError } from './usage-error';
 
 /** Where a command writes; tests pass their own streams. */
@@ -19,6 +19,15 @@ export interface Endpoints {
 export function endpointsOf(command: Command): Endpoints {
   const o = command.optsWithGlobals() as { brokers: string; registry: string; writerUrl: string };
   return { brokers: parseBrokers(o.brokers), registryUrl: parseBaseUrl(o.registry, '--registry'), writerUrl: parseBaseUrl(o.writerUrl, '--writer-url') };
+}
+
+/**
+ * `--database-url`, else DATABASE_URL (read here, not as an option default, so `--help` never
+ * prints a URL that may hold a password); a UsageError when neither is set.
+ */
+export function databaseUrlOf(command: Command, what: string): string {
+  const o = command.optsWithGlobals() as { databaseUrl?: string };
+  return parseDatabaseUrl(o.databaseUrl ?? process.env.DATABASE_URL, what);
 }
 
 export const ENDPOINT_DEFAULTS = {

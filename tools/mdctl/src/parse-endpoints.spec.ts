@@ -1,4 +1,5 @@
-import { parseBaseUrl, parseBrokers } from './parse-endpoints';
+import { parseBaseUrl, parseBrokers, parseDatabaseUrl, redactUrl } from './parse-endpoints';
+import { UsageError } from './usage-error';
 
 describe('parseBrokers', () => {
   it('splits and trims a broker list', () => {
@@ -18,5 +19,22 @@ describe('parseBaseUrl', () => {
   it('refuses a non-URL and a non-http scheme', () => {
     expect(() => parseBaseUrl('ftp://127.0.0.1:3105', '--writer-url')).toThrow('--writer-url "ftp://127.0.0.1:3105" must be an http:// or https:// URL');
     expect(() => parseBaseUrl('not a url', '--writer-url')).toThrow('--writer-url "not a url" is not a URL');
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it('takes a postgres:// URL as it is', () => {
+    expect(parseDatabaseUrl(' postgresql://md:pw@db:5432/md ', 'replay --from-db')).toBe('postgresql://md:pw@db:5432/md');
+  });
+
+  it('refuses a missing URL saying where to give it, and a wrong one without echoing its password', () => {
+    expect(() => parseDatabaseUrl(undefined, 'replay --from-db')).toThrow(/^replay --from-db reads the writer's database: pass --database-url postgres:\/\/user@host:5432\/db or set DATABASE_URL/);
+    expect(() => parseDatabaseUrl('', 'replay --from-db')).toThrow(UsageError);
+    expect(() => parseDatabaseUrl('mysql://md:s3cret@db/md', 'replay --from-db')).toThrow('--database-url "mysql://…@db/md" is not a postgres:// URL');
+  });
+
+  it('redacts credentials in a URL', () => {
+    expect(redactUrl('postgres://md:s3cret@db:5432/md')).toBe('postgres://…@db:5432/md');
+    expect(redactUrl('postgres://127.0.0.1:5432/test')).toBe('postgres://127.0.0.1:5432/test');
   });
 });

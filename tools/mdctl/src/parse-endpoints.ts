@@ -23,3 +23,23 @@ export function parseBaseUrl(text: string, option: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} "${text}" must be an http:// or https:// URL`);
   return text.replace(/\/+$/, '');
 }
+
+/** A connection URL with its password (and user) replaced, for messages: secrets never reach a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//…@');
+}
+
+/**
+ * `--database-url` / DATABASE_URL: the PostgreSQL or TimescaleDB server the writer stores into.
+ * Required by the commands that read it; the writer's embedded database (its default when it has
+ * no DATABASE_URL) lives inside the writer's process and cannot be opened from another one.
+ */
+export function parseDatabaseUrl(text: string | undefined, command: string): string {
+  const url = text?.trim();
+  if (!url) {
+    throw new UsageError(`${command} reads the writer's database: pass --database-url postgres://user@host:5432/db or set DATABASE_URL `
+      + "(a writer without DATABASE_URL keeps an embedded database that only its own process can open)");
+  }
+  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(url)) throw new UsageError(`--database-url "${redactUrl(url)}" is not a postgres:// URL (postgres://user@host:5432/db)`);
+  return url;
+}

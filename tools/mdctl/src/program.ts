@@ -20,17 +20,19 @@ Examples:
   mdctl schemas check                              exit 1 if a schema is missing or not BACKWARD compatible
   mdctl lag --group md-preprocessor
   mdctl replay --topic md.bars.v1 --from 2024-04-01T13:30:00Z --group md-timescale-writer
+  mdctl replay --from-db --topic md.raw.trades.v1 --from 2024-04-01 --to 2024-04-02 --symbols SPY   from the writer's database
   mdctl reprocess --stage preprocessor --from 2024-04-01 --dry-run
   mdctl backfill --provider alpaca --symbols DBB,SPY --from 2023-07-10 --to 2025-07-09
   mdctl quality report --from 2024-04-01 --to 2024-05-01 --format html --out quality.html
 
 Times: YYYY-MM-DD (UTC midnight) or ISO 8601 with a zone (Z or ±hh:mm); naive times are refused.
-replay/reprocess times are Kafka record timestamps: when a record was published, not its bar time.
+replay/reprocess times are Kafka record timestamps: when a record was published, not its bar time;
+replay --from-db times are event times, and it publishes (needs --database-url or DATABASE_URL).
 replay and reprocess refuse while the group has members: stop the stage first, start it after.
 
 Exit codes: 0 done; 1 runtime failure (broker or registry unreachable, group active, job failed);
-2 usage error (unknown option, bad value: nothing was changed); 130 backfill stopped by Ctrl-C.
-Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, READ_API_URL set the defaults of the options above.`;
+2 usage error (unknown option, bad value: nothing was changed); 130 backfill or replay --from-db stopped by Ctrl-C.
+Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, READ_API_URL, DATABASE_URL set the defaults of the options above.`;
 
 /** The whole CLI; `io` receives command output and errors (tests capture them). */
 export function buildProgram(io: CliIo): Command {
@@ -40,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
     .addOption(new Option('--brokers <list>', 'Kafka bootstrap servers host:port[,…]').default(ENDPOINT_DEFAULTS.brokers))
     .addOption(new Option('--registry <url>', 'Confluent-compatible schema registry').default(ENDPOINT_DEFAULTS.registry))
     .addOption(new Option('--writer-url <url>', "timescale-writer's read API").default(ENDPOINT_DEFAULTS.writerUrl))
+    .addOption(new Option('--database-url <url>', "the writer's PostgreSQL/TimescaleDB, for replay --from-db (default: DATABASE_URL)"))
     // Settings before the subcommands: commander copies them into each one it creates.
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })

@@ -3,7 +3,7 @@ import { MdError } from '@md/contracts';
 
 // Exit codes scripts can rely on (documented in `mdctl --help`):
 //   0 done, 1 runtime failure (broker down, group active, registry refused, job failed),
-//   2 usage error (bad option or value: nothing was touched), 130 stopped by Ctrl-C (backfill).
+//   2 usage error (bad option or value: nothing was touched), 130 stopped by Ctrl-C (backfill, replay --from-db).
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** Bad input: the message says what was wrong, where, and how to fix it. Exit 2, nothing touched. */

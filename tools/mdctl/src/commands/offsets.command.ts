@@ -7,6 +7,7 @@ import { clampOffsets, noSkip, parseStartPosition, type StartPosition } from '..
 import { parseTime } from '../parse-time';
 import { STAGE_NAMES, stageGroups } from '../stages';
 import { UsageError } from '../usage-error';
+import { replayFromDb, type ReplayFromDbOptions } from './replay-from-db.command';
 
 /** The offsets `position` means on each partition of `topic`. */
 async function targetOffsets(admin: Admin, topic: string, position: StartPosition): Promise<TopicOffsets> {
@@ -51,16 +52,25 @@ export async function rewindGroup(
 
 export function registerOffsetCommands(program: Command, io: CliIo): void {
   program.command('replay')
-    .description("move a consumer group on one topic to a time or an offset, so it re-reads from there (the group must be inactive)")
-    .requiredOption('--topic <topic>', 'topic to rewind, e.g. md.bars.v1')
-    .requiredOption('--from <position>', 'earliest | latest | an offset (every partition, clamped to what the log holds) | a publish time, e.g. 2024-04-01T13:30:00Z')
-    .requiredOption('--group <id>', 'consumer group id')
-    .option('--dry-run', 'print the plan, commit nothing')
-    .action(async (opts: { topic: string; from: string; group: string; dryRun?: boolean }, cmd: Command) => {
+    .description('move a consumer group on one topic to a time or an offset, so it re-reads from there (the group must be inactive); '
+      + "or, with --from-db, re-publish a stored window of a raw topic from the writer's database (beyond Kafka retention)")
+    .requiredOption('--topic <topic>', 'topic to rewind, e.g. md.bars.v1; with --from-db md.raw.trades.v1, md.raw.quotes.v1 or md.raw.bars.v1')
+    .requiredOption('--from <position>', 'earliest | latest | an offset (every partition, clamped to what the log holds) | a publish time, e.g. 2024-04-01T13:30:00Z; with --from-db an event time')
+    .option('--group <id>', 'consumer group id (required without --from-db)')
+    .option('--dry-run', 'print the plan, commit or publish nothing')
+    .option('--from-db', "re-publish the stored records of --topic with event times in [--from, --to) (needs --database-url or DATABASE_URL)")
+    .option('--to <time>', 'with --from-db: end of the event-time window (exclusive), e.g. 2024-04-02')
+    .option('--symbols <list>', 'with --from-db: only these symbols, e.g. SPY,QQQ (default: all stored in the window)')
+    .option('--db-schema <name>', "with --from-db: the writer's schema (default: DB_SCHEMA, else md)")
+    .action(async (opts: ReplayFromDbOptions & { fromDb?: boolean }, cmd: Command) => {
+      if (opts.fromDb) return replayFromDb(opts, cmd, io);
+      const dbOnly = (['to', 'symbols', 'dbSchema'] as const).find((k) => opts[k] !== undefined);
+      if (dbOnly) throw new UsageError(`--${dbOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --from-db only (a group rewind takes --group and --from)`);
+      if (opts.group === undefined) throw new UsageError("required option '--group <id>' not specified (or give --from-db to re-publish from the database)");
       const position = parseStartPosition(opts.from);
       const { brokers } = endpointsOf(cmd);
       const kafka = cliKafka(brokers);
-      await withAdmin(kafka, brokers, (admin) => rewindGroup(kafka, admin, io, opts.group, [opts.topic], position, { dryRun: Boolean(opts.dryRun), backOnly: false }));
+      await withAdmin(kafka, brokers, (admin) => rewindGroup(kafka, admin, io, opts.group!, [opts.topic], position, { dryRun: Boolean(opts.dryRun), backOnly: false }));
     });
 
   program.command('reprocess')
