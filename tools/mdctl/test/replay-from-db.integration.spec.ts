@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS, type IntrinsicBarRecord, type TradeRecord } from '@md/contracts';
+import { TOPICS, type IntrinsicBarRecord, type QuoteRecord, type RawBar, type TopicName, type TradeRecord } from '@md/contracts';
 import { IntrinsicBarBuilder, type IntrinsicBarSpecInput } from '@md/intrinsic-bars';
 import { SchemaCodec, createIdempotentProducer, endOffsets, readTopicRange, type PartitionOffsets } from '@md/kafka';
+import { cleanBar } from '@md/market';
 import {
-  committedOffset, finishSliceRun, prepareSliceRun, readSpyTrades, startGroupAtEnd, startService, stopService, waitFor, waitReady,
+  committedOffset, dbbRows, finishSliceRun, prepareSliceRun, readSpyTrades, rowsToRawBars, startGroupAtEnd, startService, stopService, waitFor, waitReady,
   type RunningService, type SliceRun,
 } from '@md/testing';
 import { mdctl } from './mdctl-cli';
@@ -32,8 +33,25 @@ const SPECS: IntrinsicBarSpecInput[] = [
 describe('replay --from-db: trades beyond Kafka retention rebuild the same intrinsic bars (integration)', () => {
   let slice: SliceRun | undefined;
   let producer: Producer | undefined;
+  let writer: RunningService;
+  let rawGroup: string;
+  let specFile: string;
   const services: RunningService[] = [];
   const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+
+  beforeAll(async () => {
+    slice = await prepareSliceRun('R');
+    rawGroup = `writer-raw-${slice.run}`;
+    await startGroupAtEnd(slice.kafka, rawGroup, [TOPICS.rawTrades, TOPICS.rawQuotes]);
+    // Small writes: the 3,000 trades land in several transactions, across chunk boundaries.
+    writer = await startService('timescale-writer', { ...slice.writerEnv, RAW_GROUP_ID: rawGroup, MAX_BATCH_RECORDS: '700' }, `test-${slice.run}-writer`);
+    services.push(writer);
+    await waitReady(writer);
+    producer = createIdempotentProducer(slice.kafka);
+    await producer.connect();
+    specFile = join(mkdtempSync(join(tmpdir(), 'md-replay-db-')), 'intrinsic.json');
+    writeFileSync(specFile, JSON.stringify(SPECS));
+  });
 
   afterAll(async () => {
     await Promise.all(services.map((s) => stopService(s)));
@@ -62,17 +80,23 @@ describe('replay --from-db: trades beyond Kafka retention rebuild the same intri
     return out;
   }
 
+  /** Publishes `values` keyed by `key` in sends of 1,000; the partition and the offset after the last. */
+  async function publish(topic: TopicName, key: string, values: object[]): Promise<{ partition: number; end: bigint }> {
+    let last = { partition: -1, end: 0n };
+    for (let i = 0; i < values.length; i += 1000) {
+      const messages = [];
+      for (const v of values.slice(i, i + 1000)) messages.push({ key, value: await codec.encode(topic, v) });
+      const [meta] = await producer!.send({ topic, acks: -1, messages });
+      last = { partition: meta.partition, end: BigInt(meta.baseOffset!) + BigInt(messages.length) };
+    }
+    return last;
+  }
+
+  const storedRows = async (table: string, symbol: string) =>
+    Number((await slice!.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${slice!.schema}.${table} WHERE symbol = $1`, [symbol])).rows[0].n);
+
   it('stores the trades, replays them from the database after Kafka dropped them, and the bars come out the same', async () => {
-    slice = await prepareSliceRun('R');
-    const { kafka, run: symbol, schema } = slice;
-    const rawGroup = `writer-raw-${symbol}`;
-    await startGroupAtEnd(kafka, rawGroup, [TOPICS.rawTrades, TOPICS.rawQuotes]);
-    // Small writes: the 3,000 trades land in several transactions, across chunk boundaries.
-    const writer = await startService('timescale-writer', { ...slice.writerEnv, RAW_GROUP_ID: rawGroup, MAX_BATCH_RECORDS: '700' }, `test-${symbol}-writer`);
-    services.push(writer);
-    await waitReady(writer);
-    const specFile = join(mkdtempSync(join(tmpdir(), 'md-replay-db-')), 'intrinsic.json');
-    writeFileSync(specFile, JSON.stringify(SPECS));
+    const { kafka, run: symbol, schema } = slice!;
 
     // The trades as the LEAN file connector publishes them: its date:line trade ids, the file's condition.
     const trades: TradeRecord[] = (await readSpyTrades()).slice(0, TRADES).map((t, i) => ({
@@ -88,22 +112,11 @@ describe('replay --from-db: trades beyond Kafka retention rebuild the same intri
     // 1. The original publication, built into bars by engine A and stored by the writer.
     const a = await startEngine(kafka, symbol, 'A', specFile);
     const barsFromA = await endOffsets(kafka, TOPICS.intrinsicBars);
-    producer = createIdempotentProducer(kafka);
-    await producer.connect();
-    let partition = -1;
-    let end = 0n;
-    for (let i = 0; i < trades.length; i += 1000) {
-      const messages = [];
-      for (const t of trades.slice(i, i + 1000)) messages.push({ key: symbol, value: await codec.encode(TOPICS.rawTrades, t) });
-      const [meta] = await producer.send({ topic: TOPICS.rawTrades, acks: -1, messages });
-      partition = meta.partition;
-      end = BigInt(meta.baseOffset!) + BigInt(messages.length);
-    }
+    const { partition, end } = await publish(TOPICS.rawTrades, symbol, trades);
     await waitFor('engine A and the writer to consume the publication', async () =>
       (await committedOffset(kafka, a.group, TOPICS.rawTrades, partition)) >= end && (await committedOffset(kafka, rawGroup, TOPICS.rawTrades, partition)) >= end,
     120_000, 250);
-    const stored = async () => Number((await slice!.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.trades WHERE symbol = $1`, [symbol])).rows[0].n);
-    expect(await stored()).toBe(TRADES);
+    expect(await storedRows('trades', symbol)).toBe(TRADES);
     const original = await recordsOf<IntrinsicBarRecord>(kafka, TOPICS.intrinsicBars, symbol, barsFromA);
     expect(await stopService(a.engine)).toBe(0);
     // The engine emits each trade's bars as they close, kinds interleaved; in-process they are per kind.
@@ -145,8 +158,39 @@ describe('replay --from-db: trades beyond Kafka retention rebuild the same intri
     120_000, 250);
     expect(await recordsOf<IntrinsicBarRecord>(kafka, TOPICS.intrinsicBars, symbol, barsFromB)).toEqual(original);
     // The writer read its own stored trades back and stored nothing twice.
-    expect(await stored()).toBe(TRADES);
+    expect(await storedRows('trades', symbol)).toBe(TRADES);
     expect(await stopService(b.engine)).toBe(0);
+  });
+
+  it('re-publishes stored quotes, repeats included, and raw bars rebuilt from the bars table, as they were published', async () => {
+    const { kafka, run: symbol, schema } = slice!;
+    const t0 = Date.UTC(2024, 4, 1, 13, 30) * 1000;
+    // Quotes at millisecond stamps, four to a stamp, every fifth one a repeat of the one before.
+    const quotes: QuoteRecord[] = Array.from({ length: 240 }, (_, i) => ({
+      symbol, provider: 'alpaca', eventTime: t0 + Math.floor(i / 4) * 1000, ingestTime: t0 + 2000, bidPrice: `17.${80 + (i % 7)}000000`,
+      bidSize: 100, bidExchange: 'V', askPrice: '17.95000000', askSize: 200, askExchange: null, conditions: ['R'], tape: 'B',
+    }));
+    for (let i = 4; i < quotes.length; i += 5) quotes[i] = { ...quotes[i - 1] };
+    const rawBars: RawBar[] = rowsToRawBars(dbbRows('2024-05-01', '2024-05-01'), symbol);
+    const quotesAt = await publish(TOPICS.rawQuotes, symbol, quotes);
+    const barsAt = await publish(TOPICS.bars, symbol, rawBars.map((b) => cleanBar(b)));
+    await waitFor('the writer to store the quotes and the bars', async () =>
+      (await committedOffset(kafka, rawGroup, TOPICS.rawQuotes, quotesAt.partition)) >= quotesAt.end
+      && (await committedOffset(kafka, `writer-${symbol}`, TOPICS.bars, barsAt.partition)) >= barsAt.end, 120_000, 250);
+    expect(await storedRows('quotes', symbol)).toBe(quotes.length);
+    expect(await storedRows('bars', symbol)).toBe(rawBars.length);
+
+    const db = ['--database-url', LOCAL_STACK.databaseUrl, '--db-schema', schema, '--symbols', symbol, '--from', '2024-05-01', '--to', '2024-05-02'];
+    for (const [topic, expected] of [[TOPICS.rawQuotes, quotes], [TOPICS.rawBars, rawBars]] as const) {
+      const from = await endOffsets(kafka, topic);
+      const replay = await mdctl(['replay', '--from-db', '--topic', topic, ...db]);
+      expect(replay).toMatchObject({ code: 0, stdout: expect.stringContaining(`replayed ${expected.length} records into ${topic}`) });
+      expect(await recordsOf<object>(kafka, topic, symbol, from)).toEqual(expected);
+    }
+    // The quotes came back to the writer's raw group too: stored once all the same.
+    const quotesEnd = BigInt((await endOffsets(kafka, TOPICS.rawQuotes)).get(quotesAt.partition)!);
+    await waitFor('the writer to read the replayed quotes', async () => (await committedOffset(kafka, rawGroup, TOPICS.rawQuotes, quotesAt.partition)) >= quotesEnd, 60_000, 250);
+    expect(await storedRows('quotes', symbol)).toBe(quotes.length);
     expect(await stopService(writer)).toBe(0);
   });
 
