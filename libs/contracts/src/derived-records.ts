@@ -86,3 +86,21 @@ export interface AltSignalRecord {
   /** Event time of the newest input the signal reflects; see PointInTime. */
   availableTime: number | null;
 }
+
+/**
+ * md.reprocessed.v1 (schemas/md.reprocessed.v1.avsc): one symbol's window of a stage recomputed
+ * under generation `generation`; outputs of that stage, symbol, timeframes and window with a lower
+ * generation are superseded.
+ */
+export interface ReprocessedRecord {
+  stage: string;
+  symbol: string;
+  timeframes: string[];
+  from: number;
+  to: number;
+  generation: number;
+  outputs: number;
+  warmupFrom: number;
+  completedAt: number;
+  cause: string;
+}

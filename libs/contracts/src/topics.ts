@@ -14,6 +14,7 @@ export const TOPICS = {
   intrinsicBars: 'md.bars.intrinsic.v1',
   vixRegime: 'md.vix.regime.v1',
   altSignals: 'md.altdata.signals.v1',
+  reprocessed: 'md.reprocessed.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -61,6 +62,10 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   // One key (the index): a single partition keeps the regime sequence in order.
   { name: TOPICS.vixRegime, partitions: 1, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.vix.regime.v1.avsc' },
   { name: TOPICS.altSignals, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.altdata.signals.v1.avsc' },
+  // What a reprocess rewrote: one record per (stage, symbol) window and generation, keyed by
+  // symbol like the outputs it supersedes. Kept forever: a subscriber replaying history needs to
+  // know which windows were restated and when.
+  { name: TOPICS.reprocessed, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.reprocessed.v1.avsc' },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {

@@ -8,6 +8,8 @@ export interface StoredFeatures {
   eventTime: number;
   featureSet: string;
   values: Record<string, number | null>;
+  /** Rule version that computed it: a vector of a lower generation never replaces a higher one (a reprocess). */
+  generation: number;
 }
 
 export interface FeatureStoreOptions {
@@ -33,28 +35,43 @@ export function historyKey(o: Pick<FeatureStoreOptions, 'prefix'>, symbol: strin
 
 const EVENT_TIME = '_event_time';
 const FEATURE_SET = '_feature_set';
+const GENERATION = '_generation';
 // A Redis hash field holds strings; an empty string is a feature still warming up.
 const NULL_VALUE = '';
 
 /**
- * The write is one Lua script so that "only forward in event time" is decided and applied
- * atomically: two writers (a replay racing the live engine) can never interleave a read and a
- * write. History: the entry for the same event time is replaced (a revised bar), the sorted set
- * is trimmed to the newest N. Latest: replaced only by an equal or newer event time; equal
- * lets a revision of the newest bar through, older is a replayed or late vector and is ignored.
- * Lua numbers are doubles: epoch microseconds (< 2^53) compare exactly.
+ * The write is one Lua script so that "only forward in event time, never back in generation" is
+ * decided and applied atomically: two writers (a reprocess racing the live engine) can never
+ * interleave a read and a write. History: the entry for the same event time is replaced (a revised
+ * bar, a recomputation) unless it is of a higher generation; the sorted set is trimmed to the
+ * newest N. Latest: replaced by a newer event time, or by the same time at an equal or higher
+ * generation (a revision of the newest bar, a reprocess); older is a replayed or late vector and
+ * is ignored. Lua numbers are doubles: epoch microseconds (< 2^53) compare exactly. Members are
+ * JSON with the generation first, {"t":…,"g":…,…}, so the script reads it with one match.
  */
 const WRITE_SCRIPT = `
 local t = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], t, t)
-redis.call('ZADD', KEYS[2], t, ARGV[4])
-redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[3]) + 1))
-if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
+local g = tonumber(ARGV[5])
+local keep = false
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], t, t)) do
+  local eg = tonumber(string.match(m, '"g":(%d+)')) or 0
+  if eg > g then keep = true end
+end
+if not keep then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], t, t)
+  redis.call('ZADD', KEYS[2], t, ARGV[4])
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[3]) + 1))
+  if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
+end
 local current = redis.call('HGET', KEYS[1], '${EVENT_TIME}')
-if current and tonumber(current) > t then return 0 end
+if current then
+  local ct = tonumber(current)
+  local cg = tonumber(redis.call('HGET', KEYS[1], '${GENERATION}') or '0') or 0
+  if ct > t or (ct == t and cg > g) then return 0 end
+end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1
 `;
@@ -69,7 +86,7 @@ export function defineFeatureScripts(client: Redis): void {
 }
 
 function hashFields(f: StoredFeatures): string[] {
-  const fields = [EVENT_TIME, String(f.eventTime), FEATURE_SET, f.featureSet];
+  const fields = [EVENT_TIME, String(f.eventTime), FEATURE_SET, f.featureSet, GENERATION, String(f.generation ?? 0)];
   for (const [name, value] of Object.entries(f.values)) fields.push(name, value === null ? NULL_VALUE : String(value));
   return fields;
 }
@@ -80,8 +97,8 @@ export async function writeFeatures(client: Redis, o: FeatureStoreOptions, batch
   defineFeatureScripts(client);
   const pipeline = client.pipeline() as unknown as ScriptedRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
   for (const f of batch) {
-    const member = JSON.stringify({ t: f.eventTime, s: f.featureSet, v: f.values });
-    pipeline.mdWriteFeatures(latestKey(o, f.symbol, f.timeframe), historyKey(o, f.symbol, f.timeframe), f.eventTime, o.ttlSeconds, o.historyLength, member, ...hashFields(f));
+    const member = JSON.stringify({ t: f.eventTime, g: f.generation ?? 0, s: f.featureSet, v: f.values });
+    pipeline.mdWriteFeatures(latestKey(o, f.symbol, f.timeframe), historyKey(o, f.symbol, f.timeframe), f.eventTime, o.ttlSeconds, o.historyLength, member, f.generation ?? 0, ...hashFields(f));
   }
   const results = await pipeline.exec();
   if (!results) throw new Error('redis: pipeline was discarded (connection lost); the batch will be retried');
@@ -95,10 +112,10 @@ function fromHash(symbol: string, timeframe: string, hash: Record<string, string
   if (hash[EVENT_TIME] === undefined) return null;
   const values: Record<string, number | null> = {};
   for (const [name, text] of Object.entries(hash)) {
-    if (name === EVENT_TIME || name === FEATURE_SET) continue;
+    if (name === EVENT_TIME || name === FEATURE_SET || name === GENERATION) continue;
     values[name] = text === NULL_VALUE ? null : Number(text);
   }
-  return { symbol, timeframe, eventTime: Number(hash[EVENT_TIME]), featureSet: hash[FEATURE_SET] ?? '', values };
+  return { symbol, timeframe, eventTime: Number(hash[EVENT_TIME]), featureSet: hash[FEATURE_SET] ?? '', values, generation: Number(hash[GENERATION] ?? 0) };
 }
 
 /** Latest vectors of many (symbol, timeframe) pairs in one pipelined round trip; null = miss. */
@@ -118,7 +135,7 @@ export async function readLatest(client: Redis, o: FeatureStoreOptions, keys: Re
 export async function readHistory(client: Redis, o: FeatureStoreOptions, symbol: string, timeframe: string, limit: number): Promise<StoredFeatures[]> {
   const members = await client.zrevrange(historyKey(o, symbol, timeframe), 0, Math.max(0, limit - 1));
   return members.map((m) => {
-    const e = JSON.parse(m) as { t: number; s: string; v: Record<string, number | null> };
-    return { symbol, timeframe, eventTime: e.t, featureSet: e.s, values: e.v };
+    const e = JSON.parse(m) as { t: number; g?: number; s: string; v: Record<string, number | null> };
+    return { symbol, timeframe, eventTime: e.t, featureSet: e.s, values: e.v, generation: e.g ?? 0 };
   });
 }

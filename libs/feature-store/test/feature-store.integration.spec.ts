@@ -11,8 +11,8 @@ describe('Redis feature store (integration)', () => {
   const o: FeatureStoreOptions = { prefix: uniqueId('fs'), ttlSeconds: 3600, historyLength: 3 };
   const MIN = 60_000_000;
   const T0 = Date.UTC(2024, 4, 1, 13, 30) * 1000;
-  const vector = (i: number, sma: number | null, symbol = 'DBB'): StoredFeatures =>
-    ({ symbol, timeframe: '1m', eventTime: T0 + i * MIN, featureSet: 'default-v1', values: { sma_20: sma, ret_1: i === 0 ? null : 0.001 * i } });
+  const vector = (i: number, sma: number | null, symbol = 'DBB', generation = 0): StoredFeatures =>
+    ({ symbol, timeframe: '1m', eventTime: T0 + i * MIN, featureSet: 'default-v1', values: { sma_20: sma, ret_1: i === 0 ? null : 0.001 * i }, generation });
 
   afterAll(() => redis.quit());
 
@@ -52,5 +52,19 @@ describe('Redis feature store (integration)', () => {
     const before = await snapshot();
     expect(await writeFeatures(redis, o, batch)).toEqual(['stale', 'stale', 'stale', 'applied']);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('lets a higher generation replace the latest and a history entry, and never an older generation after it', async () => {
+    await writeFeatures(redis, o, [0, 1, 2].map((i) => vector(i, i, 'GEN')));
+    // A reprocess (generation 1) of times 1 and 2, with a feature dropped from its set.
+    const recomputed = [1, 2].map((i) => ({ ...vector(i, null, 'GEN', 1), values: { ret_1: 0.5 * i } }));
+    expect(await writeFeatures(redis, o, recomputed)).toEqual(['stale', 'applied']);
+    // The live engine replaying generation 0 over them changes nothing.
+    expect(await writeFeatures(redis, o, [vector(2, 99, 'GEN'), vector(1, 99, 'GEN')])).toEqual(['stale', 'stale']);
+    expect((await readLatest(redis, o, [{ symbol: 'GEN', timeframe: '1m' }]))[0]).toEqual(recomputed[1]);
+    const history = await readHistory(redis, o, 'GEN', '1m', 10);
+    expect(history.map((h) => [h.eventTime, h.generation, h.values])).toEqual([
+      [T0 + 2 * MIN, 1, { ret_1: 1 }], [T0 + MIN, 1, { ret_1: 0.5 }], [T0, 0, { sma_20: 0, ret_1: null }],
+    ]);
   });
 });

@@ -29,6 +29,10 @@ describe('kafkajs log levels', () => {
     expect(kafkajsLogLevel(1, 'Failed to execute listener: boom', {})).toBe('error');
   });
 
+  it('writes a rejoin after an eviction, which kafkajs handles, at warn', () => {
+    expect(kafkajsLogLevel(1, 'The coordinator is not aware of this member, re-joining the group', { groupId: 'g', memberId: 'm', error: 'The coordinator is not aware of this member' })).toBe('warn');
+  });
+
   it('writes one retried attempt of a connection at warn', () => {
     expect(kafkajsLogLevel(1, 'Failed to connect to broker, reconnecting', { retryCount: 0, retryTime: 254 })).toBe('warn');
   });

@@ -17,11 +17,16 @@ const RETRIABLE_ANSWERS = new Set(errorCodes.filter((e) => e.retriable).map((e) 
 // exactly-once holds and the warning does not apply.
 const NOT_APPLICABLE = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+// kafkajs handling a lost group membership itself (consumer/runner.js): the member was evicted
+// (a session timeout) and rejoins; the chunk it held is read again. Worth a warning, not an error.
+const HANDLED = new Set(['The coordinator is not aware of this member, re-joining the group']);
+
 const LEVELS: Record<number, LogLevelName> = { 1: 'error', 2: 'warn', 4: 'log', 5: 'debug' };
 
 /** The level a kafkajs log entry is written at in our log (kafkajs levels: 1 error, 2 warn, 4 info, 5 debug). */
 export function kafkajsLogLevel(level: number, message: string, extra: Record<string, unknown>): LogLevelName {
   if (NOT_APPLICABLE.has(message)) return 'debug';
+  if (HANDLED.has(message)) return 'warn';
   // One attempt of a call kafkajs retries ("Failed to send messages: …", "Could not create topics",
   // "Failed to connect to broker, reconnecting") carries retryCount; a crash or restart is no attempt.
   const attempt = typeof extra.retryCount === 'number' && !/^(Crash|Restarting)/.test(message);

@@ -72,3 +72,20 @@ export class PartitionState implements KeyedState {
     return this.committed.size;
   }
 }
+
+/**
+ * A KeyedState without a changelog, for a bounded job that rebuilds its state from inputs (a
+ * reprocess warms it up on the window before the one it publishes): the live objects themselves.
+ */
+export class MemoryKeyedState implements KeyedState {
+  private readonly values = new Map<string, unknown>();
+
+  load<T>(key: string, hydrate: (stored: unknown) => T): T {
+    if (!this.values.has(key)) this.values.set(key, hydrate(undefined));
+    return this.values.get(key) as T;
+  }
+
+  remove(key: string): void {
+    this.values.delete(key);
+  }
+}

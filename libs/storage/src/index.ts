@@ -20,3 +20,4 @@ export * from './derived-queries';
 export * from './raw-record-keys';
 export * from './raw-market-writer';
 export * from './raw-history-queries';
+export * from './bar-history';

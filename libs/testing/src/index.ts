@@ -11,3 +11,4 @@ export * from './quality-oracle';
 export * from './secret-scan';
 export * from './spy-ticks';
 export * from './tcp-proxy';
+export * from './mdctl-process';

@@ -32,7 +32,8 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
   await startGroupAtEnd(kafka, `writer-${run}`, [TOPICS.bars]);
   await startGroupAtEnd(kafka, `writer-events-${run}`, [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain]);
   await startGroupAtEnd(kafka, `quality-${run}`, [TOPICS.rawBars, TOPICS.bars]);
-  await startGroupAtEnd(kafka, `writer-derived-${run}`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime]);
+  await startGroupAtEnd(kafka, `writer-derived-${run}`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed]);
+  await startGroupAtEnd(kafka, `writer-raw-${run}`, [TOPICS.rawTrades, TOPICS.rawQuotes]);
   await startGroupAtEnd(kafka, `features-${run}`, [TOPICS.bars, TOPICS.rawTrades]);
   await startGroupAtEnd(kafka, `features-redis-${run}`, [TOPICS.features]);
   const schema = `t_${run.toLowerCase()}`;
@@ -43,7 +44,7 @@ export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
     db: new PgDb(LOCAL_STACK.databaseUrl),
     preprocessorEnv: { GROUP_ID: `prep-${run}`, TRANSACTIONAL_ID: `prep-${run}`, SESSION_TIMEOUT_MS: '6000' },
     writerEnv: {
-      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DERIVED_GROUP_ID: `writer-derived-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
+      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DERIVED_GROUP_ID: `writer-derived-${run}`, RAW_GROUP_ID: `writer-raw-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
     },
     qualityEnv: { GROUP_ID: `quality-${run}`, TRANSACTIONAL_ID: `quality-${run}`, SESSION_TIMEOUT_MS: '6000' },
     featureEnv: {

@@ -14,7 +14,7 @@ describe('mdctl exit codes and messages (no broker needed: all fail before conne
   it('prints help with examples and exit codes, exit 0', async () => {
     const c = capture();
     expect(await runMdctl(['--help'], c.io)).toBe(0);
-    expect(c.out()).toMatch(/Examples:[\s\S]*mdctl reprocess --stage preprocessor[\s\S]*Exit codes: 0 done; 1 runtime failure/);
+    expect(c.out()).toMatch(/Examples:[\s\S]*mdctl rewind --stage preprocessor[\s\S]*mdctl reprocess --stage feature-engine[\s\S]*Exit codes: 0 done; 1 runtime failure/);
   });
 
   it("prints the workspace's version, exit 0", async () => {
@@ -33,13 +33,25 @@ describe('mdctl exit codes and messages (no broker needed: all fail before conne
 
   it('exits 2 on an unknown stage, listing the stages', async () => {
     const c = capture();
-    expect(await runMdctl(['reprocess', '--stage', 'writer', '--from', '2024-01-01'], c.io)).toBe(2);
+    expect(await runMdctl(['rewind', '--stage', 'writer', '--from', '2024-01-01'], c.io)).toBe(2);
     expect(c.err()).toMatch(/Allowed choices are preprocessor, feature-engine, timescale-writer, quality-monitor/);
+    expect(await runMdctl(['reprocess', '--stage', 'timescale-writer', '--from', '2024-01-01', '--to', '2024-02-01'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/Allowed choices are feature-engine, preprocessor, quality-monitor/);
+  });
+
+  it('exits 2 on a reprocess it cannot run, saying what to do instead, before touching anything', async () => {
+    const c = capture();
+    expect(await runMdctl(['reprocess', '--stage', 'quality-monitor', '--from', '2024-01-01', '--to', '2024-02-01'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: reprocess of quality-monitor is not built yet (only feature-engine): rewind its groups to re-read Kafka with `mdctl rewind --stage quality-monitor`');
+    expect(await runMdctl(['reprocess', '--stage', 'feature-engine', '--from', '2024-02-01', '--to', '2024-01-01'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --from must be before --to');
+    expect(await runMdctl(['reprocess', '--stage', 'feature-engine', '--from', '2024-01-01'], c.io)).toBe(2);
+    expect(c.err()).toContain("required option '--to <time>' not specified");
   });
 
   it('exits 2 on an unparseable time, a symbol pattern or a bad broker list, with the fix', async () => {
     const c = capture();
-    expect(await runMdctl(['reprocess', '--stage', 'preprocessor', '--from', '2024-04-01 09:30'], c.io)).toBe(2);
+    expect(await runMdctl(['rewind', '--stage', 'preprocessor', '--from', '2024-04-01 09:30'], c.io)).toBe(2);
     expect(c.err()).toContain('mdctl: --from "2024-04-01 09:30" has no time zone: append Z for UTC');
     expect(await runMdctl(['backfill', '--provider', 'alpaca', '--symbols', 'DB*', '--from', '2024-01-02', '--to', '2024-01-03'], c.io)).toBe(2);
     expect(c.err()).toContain('mdctl: --symbols: "DB*" is not a ticker symbol');

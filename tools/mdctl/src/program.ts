@@ -6,6 +6,7 @@ import { registerBackfill } from './commands/backfill.command';
 import { registerLag } from './commands/lag.command';
 import { registerOffsetCommands } from './commands/offsets.command';
 import { registerQuality } from './commands/quality.command';
+import { registerReprocess } from './commands/reprocess.command';
 import { registerSchemas } from './commands/schemas.command';
 import { registerStack } from './commands/stack.command';
 import { registerTopics } from './commands/topics.command';
@@ -21,14 +22,16 @@ Examples:
   mdctl lag --group md-preprocessor
   mdctl replay --topic md.bars.v1 --from 2024-04-01T13:30:00Z --group md-timescale-writer
   mdctl replay --from-db --topic md.raw.trades.v1 --from 2024-04-01 --to 2024-04-02 --symbols SPY   from the writer's database
-  mdctl reprocess --stage preprocessor --from 2024-04-01 --dry-run
+  mdctl rewind --stage preprocessor --from 2024-04-01 --dry-run        re-read inputs (sinks refill idempotently)
+  FEATURE_SET_FILE=v2.json mdctl reprocess --stage feature-engine --from 2024-05-01 --to 2024-06-01 --generation 1
   mdctl backfill --provider alpaca --symbols DBB,SPY --from 2023-07-10 --to 2025-07-09
   mdctl quality report --from 2024-04-01 --to 2024-05-01 --format html --out quality.html
 
 Times: YYYY-MM-DD (UTC midnight) or ISO 8601 with a zone (Z or ±hh:mm); naive times are refused.
-replay/reprocess times are Kafka record timestamps: when a record was published, not its bar time;
+replay/rewind times are Kafka record timestamps: when a record was published, not its bar time;
 replay --from-db times are event times, and it publishes (needs --database-url or DATABASE_URL).
-replay and reprocess refuse while the group has members: stop the stage first, start it after.
+replay and rewind refuse while the group has members: stop the stage first, start it after.
+reprocess recomputes from the writer's database (--database-url or DATABASE_URL) while the stages run.
 
 Exit codes: 0 done; 1 runtime failure (broker or registry unreachable, group active, job failed);
 2 usage error (unknown option, bad value: nothing was changed); 130 backfill or replay --from-db stopped by Ctrl-C.
@@ -55,6 +58,7 @@ export function buildProgram(io: CliIo): Command {
   registerBackfill(program);
   registerLag(program, io);
   registerQuality(program, io);
+  registerReprocess(program, io);
   return program;
 }
 

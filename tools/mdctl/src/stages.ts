@@ -1,7 +1,7 @@
 import { TOPICS } from '@md/contracts';
 import { UsageError } from './usage-error';
 
-/** A consumer group and the input topics it reads: what `reprocess` rewinds. */
+/** A consumer group and the input topics it reads: what `rewind` moves back. */
 export interface StageGroup {
   /** The service's config variable holding the group id, for the error messages. */
   variable: string;
@@ -18,7 +18,7 @@ export const STAGE_GROUPS = {
   'timescale-writer': [
     { variable: 'GROUP_ID', groupId: 'md-timescale-writer', topics: [TOPICS.bars] },
     { variable: 'EVENTS_GROUP_ID', groupId: 'md-timescale-writer-events', topics: [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain] },
-    { variable: 'DERIVED_GROUP_ID', groupId: 'md-timescale-writer-derived', topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime] },
+    { variable: 'DERIVED_GROUP_ID', groupId: 'md-timescale-writer-derived', topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed] },
     { variable: 'RAW_GROUP_ID', groupId: 'md-timescale-writer-raw', topics: [TOPICS.rawTrades, TOPICS.rawQuotes] },
   ],
   'quality-monitor': [{ variable: 'GROUP_ID', groupId: 'md-quality-monitor', topics: [TOPICS.rawBars, TOPICS.bars] }],
@@ -28,7 +28,7 @@ export type StageName = keyof typeof STAGE_GROUPS;
 export const STAGE_NAMES = Object.keys(STAGE_GROUPS) as StageName[];
 
 /**
- * The groups `reprocess --stage` rewinds. `overrides` maps a group variable to the id a
+ * The groups `rewind --stage` moves back. `overrides` maps a group variable to the id a
  * deployment set (`--group GROUP_ID=prep-blue`, or a bare id for the stage's first group).
  */
 export function stageGroups(stage: string, overrides: readonly string[] = []): StageGroup[] {

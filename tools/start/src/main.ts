@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   await startGroupAtEnd(kafka, `${job}-quality`, [TOPICS.rawBars, TOPICS.bars]);
   await startGroupAtEnd(kafka, `${job}-features`, [TOPICS.bars, TOPICS.rawTrades]);
   await startGroupAtEnd(kafka, `${job}-features-redis`, [TOPICS.features]);
-  await startGroupAtEnd(kafka, `${job}-writer-derived`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime]);
+  await startGroupAtEnd(kafka, `${job}-writer-derived`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed]);
   await startGroupAtEnd(kafka, `${job}-writer-raw`, [TOPICS.rawTrades, TOPICS.rawQuotes]);
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },

@@ -73,8 +73,11 @@ export function registerOffsetCommands(program: Command, io: CliIo): void {
       await withAdmin(kafka, brokers, (admin) => rewindGroup(kafka, admin, io, opts.group!, [opts.topic], position, { dryRun: Boolean(opts.dryRun), backOnly: false }));
     });
 
-  program.command('reprocess')
-    .description("rewind a stage's consumer group(s) on all its input topics to a time; safe to repeat because the sinks upsert idempotently. Refuses while the stage runs")
+  // Re-reading is not recomputing: a stage that re-reads inputs it has seen drops them as repeats
+  // (revision log, forward-only feature state), so this serves the sinks (refill a store) and
+  // consumers that start over; `mdctl reprocess` recomputes under new rules.
+  program.command('rewind')
+    .description("rewind a stage's consumer group(s) on all its input topics to a time, so it re-reads them (a sink refills its store idempotently); refuses while the stage runs. To recompute under changed rules use reprocess")
     .addOption(new Option('--stage <stage>', 'stage to reprocess').choices(STAGE_NAMES).makeOptionMandatory())
     .requiredOption('--from <time>', 're-read records published at or after this time (Kafka record timestamp, not bar time), e.g. 2024-04-01 (UTC) or 2024-04-01T09:30:00-04:00')
     .option('--group <id>', "the stage's group id when not the default (VAR=id for a second group, e.g. EVENTS_GROUP_ID=x); repeatable", (v: string, acc: string[]) => [...acc, v], [] as string[])

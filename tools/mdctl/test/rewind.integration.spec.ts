@@ -60,19 +60,19 @@ describe('mdctl against the local stack (integration)', () => {
     await finishSliceRun(slice);
   });
 
-  it('refuses to reprocess while the stage runs, exit 1, saying which group and what to do', async () => {
-    const result = await mdctl(['reprocess', '--stage', 'preprocessor', '--group', group(), '--from', replayStart]);
+  it('refuses to rewind while the stage runs, exit 1, saying which group and what to do', async () => {
+    const result = await mdctl(['rewind', '--stage', 'preprocessor', '--group', group(), '--from', replayStart]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^mdctl: consumer group ${group()} is active \\(Stable, 1 member\\(s\\): .*\\): stop or scale the stage to 0`));
   });
 
-  it('reprocessing the preprocessor from a time, twice, leaves the database exactly as one run does', async () => {
+  it('rewinding the preprocessor to a time, twice, leaves the database exactly as one run does (re-reading is idempotent)', async () => {
     const stored = await checksum();
     expect(stored.rows).toBe(expected.size);
     const after: string[] = [];
     for (const round of [1, 2]) {
       expect(await stopService(preprocessor)).toBe(0);
-      const result = await mdctl(['reprocess', '--stage', 'preprocessor', '--group', group(), '--from', replayStart]);
+      const result = await mdctl(['rewind', '--stage', 'preprocessor', '--group', group(), '--from', replayStart]);
       expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
       expect(result.stdout).toContain(`committed the offsets of ${group()} on ${TOPICS.rawBars}, ${TOPICS.corporateActions}`);
       // The plan rewound the group over at least the run's replay (others may publish meanwhile).
