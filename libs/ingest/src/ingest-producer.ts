@@ -3,6 +3,7 @@ import { Kafka, type Producer } from 'kafkajs';
 import { TOPIC_TABLE, topicSpec, type TopicName } from '@md/contracts';
 import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
+import { KafkaJobSink, type JobIdentity } from './kafka-job-sink';
 import { KafkaRecordSink } from './kafka-record-sink';
 
 /**
@@ -39,5 +40,13 @@ export class IngestProducer {
   /** Canonical records straight to their topics, dead letters under the service's stage; `source` names the connector or job. */
   recordSink(source: string): KafkaRecordSink {
     return new KafkaRecordSink(this.producer, this.codec, this.metrics, source, this.metrics.stage);
+  }
+
+  /**
+   * A resumable job's sink (a file replay): its own transactional producer, fenced and positioned
+   * at the job's checkpoint. The caller disconnects it when the job is over.
+   */
+  openJob<P>(job: JobIdentity): Promise<KafkaJobSink<P>> {
+    return KafkaJobSink.open<P>({ kafka: this.kafka, codec: this.codec, metrics: this.metrics, stage: this.metrics.stage }, job);
   }
 }

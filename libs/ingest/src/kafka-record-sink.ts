@@ -35,6 +35,28 @@ export function deadLetterMessage(ctx: DeadLetterContext, err: unknown, location
   return encodeDeadLetter(ctx.codec, ctx.metrics, deadLetterFor(ctx.stage, err, { location, payload }));
 }
 
+/** Records as messages by topic (Avro, keyed by symbol); one that cannot be encoded becomes a dead letter instead. */
+export async function recordMessages(dlq: DeadLetterContext, source: string, records: readonly CanonicalRecord[]): Promise<Map<string, Message[]>> {
+  const byTopic = new Map<string, Message[]>();
+  const add = (topic: string, m: Message) => (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(m);
+  for (const record of records) {
+    const topic = TOPIC_OF[record.kind];
+    try {
+      add(topic, { key: keyOf(record), value: await dlq.codec.encode(topic, record.value) });
+    } catch (err) {
+      add(TOPICS.deadLetter, await deadLetterMessage(dlq, err, source, Buffer.from(JSON.stringify(record.value))));
+    }
+  }
+  return byTopic;
+}
+
+/** md_records_out_total for what was sent, by topic; dead letters and `except` (a checkpoint topic) are not records out. */
+export function countRecordsOut(metrics: StageMetrics, stage: string, byTopic: ReadonlyMap<string, Message[]>, except?: string): void {
+  for (const [topic, messages] of byTopic) {
+    if (topic !== TOPICS.deadLetter && topic !== except) metrics.recordsOut.inc({ stage, topic }, messages.length);
+  }
+}
+
 /**
  * A RecordSink on Kafka: canonical records to their topics (Avro, keyed by symbol) with the
  * idempotent producer. `publish` resolves when Kafka acknowledged the whole batch, so a
@@ -56,21 +78,10 @@ export class KafkaRecordSink implements RecordSink {
   }
 
   async publish(records: readonly CanonicalRecord[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    const add = (topic: string, m: Message) => (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(m);
-    for (const record of records) {
-      const topic = TOPIC_OF[record.kind];
-      try {
-        add(topic, { key: keyOf(record), value: await this.dlq.codec.encode(topic, record.value) });
-      } catch (err) {
-        add(TOPICS.deadLetter, await deadLetterMessage(this.dlq, err, this.source, Buffer.from(JSON.stringify(record.value))));
-      }
-    }
+    const byTopic = await recordMessages(this.dlq, this.source, records);
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     if (topicMessages.length) await this.producer.sendBatch({ topicMessages });
-    for (const [topic, messages] of byTopic) {
-      if (topic !== TOPICS.deadLetter) this.metrics.recordsOut.inc({ stage: this.stage, topic }, messages.length);
-    }
+    countRecordsOut(this.metrics, this.stage, byTopic);
   }
 
   async reject(rejected: Rejected): Promise<void> {
