@@ -1,18 +1,27 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Readiness, requestShutdown } from '@md/observability';
-import { CoalescingSink, IngestProducer, type StreamingConnector } from '@md/ingest';
+import { CoalescingSink, IngestProducer, type KafkaJobSink, type StreamingConnector } from '@md/ingest';
 import type { GatewayConfig } from './config';
-import { csvReplay, fileJobs } from './file-jobs';
+import { csvReplay, fileJobs, type FileJob } from './file-jobs';
 import { idleReplayStatus, type CsvBarReplayConnector, type ReplayStatus } from './providers/files/csv-bar-replay.connector';
 import { streamingConnectors } from './streams';
 
-/** Entry point of data: runs the configured connectors and file jobs on the service's idempotent producer. */
+/**
+ * Entry point of data: runs the configured streaming connectors on the service's idempotent
+ * producer, and the file jobs one after the other, each on a transactional producer of its own
+ * that commits its batches with its position (resumed after a crash, never repeated).
+ */
 @Injectable()
 export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GatewayService.name);
   private readonly replay?: CsvBarReplayConnector;
   private streams: StreamingConnector[] = [];
+  /** The file job running now, and the sinks of the jobs run so far (open until shutdown). */
+  private currentJob?: FileJob;
+  private readonly jobSinks: Array<KafkaJobSink<unknown>> = [];
+  private files: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
@@ -26,11 +35,21 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     await this.kafka.connect();
     this.streams = streamingConnectors(this.config, this.kafka.metrics);
     for (const stream of this.streams) void this.runStream(stream);
-    void this.runFiles();
+    this.files = this.runFiles();
   }
 
+  /**
+   * The file job in hand stops after its batch commits; jobs that ran to their end close their
+   * run (a clean stop: the next start replays the file again, see libs/ingest job-checkpoint.ts).
+   */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.streams.map((s) => s.stop()));
+    this.stopping = true;
+    await this.currentJob?.stop();
+    await Promise.allSettled([this.files, ...this.streams.map((s) => s.stop())]);
+    for (const sink of this.jobSinks) {
+      await sink.endRun().catch((err: Error) => this.logger.warn(`could not end the run of a file job (its next start publishes nothing until a clean stop): ${err.message}`));
+      await sink.disconnect().catch(() => undefined);
+    }
     await this.kafka.disconnect();
   }
 
@@ -59,13 +78,13 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** The file jobs one after the other (CSV replay first); exit when asked to. */
+  /** The file jobs one after the other (CSV replay first), each resumed from its checkpoint; exit when asked to. */
   private async runFiles(): Promise<void> {
     const jobs = fileJobs(this.config, this.replay);
     try {
       for (const job of jobs) {
-        this.logger.log(`${job.name}: starting`);
-        this.logger.log(`${job.name}: ${await job.run(this.kafka.recordSink(job.name))}`);
+        if (this.stopping) return;
+        await this.runJob(job);
       }
     } catch (err) {
       this.logger.error(`file job failed: ${(err as Error).message}`);
@@ -73,5 +92,17 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     if (this.config.REPLAY_EXIT_WHEN_DONE && jobs.length) requestShutdown('file jobs done');
+  }
+
+  private async runJob(job: FileJob): Promise<void> {
+    const sink = await this.kafka.openJob<unknown>({ ...job.identity, source: job.name, rerun: 'after-clean-stop' });
+    this.jobSinks.push(sink);
+    this.logger.log(`${job.name}: ${sink.start.note}`);
+    if (sink.start.done || this.stopping) return;
+    this.currentJob = job;
+    const summary = await job.run(sink);
+    this.currentJob = undefined;
+    if (job.finished()) await sink.finish();
+    this.logger.log(`${job.name}: ${summary}${job.finished() ? '' : ' (stopped; the next start resumes)'}`);
   }
 }

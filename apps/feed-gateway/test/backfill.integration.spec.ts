@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { type RawBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
@@ -47,9 +45,8 @@ describe('Alpaca REST backfill into md.raw.bars.v1 (integration)', () => {
     const kafka = createKafka(`test-${symbol}`, [LOCAL_STACK.kafkaBrokers]);
     await ensureTopics(kafka, TOPIC_TABLE); // this file may be the first to run on a fresh broker
     const start = await endOffsets(kafka, TOPICS.rawBars);
-    const checkpoint = join(mkdtempSync(join(tmpdir(), 'md-backfill-')), 'checkpoint.json');
     const { code, output } = await run(
-      ['--provider', 'alpaca', '--symbols', symbol, '--from', '2023-07-10', '--to', '2025-07-09', '--feed', 'iex', '--checkpoint', checkpoint, '--page-limit', '1000', '--requests-per-minute', '6000'],
+      ['--provider', 'alpaca', '--symbols', symbol, '--from', '2023-07-10', '--to', '2025-07-09', '--feed', 'iex', '--page-limit', '1000', '--requests-per-minute', '6000'],
       { ALPACA_KEY_ID: KEY, ALPACA_SECRET_KEY: SECRET, ALPACA_DATA_URL: sim.url },
     );
     expect(code).toBe(0);

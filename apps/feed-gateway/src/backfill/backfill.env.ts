@@ -3,6 +3,7 @@ import { type Command, CommanderError, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '@md/config';
 import { type RequestBudget } from '@md/providers';
+import type { CheckpointedSink } from '@md/ingest';
 import type { AlpacaConnection } from '../providers/alpaca/alpaca-rest.http';
 
 // What every backfill command shares: the Alpaca environment, the request budget, argument
@@ -23,10 +24,15 @@ export interface JobSummary {
   aborted: boolean;
 }
 
+/** A resumable job's sink, opened once the job's identity is known (main.ts: a KafkaJobSink, whose producer it closes). */
+export type JobSinkOpener = <P>(job: { key: string; params: unknown }) => Promise<CheckpointedSink<P> & { disconnect?: () => Promise<void> }>;
+
 export interface BackfillCliOptions {
   env?: NodeJS.ProcessEnv;
-  /** Stops the job between requests; completed windows stay in the checkpoint. */
+  /** Stops the job between requests; what it committed stays in its checkpoint. */
   signal?: AbortSignal;
+  /** The bars job's checkpointed sink; without it, bars go to the command's plain sink and no position is kept. */
+  openJob?: JobSinkOpener;
   /** Where the progress bar and the summary go. Default process.stderr. */
   output?: NodeJS.WritableStream;
 }

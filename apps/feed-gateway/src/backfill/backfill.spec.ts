@@ -1,13 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { RawBar } from '@md/contracts';
 import { expectedDbbBars } from '@md/testing';
 import { AlpacaRestSimulator, type SimulatedRequest } from '@md/simulators';
 import { AlpacaRestClient } from '../providers/alpaca/alpaca-rest.client';
-import { MemorySink, type CanonicalRecord } from '@md/ingest';
-import { dayWindows, runBackfill, type BackfillJob } from './backfill';
+import { MemoryCheckpointedSink, MemorySink, type CanonicalRecord } from '@md/ingest';
+import { backfillIdentity, dayWindows, runBackfill, type BackfillJob, type BackfillPosition } from './backfill';
 
 const KEYS = { keyId: 'AKBACKFILL', secretKey: 'backfill-secret' };
 /** The simulated plan; the client's budget keeps 5% headroom for network jitter, as a real one should. */
@@ -26,7 +23,7 @@ function expectedBars(fromDate: string, toDate: string): Omit<RawBar, 'ingestTim
 }
 
 /** Sink bars by key, asserting that a repeated bar (a re-fetched window) carries the same values. */
-function distinctBars(sink: MemorySink): Omit<RawBar, 'ingestTime'>[] {
+function distinctBars(sink: { bars(): RawBar[] }): Omit<RawBar, 'ingestTime'>[] {
   const byKey = new Map<string, Omit<RawBar, 'ingestTime'>>();
   for (const { ingestTime, ...bar } of sink.bars()) {
     expect(ingestTime).toBeGreaterThan(0);
@@ -49,14 +46,12 @@ function busiestWindow(log: SimulatedRequest[], perMs: number): number {
 
 describe('backfill', () => {
   let sim: AlpacaRestSimulator;
-  let dir: string;
   const client = (pageLimit: number) =>
     new AlpacaRestClient({ ...KEYS, baseUrl: sim.url, feed: 'iex', pageLimit, budget: BUDGET, backoff: { initialMs: 20, maxMs: 200 } });
   const job = (fromDate: string, toDate: string, symbols = ['DBB']): BackfillJob =>
-    ({ symbols, timeframe: '1m', feed: 'iex', fromDate, toDate, checkpointPath: join(dir, 'nested', 'backfill.json'), skipClosedDays: true });
+    ({ symbols, timeframe: '1m', feed: 'iex', fromDate, toDate, skipClosedDays: true });
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'backfill-'));
     sim = await AlpacaRestSimulator.start({ ...KEYS, rateLimit: { ...PLAN, windowMs: PLAN.perMs, enforce: true } });
   });
   afterEach(() => sim.stop());
@@ -90,17 +85,17 @@ describe('backfill', () => {
       `${pagedDays} days over one page, busiest second ${busiestWindow(sim.log, PLAN.perMs)} requests, ${elapsedMs} ms\n`);
   });
 
-  it('resumes after an interruption mid-window without fetching a completed window again', async () => {
+  it('resumes after an interruption mid-window without fetching a completed window or publishing a committed page again', async () => {
     const [fromDate, toDate] = ['2023-07-10', '2023-10-02'];
     const perDay = new Map<string, number>();
     for (const b of expectedBars(fromDate, toDate)) perDay.set(nyDate(b.eventTime), (perDay.get(nyDate(b.eventTime)) ?? 0) + 1);
     const abort = new AbortController();
     let interrupted = '';
-    const sink = new (class extends MemorySink {
-      override async publish(records: readonly CanonicalRecord[]): Promise<void> {
-        await super.publish(records);
-        const day = nyDate((records[0].value as RawBar).eventTime);
-        // Stop on the first page of a day that needs several: that window is left half done.
+    const sink = new (class extends MemoryCheckpointedSink<BackfillPosition> {
+      override async publish(records: readonly CanonicalRecord[], position: BackfillPosition): Promise<void> {
+        await super.publish(records, position);
+        const day = records.length ? nyDate((records[0].value as RawBar).eventTime) : '';
+        // Stop after the first page of a day that needs several: that window is left half done.
         if (!interrupted && this.records.length > 1_000 && records.length === 20 && perDay.get(day)! > 20) {
           interrupted = day;
           abort.abort(new Error('interrupted by test'));
@@ -108,31 +103,34 @@ describe('backfill', () => {
       }
     })();
     const first = await runBackfill(job(fromDate, toDate), client(20), sink, { signal: abort.signal });
-    const completed: string[] = JSON.parse(readFileSync(job(fromDate, toDate).checkpointPath, 'utf8')).completed;
+    const position = sink.positions.at(-1)!;
     expect(first.aborted).toBe(true);
-    expect(completed).not.toContain(interrupted);
-    expect(completed.length).toBe(first.windowsDone);
+    expect(position.window).toEqual({ date: interrupted, records: 20, rejected: 0 });
+    expect(position.completed).not.toContain(interrupted);
 
     const requestsBefore = sim.log.length;
-    const second = await runBackfill(job(fromDate, toDate), client(20), sink);
+    const restarted = sink.restart();
+    const second = await runBackfill(job(fromDate, toDate), client(20), restarted);
     const refetched = new Set(sim.log.slice(requestsBefore).map((r) => nyDate(Date.parse(r.params.start) * 1000)));
-    expect(second).toMatchObject({ aborted: false, windowsResumed: completed.length, windowsDone: second.windowsTotal });
-    expect(completed.filter((d) => refetched.has(d))).toEqual([]);
+    expect(second).toMatchObject({ aborted: false, windowsResumed: position.completed.length, windowsDone: second.windowsTotal });
+    expect(position.completed.filter((d) => refetched.has(d))).toEqual([]);
     expect(refetched.has(interrupted)).toBe(true);
-    expect(distinctBars(sink)).toEqual(expectedBars(fromDate, toDate));
+    // What a read_committed consumer sees over both starts: every bar exactly once.
+    const keys = restarted.bars().map((b) => b.eventTime);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(distinctBars(restarted)).toEqual(expectedBars(fromDate, toDate));
 
     const requestsDone = sim.log.length;
-    const third = await runBackfill(job(fromDate, toDate), client(20), sink);
+    const third = await runBackfill(job(fromDate, toDate), client(20), restarted.restart());
     expect(third).toMatchObject({ windowsResumed: third.windowsTotal, bars: 0 });
     expect(sim.log.length).toBe(requestsDone);
   });
 
-  it('refuses a checkpoint written for another job', async () => {
-    const path = job('2023-07-10', '2023-07-11').checkpointPath;
-    await runBackfill(job('2023-07-10', '2023-07-11'), client(10_000), new MemorySink());
-    await expect(runBackfill({ ...job('2023-07-10', '2023-07-11'), feed: 'sip' }, client(10_000), new MemorySink())).rejects.toThrow(/belongs to another job/);
-    writeFileSync(path, '{ not json');
-    await expect(runBackfill(job('2023-07-10', '2023-07-11'), client(10_000), new MemorySink())).rejects.toThrow(/is not a backfill checkpoint/);
+  it('keys a job by provider, feed, timeframe and symbols, or by its name', () => {
+    const a = backfillIdentity(job('2023-07-10', '2023-07-11', ['spy', 'DBB']), 'alpaca');
+    expect(a).toEqual({ key: 'backfill|alpaca|iex|1m|DBB,SPY', params: { provider: 'alpaca', feed: 'iex', timeframe: '1m', symbols: ['DBB', 'SPY'] } });
+    expect(backfillIdentity({ ...job('2023-07-10', '2023-07-11'), feed: 'sip' }, 'alpaca').key).not.toBe(backfillIdentity(job('2023-07-10', '2023-07-11'), 'alpaca').key);
+    expect(backfillIdentity(job('2023-07-10', '2023-07-11'), 'alpaca', 'history').key).toBe('backfill|history');
   });
 
   it('dead-letters a malformed item with its reason instead of dropping it', async () => {

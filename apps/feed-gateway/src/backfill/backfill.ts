@@ -1,16 +1,18 @@
 import { ConfigError } from '@md/config';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
 import { type RawBar, type Timeframe } from '@md/contracts';
 import { tradingDay } from '@md/market';
-import type { RecordSink, Rejected } from '@md/ingest';
+import { asCheckpointed, type CheckpointedSink, type JobSink, type Rejected } from '@md/ingest';
 
 // A resumable historical backfill: symbols x [fromDate, toDate) in New York trading-day windows.
-// A window is checkpointed only after every page of it was published (RecordSink.publish resolves
-// once durable), so a crash re-fetches at most the window in flight; the sinks' idempotent upserts
-// absorb that repeat (DESIGN.md, "exactly-once-keyed").
+// Each page is published in one Kafka transaction with the job's position (KafkaJobSink): the
+// days fetched whole, and how many records and dead letters of the day in hand are committed. A
+// restarted job skips the days it has and re-fetches the day in hand, skipping what of it is
+// committed: a kill -9 at any point neither loses nor repeats a bar on the topic. What a restart
+// costs: the requests of that one day again (one page for a symbol's minute bars), against the
+// plan's budget. The skip counts records in the provider's order, which a past day keeps; were it
+// corrected between the two starts, a bar at the skip point could repeat or be missed, and the
+// pipeline's revision rules settle a repeat.
 
 /** Where pages of bars come from (AlpacaRestClient, or any other REST connector). */
 export interface BarPageSource {
@@ -24,15 +26,29 @@ export interface BarPageSource {
 export interface BackfillJob {
   symbols: readonly string[];
   timeframe: Timeframe;
-  /** Provider feed, part of the checkpoint's identity (iex and sip bars differ). */
+  /** Provider feed, part of the job's identity (iex and sip bars differ). */
   feed: string;
   /** New York dates, YYYY-MM-DD: from inclusive, to exclusive. */
   fromDate: string;
   toDate: string;
-  /** JSON file of completed windows; created on first use. */
-  checkpointPath: string;
   /** Skip days the NYSE calendar says are closed: exchange feeds (iex, sip) have no data then. */
   skipClosedDays: boolean;
+}
+
+/** A backfill's checkpoint: the days fetched whole, and the committed part of the day in hand. */
+export interface BackfillPosition {
+  completed: string[];
+  window: { date: string; records: number; rejected: number } | null;
+}
+
+/**
+ * The job's checkpoint key and what it must match: provider, feed, timeframe and symbols (the
+ * days are the position, so a rerun over a longer range fetches only the days it lacks). `name`
+ * (--job) names the key instead; a stored job of that name with another identity is refused.
+ */
+export function backfillIdentity(job: Pick<BackfillJob, 'symbols' | 'timeframe' | 'feed'>, provider: string, name?: string): { key: string; params: unknown } {
+  const params = { provider, feed: job.feed, timeframe: job.timeframe, symbols: [...new Set(job.symbols.map((s) => s.toUpperCase()))].sort() };
+  return { key: `backfill|${name ?? `${provider}|${params.feed}|${params.timeframe}|${params.symbols.join(',')}`}`, params };
 }
 
 export interface BackfillProgress {
@@ -79,67 +95,31 @@ export function dayWindows(fromDate: string, toDate: string, skipClosedDays: boo
   return windows;
 }
 
-const CheckpointFile = z.object({
-  version: z.literal(1),
-  job: z.object({ provider: z.string(), feed: z.string(), timeframe: z.string(), symbols: z.array(z.string()) }),
-  completed: z.array(z.string().regex(DATE)),
-});
-type CheckpointFile = z.infer<typeof CheckpointFile>;
-
-function identity(job: BackfillJob, provider: string): CheckpointFile['job'] {
-  return { provider, feed: job.feed, timeframe: job.timeframe, symbols: [...new Set(job.symbols.map((s) => s.toUpperCase()))].sort() };
-}
-
-/** Completed dates of this job; a checkpoint of another job is refused, not overwritten. */
-export async function loadCheckpoint(path: string, job: CheckpointFile['job']): Promise<Set<string>> {
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
-  if (text === undefined) return new Set();
-  const parsed = CheckpointFile.safeParse(parseJson(text));
-  if (!parsed.success) throw new ConfigError(`checkpoint ${path} is not a backfill checkpoint: ${parsed.error.issues[0].message}`);
-  if (JSON.stringify(parsed.data.job) !== JSON.stringify(job)) {
-    throw new ConfigError(`checkpoint ${path} belongs to another job (${JSON.stringify(parsed.data.job)}): use another path or delete it`);
-  }
-  return new Set(parsed.data.completed);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Write-then-rename, so a crash mid-write leaves the previous checkpoint whole. */
-async function saveCheckpoint(path: string, job: CheckpointFile['job'], completed: Set<string>): Promise<void> {
-  const file: CheckpointFile = { version: 1, job, completed: [...completed].sort() };
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, `${JSON.stringify(file, null, 1)}\n`);
-  await rename(`${path}.tmp`, path);
-}
-
 /** Fetches every window not yet in the checkpoint, oldest first, publishing page by page. */
-export async function runBackfill(job: BackfillJob, source: BarPageSource, sink: RecordSink, options: BackfillOptions = {}): Promise<BackfillResult> {
+export async function runBackfill(job: BackfillJob, source: BarPageSource, jobSink: JobSink<BackfillPosition>, options: BackfillOptions = {}): Promise<BackfillResult> {
   const began = Date.now();
-  const id = identity(job, source.provider);
+  const sink = asCheckpointed(jobSink);
+  const symbols = backfillIdentity(job, source.provider).params as { symbols: string[] };
   const windows = dayWindows(job.fromDate, job.toDate, job.skipClosedDays);
-  const completed = await loadCheckpoint(job.checkpointPath, id);
+  const position: BackfillPosition = { completed: [...(sink.resumeAt?.completed ?? [])], window: sink.resumeAt?.window ?? null };
+  const completed = new Set(position.completed);
   const windowsResumed = windows.filter((w) => completed.has(w.date)).length;
   const progress: BackfillProgress = { date: null, windowsDone: windowsResumed, windowsTotal: windows.length, bars: 0, rejected: 0 };
   options.onProgress?.({ ...progress });
   const result = () => ({ ...progress, windowsResumed, elapsedMs: Date.now() - began });
+  // A day's completion commits with the next day's first page, or at the end (a day without bars commits nothing itself).
+  let uncommitted = false;
   try {
     for (const window of windows.filter((w) => !completed.has(w.date))) {
       options.signal?.throwIfAborted();
-      await fetchWindow(window, job, id.symbols, source, sink, progress, options.signal);
+      await fetchWindow(window, job, symbols.symbols, source, sink, progress, position, options.signal);
       completed.add(window.date);
-      await saveCheckpoint(job.checkpointPath, id, completed);
+      Object.assign(position, { completed: [...completed].sort(), window: null });
+      uncommitted = true;
       Object.assign(progress, { date: window.date, windowsDone: progress.windowsDone + 1 });
       options.onProgress?.({ ...progress });
     }
+    if (uncommitted) await sink.publish([], { ...position });
   } catch (err) {
     if (options.signal?.aborted) return { ...result(), aborted: true };
     throw err;
@@ -147,14 +127,23 @@ export async function runBackfill(job: BackfillJob, source: BarPageSource, sink:
   return { ...result(), aborted: false };
 }
 
+/** Publishes the window's pages, skipping what a previous start committed. */
 async function fetchWindow(
-  window: DayWindow, job: BackfillJob, symbols: string[], source: BarPageSource, sink: RecordSink, progress: BackfillProgress, signal?: AbortSignal,
+  window: DayWindow, job: BackfillJob, symbols: string[], source: BarPageSource, sink: CheckpointedSink<BackfillPosition>,
+  progress: BackfillProgress, position: BackfillPosition, signal?: AbortSignal,
 ): Promise<void> {
-  const pages = source.barPages({ symbols, timeframe: job.timeframe, fromUs: window.fromUs, toUs: window.toUs }, signal);
-  for await (const page of pages) {
-    if (page.records.length > 0) await sink.publish(page.records.map((value) => ({ kind: 'bar' as const, value })));
-    for (const rejected of page.rejected) await sink.reject(rejected);
-    progress.bars += page.records.length;
-    progress.rejected += page.rejected.length;
+  const skip = position.window?.date === window.date ? position.window : { records: 0, rejected: 0 };
+  const seen = { records: 0, rejected: 0 };
+  for await (const page of source.barPages({ symbols, timeframe: job.timeframe, fromUs: window.fromUs, toUs: window.toUs }, signal)) {
+    const records = page.records.slice(Math.max(0, skip.records - seen.records));
+    const rejected = page.rejected.slice(Math.max(0, skip.rejected - seen.rejected));
+    seen.records += page.records.length;
+    seen.rejected += page.rejected.length;
+    if (records.length + rejected.length === 0) continue;
+    for (const r of rejected) await sink.reject(r);
+    position.window = { date: window.date, ...seen };
+    await sink.publish(records.map((value) => ({ kind: 'bar' as const, value })), { ...position });
+    progress.bars += records.length;
+    progress.rejected += rejected.length;
   }
 }

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@md/config';
-import { MemorySink, type CanonicalRecord } from '@md/ingest';
-import { CsvBarReplayConnector, type CsvBarReplayOptions } from './csv-bar-replay.connector';
+import { MemoryCheckpointedSink, MemorySink, type CanonicalRecord } from '@md/ingest';
+import { CsvBarReplayConnector, type CsvBarReplayOptions, type CsvReplayPosition } from './csv-bar-replay.connector';
 
 const HEADER = 'timestamp,open,high,low,close,volume';
 const ROWS = [
@@ -72,6 +72,30 @@ describe('CSV bar replay connector', () => {
     await replay.stop();
     await replay.start(sink);
     expect(sink.records).toEqual([]);
-    expect(replay.status().state).toBe('done');
+    expect([replay.status().state, replay.finished()]).toEqual(['stopped', false]);
+  });
+
+  it('commits each batch with the rows it covers, and resumed after a crash at any batch publishes every bar and dead letter once', async () => {
+    const file = csv(ROWS);
+    const full = new MemoryCheckpointedSink<CsvReplayPosition>();
+    await new CsvBarReplayConnector(options(file)).start(full);
+    expect(full.positions).toEqual([{ rows: 2 }, { rows: 4 }, { rows: 5 }]);
+    for (let crashAfter = 0; crashAfter < full.positions.length; crashAfter++) {
+      // A sink that dies (the process is killed) during the publish after `crashAfter` commits.
+      let commits = 0;
+      const dying = new (class extends MemoryCheckpointedSink<CsvReplayPosition> {
+        override async publish(records: readonly CanonicalRecord[], position: CsvReplayPosition): Promise<void> {
+          if (commits++ === crashAfter) throw new Error('killed');
+          await super.publish(records, position);
+        }
+      })();
+      await expect(new CsvBarReplayConnector(options(file)).start(dying)).rejects.toThrow('killed');
+      const resumed = dying.restart();
+      const replay = new CsvBarReplayConnector(options(file));
+      await replay.start(resumed);
+      expect(resumed.bars()).toEqual(full.bars().map((b) => ({ ...b, ingestTime: expect.any(Number) })));
+      expect(resumed.rejected.map((r) => r.source)).toEqual(full.rejected.map((r) => r.source));
+      expect(replay.status()).toMatchObject({ state: 'done', resumedFrom: full.positions[crashAfter - 1]?.rows ?? 0 });
+    }
   });
 });

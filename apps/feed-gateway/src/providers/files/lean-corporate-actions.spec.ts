@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCorporateActionsCsv } from '@md/market';
 import { parseLeanFactorFile } from '@md/providers';
-import { MemorySink } from '@md/ingest';
-import { factorFileActions, nextTradingDay, parseLeanMapFile, publishLeanCorporateActions, splitRatio, tickerChanges } from './lean-corporate-actions';
+import { MemoryCheckpointedSink, MemorySink } from '@md/ingest';
+import { factorFileActions, nextTradingDay, parseLeanMapFile, publishLeanCorporateActions, splitRatio, tickerChanges, type FactorFilePosition } from './lean-corporate-actions';
 import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
 // Real data: LEAN's AAPL factor and map files (fixtures/lean, QuantConnect LEAN sample data,
@@ -104,5 +104,14 @@ describe('publishing LEAN corporate actions', () => {
       reason: 'ticker change FB -> META effective 2022-06-09: md.corporate-actions.v1 has no symbol-change kind; not published',
       source: mapFile,
     }]);
+  });
+
+  it('commits the actions and their dead letters in one batch, and publishes nothing when resumed after it', async () => {
+    const sink = new MemoryCheckpointedSink<FactorFilePosition>();
+    const first = await publishLeanCorporateActions(sink, { factorFile: FACTOR_FILE, mapFile: MAP_FILE, now: () => 1_700_000_000_000 });
+    expect([first.published, sink.positions]).toEqual([true, [{ actions: first.actions.length }]]);
+    const resumed = sink.restart();
+    expect((await publishLeanCorporateActions(resumed, { factorFile: FACTOR_FILE, mapFile: MAP_FILE })).published).toBe(false);
+    expect(resumed.records).toHaveLength(first.actions.length);
   });
 });

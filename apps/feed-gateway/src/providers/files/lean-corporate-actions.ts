@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { type CorporateActionRecord, InvalidRecordError } from '@md/contracts';
 import { MICROS_PER_MS, corporateActionViolations, parseDecimal, tradingDay } from '@md/market';
 import { leanFileDate, parseLeanFactorFile, type LeanFactorRow } from '@md/providers';
-import type { RecordSink } from '@md/ingest';
+import { asCheckpointed, type JobSink } from '@md/ingest';
 
 // Corporate actions from QuantConnect LEAN's factor and map files (LEAN docs, Data Format >
 // US Equity > Factor Files / Map Files).
@@ -149,20 +149,31 @@ export interface LeanCorporateActionFiles {
   readonly now?: () => number;
 }
 
+/** A factor file's job commits once: `actions` is how many it published (with every dead letter). */
+export interface FactorFilePosition {
+  actions: number;
+}
+
 /**
  * Publishes a factor file's actions (one awaited batch: a company has tens, not thousands) and
  * rejects, with the reason, every step it cannot map and every ticker change of the map file.
+ * The dead letters go first, so with a checkpointed sink all of it commits in that one batch and
+ * a restart after it publishes nothing again (`published` false).
  */
-export async function publishLeanCorporateActions(sink: RecordSink, files: LeanCorporateActionFiles): Promise<{ actions: CorporateActionRecord[]; tickerChanges: TickerChange[] }> {
+export async function publishLeanCorporateActions(jobSink: JobSink<FactorFilePosition>, files: LeanCorporateActionFiles): Promise<{ actions: CorporateActionRecord[]; tickerChanges: TickerChange[]; published: boolean }> {
+  const sink = asCheckpointed(jobSink);
   const symbol = files.symbol ?? basename(files.factorFile).replace(/\.csv$/i, '').toUpperCase();
   const options = { symbol, provider: files.provider ?? 'lean', ingestTime: (files.now ?? Date.now)() * MICROS_PER_MS };
   const { actions, rejected } = factorFileActions(parseLeanFactorFile(await readFile(files.factorFile, 'utf8'), files.factorFile), options);
-  for (const r of rejected) await sink.reject({ payload: JSON.stringify(r.row), reason: r.reason, source: files.factorFile });
-  if (actions.length > 0) await sink.publish(actions.map((value) => ({ kind: 'corporate_action' as const, value })));
   const changes = files.mapFile ? tickerChanges(parseLeanMapFile(await readFile(files.mapFile, 'utf8'), files.mapFile)) : [];
+  if (sink.resumeAt) return { actions, tickerChanges: changes, published: false };
+  for (const r of rejected) await sink.reject({ payload: JSON.stringify(r.row), reason: r.reason, source: files.factorFile });
   for (const c of changes) {
     const reason = `ticker change ${c.fromSymbol} -> ${c.toSymbol} effective ${c.effectiveDate}: md.corporate-actions.v1 has no symbol-change kind; not published`;
     await sink.reject({ payload: JSON.stringify(c), reason, source: files.mapFile! });
   }
-  return { actions, tickerChanges: changes };
+  if (actions.length + rejected.length + changes.length > 0) {
+    await sink.publish(actions.map((value) => ({ kind: 'corporate_action' as const, value })), { actions: actions.length });
+  }
+  return { actions, tickerChanges: changes, published: true };
 }

@@ -6,8 +6,8 @@ import type { RawBar, TradeRecord } from '@md/contracts';
 import { microsToIso } from '@md/market';
 import { parseLeanDailyBars, parseLeanMinuteBars } from '@md/providers';
 import { readLeanZipText } from '@md/testing';
-import { MemorySink, type CanonicalRecord } from '@md/ingest';
-import { LeanReplayConnector, describeLeanFile, type ReplayClock } from './lean-replay.connector';
+import { MemoryCheckpointedSink, MemorySink, type CanonicalRecord } from '@md/ingest';
+import { LeanReplayConnector, describeLeanFile, type LeanReplayPosition, type ReplayClock } from './lean-replay.connector';
 import { fixturesDir } from '@md/fixtures';
 
 // Real data: fixtures/lean (QuantConnect LEAN sample data, Apache-2.0, see its README).
@@ -165,5 +165,29 @@ describe('LEAN lines that cannot be published', () => {
     await connector.start(sink);
     expect(sink.records).toHaveLength(3000);
     expect(connector.summary.published).toBe(3000);
+  });
+
+  it('resumed after a crash at any batch, publishes every record and dead letter of several files once', async () => {
+    const bad = leanZip(join(dir, 'minute/resume/20140609_trade.zip'), '20140609_resume_minute_trade.csv', '34200000,1,1,1,1,5\n34260000,x,1,1,1,5\n\n34320000,2,2,2,2,7\n34380000,3,3,3,3,y\n');
+    const files = [MINUTE_0605, bad, MINUTE_0609];
+    const replay = () => new LeanReplayConnector({ files, batchSize: 150, clock: fakeClock() });
+    const full = new MemoryCheckpointedSink<LeanReplayPosition>();
+    await replay().start(full);
+    expect(full.positions.filter((p) => p.file === 1)).toEqual([{ file: 1, lines: 5 }]);
+    const identity = (r: CanonicalRecord) => `${(r.value as RawBar).symbol} ${(r.value as RawBar).eventTime}`;
+    for (let crashAfter = 0; crashAfter < full.positions.length; crashAfter++) {
+      let commits = 0;
+      const dying = new (class extends MemoryCheckpointedSink<LeanReplayPosition> {
+        override async publish(records: readonly CanonicalRecord[], position: LeanReplayPosition): Promise<void> {
+          if (commits++ === crashAfter) throw new Error('killed');
+          await super.publish(records, position);
+        }
+      })();
+      await expect(replay().start(dying)).rejects.toThrow('killed');
+      const resumed = dying.restart();
+      await replay().start(resumed);
+      expect(resumed.records.map(identity)).toEqual(full.records.map(identity));
+      expect(resumed.rejected.map((r) => r.source)).toEqual([`${bad}:2`, `${bad}:5`]);
+    }
   });
 });

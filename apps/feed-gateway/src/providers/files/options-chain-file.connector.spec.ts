@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as avro from 'avsc';
 import { DecimalType, valueSchemaOf } from '@md/kafka';
 import { TOPICS, type OptionQuoteRecord } from '@md/contracts';
-import { MemorySink, type CanonicalRecord } from '@md/ingest';
-import { OptionsChainFileConnector } from './options-chain-file.connector';
+import { MemoryCheckpointedSink, MemorySink, type CanonicalRecord } from '@md/ingest';
+import { OptionsChainFileConnector, type ChainSnapshotPosition } from './options-chain-file.connector';
 import { fixturesDir } from '@md/fixtures';
 
 // Real data: fixtures/options/options_chain_snapshot_2024-07.csv (3,003 contracts, see its README).
@@ -48,5 +48,26 @@ describe('options chain file connector', () => {
     const bad = await publish(file);
     expect(bad.records.map((r) => (r.value as OptionQuoteRecord).occSymbol)).toEqual(['AAPL240802C00100000']);
     expect(bad.rejected).toEqual([{ payload: expect.stringContaining('AAPL240802C00115,'), reason: expect.stringMatching(/line 3: OCC symbol "AAPL240802C00115"/), source: `${file}:3` }]);
+  });
+
+  it('resumed after a crash between batches, publishes each contract and each dead letter once', async () => {
+    const [header, ...rows] = readFileSync(FILE, 'utf8').trimEnd().split('\n');
+    const file = join(mkdtempSync(join(tmpdir(), 'chain-')), 'chain.csv');
+    writeFileSync(file, [header, rows[0].replace('AAPL240802C00100000', 'AAPL2408'), ...rows.slice(1, 2500)].join('\n'));
+    let commits = 0;
+    const dying = new (class extends MemoryCheckpointedSink<ChainSnapshotPosition> {
+      override async publish(records: readonly CanonicalRecord[], position: ChainSnapshotPosition): Promise<void> {
+        if (commits++ === 1) throw new Error('killed');
+        await super.publish(records, position);
+      }
+    })();
+    const connector = () => new OptionsChainFileConnector({ file, riskFreeRate: 0.053, now: () => NOW_MS });
+    await expect(connector().start(dying)).rejects.toThrow('killed');
+    expect([dying.positions, dying.rejected.length]).toEqual([[{ quotes: 1000 }], 1]);
+    const resumed = dying.restart();
+    await connector().start(resumed);
+    const symbols = resumed.records.map((r) => (r.value as OptionQuoteRecord).occSymbol);
+    expect([symbols.length, new Set(symbols).size, resumed.rejected.length]).toEqual([2499, 2499, 1]);
+    expect(resumed.positions.at(-1)).toEqual({ quotes: 2499 });
   });
 });

@@ -3,11 +3,18 @@ import { readFile, stat } from 'node:fs/promises';
 import type { OptionQuoteRecord } from '@md/contracts';
 import { MICROS_PER_MS } from '@md/market';
 import { parseOptionChainCsv, type ChainSnapshotOptions } from '@md/options';
-import type { CanonicalRecord, RecordSink, StreamingConnector } from '@md/ingest';
+import { asCheckpointed, type CanonicalRecord, type JobSink, type StreamingConnector } from '@md/ingest';
 
 // Publishes an option chain snapshot file (Yahoo-style CSV, e.g. fixtures/options) on
 // md.options.chain.v1, one record per contract keyed by OCC symbol. Parsing and greeks are
-// libs/options/src/chain-snapshot.ts; this only reads, batches and hands to the sink.
+// libs/options/src/chain-snapshot.ts; this only reads, batches and hands to the sink. With a
+// checkpointed sink the rejected rows' dead letters commit with the first batch and each batch with
+// the count of contracts it reaches; a restart parses the file again (a few MB) and skips those.
+
+/** How far a snapshot got: contracts committed (the rejected rows commit with the first batch). */
+export interface ChainSnapshotPosition {
+  quotes: number;
+}
 
 /** A chain of every US listed option is ~1.5M rows, ~200 MB; a snapshot file is far smaller. */
 export const MAX_CHAIN_FILE_BYTES = 256 * 1024 * 1024;
@@ -50,15 +57,20 @@ export class OptionsChainFileConnector implements StreamingConnector {
   }
 
   /** Publishes the whole file (rejected rows go to sink.reject); resolves when done or stopped. */
-  async start(sink: RecordSink): Promise<void> {
+  async start(jobSink: JobSink<ChainSnapshotPosition>): Promise<void> {
     const { file, batchSize = 1000, now = Date.now } = this.options;
+    const sink = asCheckpointed(jobSink);
     const parseOptions: ChainSnapshotOptions = { ...this.options, provider: this.provider, ingestTime: now() * MICROS_PER_MS };
     const { quotes, rejected } = parseOptionChainCsv(await readBounded(file), parseOptions, file);
-    for (const r of rejected) await sink.reject({ payload: r.raw, reason: r.reason, source: `${file}:${r.line}` });
-    this.summary.rejected += rejected.length;
-    for (let i = 0; i < quotes.length && !this.stopping; i += batchSize) {
+    const resumeAt = sink.resumeAt?.quotes;
+    if (resumeAt === undefined) {
+      for (const r of rejected) await sink.reject({ payload: r.raw, reason: r.reason, source: `${file}:${r.line}` });
+      this.summary.rejected += rejected.length;
+      if (quotes.length === 0 && rejected.length > 0) await sink.publish([], { quotes: 0 });
+    }
+    for (let i = resumeAt ?? 0; i < quotes.length && !this.stopping; i += batchSize) {
       const batch: CanonicalRecord[] = quotes.slice(i, i + batchSize).map((value: OptionQuoteRecord) => ({ kind: 'option_quote', value }));
-      await sink.publish(batch);
+      await sink.publish(batch, { quotes: i + batch.length });
       this.summary.published += batch.length;
     }
     this.logger.log(`${file}: ${this.summary.published} option quotes published, ${this.summary.rejected} rejected`);
@@ -66,5 +78,10 @@ export class OptionsChainFileConnector implements StreamingConnector {
 
   async stop(): Promise<void> {
     this.stopping = true;
+  }
+
+  /** Whether the last start published the whole snapshot. */
+  finished(): boolean {
+    return !this.stopping;
   }
 }
