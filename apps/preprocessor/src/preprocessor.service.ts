@@ -46,7 +46,7 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async onBar(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
-    const bar = cleanBar(await this.kit.codec.decode<RawBar>(TOPICS.rawBars, message.value));
+    const bar = cleanBar(await this.kit.codec.decode<RawBar>(TOPICS.rawBars, message.value), this.config.GENERATION);
     const decision = this.revisions.decide(bar, state);
     this.counters.decisions.inc({ decision });
     if (decision === 'duplicate' || decision === 'stale') return [];

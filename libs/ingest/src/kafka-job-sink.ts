@@ -15,7 +15,9 @@ import type { CanonicalRecord, Rejected } from './record-sink';
 //
 // What a restart costs: fencing (InitProducerId, which aborts the zombie's open transaction: its
 // records stay invisible to read_committed readers), one read of the checkpoint topic (a consumer
-// group join, ~1-3 s), then the job re-reads its input up to the position without publishing it.
+// group join: ~0.2 s for both on the local broker, plus the broker's group.initial.rebalance.delay.ms,
+// 3 s by default), then the job re-reads its input up to the position without publishing it. A
+// batch costs one transaction more than an idempotent send (AddPartitionsToTxn, EndTxn, markers).
 // A job killed and never restarted leaves its open transaction until the broker times it out
 // (kafkajs' default transaction timeout, 60 s); read_committed readers of its partitions wait
 // that long.
@@ -37,6 +39,9 @@ export interface JobIdentity {
   source: string;
   rerun: RerunPolicy;
 }
+
+/** Dead letters held between two publishes at most: a batch of rows, or a REST page (Alpaca's largest is 10,000). */
+export const MAX_HELD_DEAD_LETTERS = 10_000;
 
 /** Stable per job, so the restarted job fences the one it replaces. */
 export const jobTransactionalId = (key: string) => `md-ingest-job|${key}`;
@@ -93,7 +98,9 @@ export class KafkaJobSink<P> implements CheckpointedSink<P> {
     await this.commit(records, 'running', position);
   }
 
+  /** Held until the next publish; callers publish at least every batch of rows, so this stays a batch. */
   async reject(rejected: Rejected): Promise<void> {
+    if (this.held.length >= MAX_HELD_DEAD_LETTERS) throw new Error(`job ${this.job.key}: ${MAX_HELD_DEAD_LETTERS} dead letters held without a publish; publish a position at least every batch`);
     this.held.push(rejected);
   }
 

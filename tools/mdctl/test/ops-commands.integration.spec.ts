@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, valueSubject } from '@md/contracts';
 import { createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
@@ -84,8 +81,7 @@ describe('mdctl topics, schemas, replay and backfill (integration)', () => {
 
     it("runs feed-gateway's backfill job into md.raw.bars.v1, and a rerun resumes from the checkpoint", async () => {
       const start = await endOffsets(kafka, TOPICS.rawBars);
-      const checkpoint = join(mkdtempSync(join(tmpdir(), 'mdctl-backfill-')), 'checkpoint.json');
-      const args = ['backfill', '--provider', 'alpaca', '--symbols', symbol.toLowerCase(), '--from', '2023-07-10', '--to', '2023-07-15', '--checkpoint', checkpoint, '--requests-per-minute', '6000'];
+      const args = ['backfill', '--provider', 'alpaca', '--symbols', symbol.toLowerCase(), '--from', '2023-07-10', '--to', '2023-07-15', '--job', `ops-${symbol}`, '--requests-per-minute', '6000'];
       const env = { ALPACA_KEY_ID: KEY, ALPACA_SECRET_KEY: SECRET, ALPACA_DATA_URL: sim.url };
       const first = await mdctl(args, env);
       expect(first.code).toBe(0);

@@ -15,7 +15,7 @@ export interface BackfillOptions {
   to: string;
   feed?: string;
   timeframe?: string;
-  checkpoint?: string;
+  job?: string;
   requestsPerMinute?: string;
   allDays?: boolean;
 }
@@ -32,21 +32,21 @@ export function backfillArgs(o: BackfillOptions): string[] {
   return [
     '--provider', o.provider, '--symbols', symbols.join(','), '--from', from, '--to', to,
     ...(o.feed ? ['--feed', o.feed] : []), ...(o.timeframe ? ['--timeframe', o.timeframe] : []),
-    ...(o.checkpoint ? ['--checkpoint', o.checkpoint] : []), ...(o.requestsPerMinute ? ['--requests-per-minute', o.requestsPerMinute] : []),
+    ...(o.job ? ['--job', o.job] : []), ...(o.requestsPerMinute ? ['--requests-per-minute', o.requestsPerMinute] : []),
     ...(o.allDays ? ['--all-days'] : []),
   ];
 }
 
 export function registerBackfill(program: Command): void {
   program.command('backfill')
-    .description("fetch historical bars into md.raw.bars.v1 with a progress bar, resumable from its checkpoint (runs feed-gateway's backfill job; needs ALPACA_KEY_ID and ALPACA_SECRET_KEY)")
+    .description("fetch historical bars into md.raw.bars.v1 with a progress bar, resumable from its Kafka checkpoint (runs feed-gateway's backfill job; needs ALPACA_KEY_ID and ALPACA_SECRET_KEY)")
     .addOption(new Option('--provider <name>', 'historical data provider').choices(['alpaca']).makeOptionMandatory())
     .requiredOption('--symbols <list>', 'comma-separated tickers, e.g. DBB,SPY')
     .requiredOption('--from <date>', 'first New York day, YYYY-MM-DD (inclusive)')
     .requiredOption('--to <date>', 'end New York day, YYYY-MM-DD (exclusive)')
     .option('--feed <feed>', 'Alpaca feed: iex (default), sip, delayed_sip')
     .addOption(new Option('--timeframe <tf>', 'bar length (default 1m)').choices(TIMEFRAMES))
-    .option('--checkpoint <path>', 'JSON file of completed days; a rerun resumes from it (default .stack/backfill.json)')
+    .option('--job <name>', "the job's name in md.ingest.checkpoints.v1; a rerun of the same job resumes after its last committed page (default: provider, feed, timeframe and symbols)")
     .option('--requests-per-minute <n>', "the plan's request limit (basic plan: 200)")
     .option('--all-days', 'also fetch days the NYSE calendar says are closed')
     .action(async (opts: BackfillOptions, cmd: Command) => {
@@ -59,7 +59,7 @@ export function registerBackfill(program: Command): void {
         child.once('error', reject);
         child.once('close', resolve);
       });
-      // The job exits 0 done, 130 stopped (the checkpoint keeps finished days), 1 failed (its own line on stderr).
+      // The job exits 0 done, 130 stopped (the checkpoint keeps committed pages), 1 failed (its own line on stderr).
       if (code === EXIT.interrupted) process.exitCode = EXIT.interrupted;
       else if (code !== 0) throw new OperationError(`backfill failed (exit ${code}); rerun the same command to resume from the checkpoint`);
     });
