@@ -4,7 +4,7 @@ import {
 } from '@md/contracts';
 import { valuesOf } from '@md/kafka';
 import {
-  barMonths, copyMergeBars, ensureMonthlyPartitions, eventMonths, insertQuotes, insertTrades, removeSupersededFeatures, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
+  barMonths, copyMergeBars, ensureMonthlyPartitions, eventMonths, insertQuotes, insertTrades, removeSuperseded, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
   upsertCorporateActions, upsertFeatureVectors, upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
 } from '@md/storage';
 import type { TableSinkSpec } from './table-sink';
@@ -43,17 +43,15 @@ export const EVENTS_SINK: TableSinkSpec = {
 /**
  * Features, intrinsic bars, alt-data signals and VIX regimes (the feature-engine's and the
  * alt-data-aggregator's topics): features arrive at the bar rate, and a backlog of them must not
- * hold up bars or events. The feature-engine's reprocess markers (md.reprocessed.v1) delete what an
- * older generation left in the recomputed window.
+ * hold up bars or events. Reprocess markers (md.reprocessed.v1) of any stage delete what an older
+ * generation left in the recomputed window (features, bars or quality issues; libs/storage superseded.ts).
  */
 export const DERIVED_SINK: TableSinkSpec = {
   stage: 'timescale-writer-derived', groupId: (c) => c.DERIVED_GROUP_ID, readiness: 'kafka-timescale-writer-derived',
   topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed],
   async write(tx, events, schema) {
     await upsertFeatureVectors(tx, valuesOf<FeatureVectorRecord>(events, TOPICS.features), schema);
-    for (const marker of valuesOf<ReprocessedRecord>(events, TOPICS.reprocessed)) {
-      if (marker.stage === 'feature-engine') await removeSupersededFeatures(tx, marker, schema);
-    }
+    for (const marker of valuesOf<ReprocessedRecord>(events, TOPICS.reprocessed)) await removeSuperseded(tx, marker, schema);
     await upsertIntrinsicBars(tx, valuesOf<IntrinsicBarRecord>(events, TOPICS.intrinsicBars), schema);
     await upsertAltSignals(tx, valuesOf<AltSignalRecord>(events, TOPICS.altSignals), schema);
     await upsertVixRegimes(tx, valuesOf<VixRegimeRecord>(events, TOPICS.vixRegime), schema);

@@ -1,4 +1,4 @@
-import type { AltSignalRecord, FeatureVectorRecord, IntrinsicBarRecord, ReprocessedRecord, VixRegimeRecord } from '@md/contracts';
+import type { AltSignalRecord, FeatureVectorRecord, IntrinsicBarRecord, VixRegimeRecord } from '@md/contracts';
 import { toIso } from './bar-writer';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
@@ -18,7 +18,7 @@ function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
  * Upsert on (symbol, timeframe, name, time): a replayed or recomputed vector rewrites its values,
  * unless the stored row is of a higher generation (a reprocess under newer rules replaced it
  * already). Values an older generation had and a newer one no longer produces are removed by the
- * reprocess marker (removeSupersededFeatures). A record from before availableTime existed is
+ * reprocess marker (superseded.ts). A record from before availableTime existed is
  * stored with NULL there; the queries bound it by the bar's end.
  */
 export async function upsertFeatureVectors(db: Queryable, vectors: readonly FeatureVectorRecord[], schema = 'md'): Promise<number> {
@@ -98,19 +98,4 @@ export async function upsertVixRegimes(db: Queryable, regimes: readonly VixRegim
     symbol: r.symbol, source: 'vix_regime', sourceId: '', time: r.eventTime, value: r.value,
     details: JSON.stringify({ provider: r.provider, regime: r.regime, previousRegime: r.previousRegime, changed: r.changed }), availableTime: r.availableTime ?? null,
   })), schema);
-}
-
-/**
- * A reprocess marker of the feature-engine (md.reprocessed.v1): every stored value of the symbol's
- * window and timeframes with a lower generation is superseded, including values of features the
- * new generation no longer computes, and vectors it no longer emits. Order-free: the recomputed
- * rows carry the marker's generation, so they stay whether they were written before or after it.
- */
-export async function removeSupersededFeatures(db: Queryable, marker: ReprocessedRecord, schema = 'md'): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM ${sqlIdentifier(schema)}.features
-      WHERE symbol = $1 AND timeframe = ANY($2::text[]) AND time >= $3::timestamptz AND time < $4::timestamptz AND generation < $5`,
-    [marker.symbol, marker.timeframes, toIso(marker.from), toIso(marker.to), marker.generation],
-  );
-  return rowCount;
 }

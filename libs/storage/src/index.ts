@@ -14,6 +14,7 @@ export * from './migrations';
 export * from './market-events-writer';
 export * from './quality-queries';
 export * from './derived-writer';
+export * from './superseded';
 export * from './sink-transaction';
 export * from './session-bars';
 export * from './derived-queries';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { databaseUrlOf, endpointsOf, type CliIo } from '../cli-context';
@@ -6,9 +7,12 @@ import { parseTime } from '../parse-time';
 import { OperationError, UsageError } from '../usage-error';
 import { workspaceRoot } from '../workspace-root';
 
-/** Stages whose reprocess job exists, and its entry point in dist/. */
-const JOBS: Record<string, string> = { 'feature-engine': 'dist/apps/feature-engine/src/reprocess/main.js' };
-const STAGES = ['feature-engine', 'preprocessor', 'quality-monitor'];
+/** Each stage's reprocess job (libs/reprocess reprocessMain), its entry point in dist/. */
+const JOBS: Record<string, string> = {
+  preprocessor: 'dist/apps/preprocessor/src/reprocess/main.js',
+  'feature-engine': 'dist/apps/feature-engine/src/reprocess/main.js',
+  'quality-monitor': 'dist/apps/quality-monitor/src/reprocess/main.js',
+};
 
 interface ReprocessOptions {
   stage: string;
@@ -32,7 +36,7 @@ interface ReprocessOptions {
 export function registerReprocess(program: Command, io: CliIo): void {
   program.command('reprocess')
     .description("recompute a stage's outputs for a window under its current config (e.g. a changed FEATURE_SET_FILE) and restate them with a higher generation")
-    .addOption(new Option('--stage <stage>', 'stage to recompute').choices(STAGES).makeOptionMandatory())
+    .addOption(new Option('--stage <stage>', 'stage to recompute').choices(Object.keys(JOBS)).makeOptionMandatory())
     .requiredOption('--from <time>', 'start of the window (event time of the outputs), e.g. 2024-05-01 (UTC) or 2024-05-01T09:30:00-04:00')
     .requiredOption('--to <time>', 'end of the window, exclusive')
     .option('--symbols <list>', 'only these symbols, e.g. DBB,SPY (default: every symbol stored in the window)')
@@ -41,17 +45,15 @@ export function registerReprocess(program: Command, io: CliIo): void {
     .option('--db-schema <name>', "the writer's schema (default: DB_SCHEMA, else md)")
     .option('--cause <text>', 'why, recorded in md.reprocessed.v1', 'reprocess')
     .action(async (opts: ReprocessOptions, cmd: Command) => {
-      const job = JOBS[opts.stage];
-      if (!job) {
-        throw new UsageError(`reprocess of ${opts.stage} is not built yet (only feature-engine): rewind its groups to re-read Kafka with \`mdctl rewind --stage ${opts.stage}\``);
-      }
+      const job = join(workspaceRoot(), JOBS[opts.stage]);
+      if (!existsSync(job)) throw new OperationError(`${job} is missing: run \`npm run build\` first`);
       const [from, to] = [parseTime(opts.from, '--from'), parseTime(opts.to, '--to')];
       if (from >= to) throw new UsageError('--from must be before --to');
       const { brokers, registryUrl } = endpointsOf(cmd);
       const env = { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, DATABASE_URL: databaseUrlOf(cmd, 'reprocess'), ...(opts.dbSchema ? { DB_SCHEMA: opts.dbSchema } : {}) };
       const args = ['--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--cause', opts.cause ?? 'reprocess'];
       for (const [flag, value] of [['--symbols', opts.symbols], ['--generation', opts.generation], ['--warmup-days', opts.warmupDays]] as const) if (value !== undefined) args.push(flag, value);
-      await runJob(join(workspaceRoot(), job), args, env, io);
+      await runJob(job, args, env, io);
     });
 }
 

@@ -1,0 +1,3 @@
+export * from './reprocess-main';
+export * from './reprocess-publisher';
+export * from './reprocess-request';
