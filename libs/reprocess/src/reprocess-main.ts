@@ -32,8 +32,8 @@ export interface ReprocessJob<S extends z.ZodObject<z.ZodRawShape>> {
   stage: string;
   /** The stage's own config schema: the job runs under the same rules as the live stage. */
   config: S;
-  /** Topic the recomputed records go to (md.reprocessed.v1 is added). */
-  output: TopicName;
+  /** Topics the recomputed records go to (md.reprocessed.v1 is added): created if missing, schemas registered. */
+  outputs: readonly TopicName[];
   /** Recomputes one symbol's window and publishes it through `ctx.publisher`, marker last. */
   symbol(ctx: ReprocessContext<z.infer<S> & z.infer<z.ZodObject<typeof jobDatabase>>>, request: ReprocessRequest, symbol: string): Promise<ReprocessedRecord>;
 }
@@ -81,8 +81,9 @@ async function run<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, c
   const kafka = createKafka(`md-${job.stage}-reprocess`, config.KAFKA_BROKERS);
   const codec = new SchemaCodec(config.SCHEMA_REGISTRY_URL);
   try {
-    await ensureTopics(kafka, TOPIC_TABLE.filter((t) => t.name === job.output || t.name === TOPICS.reprocessed));
-    await codec.registerAll([job.output, TOPICS.reprocessed]);
+    const outputs = [...job.outputs, TOPICS.reprocessed];
+    await ensureTopics(kafka, TOPIC_TABLE.filter((t) => outputs.includes(t.name)));
+    await codec.registerAll(outputs);
     const symbols = opts.symbols ? opts.symbols.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : await storedSymbols(db, config.DB_SCHEMA, opts.from, opts.to);
     const request: ReprocessRequest = { symbols, from: opts.from, to: opts.to, warmupDays: opts.warmupDays, generation: opts.generation ?? config.GENERATION, cause: opts.cause };
     const publisher = new ReprocessPublisher(kafka, codec, job.stage, request);

@@ -13,6 +13,6 @@ let features: ReturnType<typeof loadFeatureConfig> | undefined;
 reprocessMain({
   stage: 'feature-engine',
   config: FeatureEngineConfig,
-  output: TOPICS.features,
+  outputs: [TOPICS.features],
   symbol: (ctx, request, symbol) => reprocessFeatureSymbol(ctx, (features ??= loadFeatureConfig(ctx.config)), request, symbol),
 });
