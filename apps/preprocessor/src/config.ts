@@ -3,7 +3,8 @@ import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
 import { BAR_PARTITIONS } from '@md/contracts';
 import { transactionalStageConfig } from '@md/kafka';
 
-const PreprocessorFields = z.object({
+/** The fields without the cross-field check: what the reprocess job extends (it keeps no revision memory). */
+export const PreprocessorFields = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['preprocessor']),
   /** GROUP_ID, TRANSACTIONAL_ID, SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (per Kafka transaction), RETRY_MAX_MS. */

@@ -2,7 +2,7 @@ import type { CorporateActionRecord, RestatementRecord } from '@md/contracts';
 import type { AdjustmentChange, CorporateAction } from '@md/market';
 
 /** Avro record -> domain action (kinds are upper case on the wire, as Avro enums are). */
-export function toCorporateAction(r: CorporateActionRecord): CorporateAction {
+export function toCorporateAction(r: Omit<CorporateActionRecord, 'ingestTime'>): CorporateAction {
   const base = { symbol: r.symbol, exDate: r.exDate, provider: r.provider, revision: r.revision };
   if (r.kind === 'SPLIT') return { ...base, kind: 'split', ratio: { to: r.ratioTo ?? NaN, from: r.ratioFrom ?? NaN } };
   return { ...base, kind: 'cash_dividend', amount: r.amount ?? undefined };

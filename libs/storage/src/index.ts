@@ -22,3 +22,4 @@ export * from './raw-record-keys';
 export * from './raw-market-writer';
 export * from './raw-history-queries';
 export * from './bar-history';
+export * from './adjustment-history';
