@@ -1,16 +1,15 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type KafkaMessage, type Producer } from 'kafkajs';
-import { type CleanBar, type QualityIssueRecord, type RawBar, TOPICS, timeframeMicros } from '@md/contracts';
-import { newYorkMidnightUs, nowMicros, sessionAt } from '@md/market';
-import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type DayCompleteness, type QualityChecksConfig, type QualityIssue } from '@md/quality';
+import { type CleanBar, type RawBar, TOPICS, timeframeMicros } from '@md/contracts';
+import { nowMicros, sessionAt } from '@md/market';
+import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type QualityIssue } from '@md/quality';
 import {
   StageKit, TransactionalStage, createIdempotentProducer, type KeyedState, type OutputRecord,
 } from '@md/kafka';
 import type { QualityConfig } from './config';
+import { barEnd, checksConfig, cleanBarFindings, toRecord } from './findings';
 import { QualityMetrics } from './quality-metrics';
-
-const MICROS_PER_DAY = 86_400_000_000;
 
 interface LiveStream {
   symbol: string;
@@ -59,34 +58,32 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
   private async transform(message: KafkaMessage, topic: string, state: KeyedState): Promise<OutputRecord[]> {
     if (topic === TOPICS.rawBars) {
       const raw = await this.kit.codec.decode<RawBar>(topic, message.value);
-      const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), this.checksConfig(raw.symbol), s as never));
+      const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), checksConfig(this.config, raw.symbol), s as never));
       return this.publish(checks.observe(raw), barEnd(raw));
     }
     const bar = await this.kit.codec.decode<CleanBar>(topic, message.value);
     // One provider's bars are one stream: gaps and returns mean nothing across two feeds.
     const key = `clean|${bar.timeframe}|${bar.symbol}|${bar.provider}`;
-    const checks = state.load(key, (s) => CleanBarChecks.fromJSON(qualityStream(bar.symbol, bar.timeframe), this.checksConfig(bar.symbol), s as never));
-    const issues = checks.observe(bar);
-    for (const day of checks.newlyScoredDays()) issues.push(this.completenessRow(bar, day));
+    const checks = state.load(key, (s) => CleanBarChecks.fromJSON(qualityStream(bar.symbol, bar.timeframe), checksConfig(this.config, bar.symbol), s as never));
+    // A bar at or before the stream's last one (a window the preprocessor's reprocess re-sends,
+    // whatever its generation) finds nothing: the ordered detectors ignore it and the stream's
+    // position stays. Every stored bar was on md.bars.v1, in this partition, before its
+    // restatement, so a stream that saw the original is past it (one without state, e.g. a group
+    // started later, judges it as unseen history). The restated window's findings are for
+    // `mdctl reprocess --stage quality-monitor`. The bar's generation is the preprocessor's rule
+    // version, not ours, so it decides nothing here.
+    const issues = cleanBarFindings(checks, bar);
     const seen = this.live.get(key);
     if (!seen || bar.eventTime > seen.lastEventUs) this.live.set(key, { symbol: bar.symbol, timeframe: bar.timeframe, lastEventUs: bar.eventTime });
     return this.publish(issues, barEnd(bar));
-  }
-
-  private completenessRow(bar: CleanBar, day: DayCompleteness): QualityIssue {
-    this.counters.completeness.set({ symbol: bar.symbol, timeframe: bar.timeframe }, day.ratio);
-    const start = newYorkMidnightUs(day.date);
-    return {
-      type: 'completeness', severity: day.ratio >= 0.999 ? 'info' : 'warning', symbol: bar.symbol, timeframe: bar.timeframe,
-      windowStartUs: start, windowEndUs: start + MICROS_PER_DAY, evidence: { ...day },
-    };
   }
 
   /** `availableTime`: the end of the bar that revealed the issues, when they could first be known. */
   private async publish(issues: QualityIssue[], availableTime: number): Promise<OutputRecord[]> {
     const out: OutputRecord[] = [];
     for (const issue of issues) {
-      if (issue.type !== 'completeness') {
+      if (issue.type === 'completeness') this.counters.completeness.set({ symbol: issue.symbol, timeframe: issue.timeframe }, Number(issue.evidence.ratio));
+      else {
         this.counters.issues.inc({ type: issue.type, symbol: issue.symbol, timeframe: issue.timeframe });
         if (issue.type === 'missing_bars') this.counters.missingBars.inc({ symbol: issue.symbol, timeframe: issue.timeframe }, Number(issue.evidence.missingBars ?? 0));
       }
@@ -115,25 +112,4 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     }
     if (messages.length) await this.staleProducer.send({ topic: TOPICS.qualityIssues, messages });
   }
-
-  private checksConfig(symbol: string): QualityChecksConfig {
-    const c = this.config;
-    return {
-      missing: { quietGapMinutes: c.QUIET_GAP_MINUTES_BY_SYMBOL?.[symbol] ?? c.QUIET_GAP_MINUTES },
-      outlier: { thresholdSigmas: c.OUTLIER_SIGMAS },
-      volume: { multiple: c.VOLUME_ANOMALY_MULTIPLE, minMedianVolume: c.VOLUME_MIN_MEDIAN },
-      duplicate: {},
-      zone: {},
-      providers: { toleranceBps: c.PROVIDER_TOLERANCE_BPS },
-    };
-  }
 }
-
-function toRecord(issue: QualityIssue, availableTime: number, generation: number): QualityIssueRecord {
-  return {
-    type: issue.type, severity: issue.severity.toUpperCase() as QualityIssueRecord['severity'], symbol: issue.symbol, timeframe: issue.timeframe,
-    windowStart: issue.windowStartUs, windowEnd: issue.windowEndUs, evidence: JSON.stringify(issue.evidence), detectedAt: nowMicros(), availableTime, generation,
-  };
-}
-
-const barEnd = (bar: RawBar) => bar.eventTime + timeframeMicros(bar.timeframe);
