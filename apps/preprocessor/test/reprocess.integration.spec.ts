@@ -121,6 +121,7 @@ describe('reprocess re-cleans the preprocessor window under a corporate action t
     // The README's factor: 1 - dividend / raw close of the last regular minute (09:30-16:00 New York, 13:30-20:00 UTC in May) before the ex-date.
     const previous = [...minutes].filter(([t]) => t >= Date.parse('2024-05-08T13:30:00Z') * 1000 && t < Date.parse('2024-05-08T20:00:00Z') * 1000).sort(([a], [b]) => a - b).pop()!;
     const factor = 1 - AMOUNT / Number(previous[1]);
+    expect(first.stdout).toContain(`dividend ex ${EX_DATE} (${AMOUNT}) stored without referencePrice: close before its ex-date ${Number(previous[1])} from the stored bars`);
     const expected = (t: number) => ({ t, split: 1, dividend: t < EX_US ? factor : 1, generation: 1 });
     const after = await stored();
     expect(after.filter((r) => inWindow(r.t)).map(({ t, split, dividend, generation }) => ({ t, split, dividend, generation }))).toEqual(window.map(expected));

@@ -34,6 +34,12 @@ export async function reprocessPreprocessorSymbol(ctx: JobContext, r: ReprocessR
   for (const span of spans) {
     for await (const page of storedRawBars(ctx, { symbols: [symbol], fromUs: span.fromUs, toUs: span.toUs })) page.forEach((raw) => adjustments.observe(raw));
   }
+  // The live stage restates from its own state: if it lacks one of these (dead-lettered for want of
+  // a close), its next restatement would drop it, so the operator learns the close to resend it with.
+  const waited = new Set(actions.filter((a) => a.kind === 'CASH_DIVIDEND' && a.referencePrice === null).map((a) => a.exDate));
+  for (const d of adjustments.dividendReferences().filter((x) => waited.has(x.exDate))) {
+    ctx.log(`${symbol}: dividend ex ${d.exDate} (${d.amount}) stored without referencePrice: ${d.referencePrice === undefined ? 'no stored close before its ex-date, not applied' : `close before its ex-date ${d.referencePrice} from the stored bars`}`);
+  }
 
   const bars = ctx.publisher.batcher<CleanBar>(TOPICS.bars);
   const letters = ctx.publisher.batcher<Letter>(TOPICS.deadLetter);

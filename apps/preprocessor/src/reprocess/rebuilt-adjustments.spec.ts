@@ -27,6 +27,7 @@ describe('adjustments rebuilt from stored actions and bars', () => {
     expect(rebuilt.factorsAt(at('2024-05-08T15:00:00Z'))).toEqual({ splitFactor: 0.5, dividendFactor: 1 - 0.25 / 20.245 });
     expect(rebuilt.factorsAt(at('2024-05-09T15:00:00Z'))).toEqual({ splitFactor: 0.5, dividendFactor: 1 });
     expect(rebuilt.factorsAt(at('2024-05-10T15:00:00Z'))).toEqual({ splitFactor: 1, dividendFactor: 1 });
+    expect(rebuilt.dividendReferences()).toEqual([{ exDate: '2024-05-09', amount: '0.25', referencePrice: 20.245 }]);
   });
 
   it('takes a stored reference price as given, and reports an action the rules refuse', () => {

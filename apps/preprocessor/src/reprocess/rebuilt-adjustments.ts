@@ -86,6 +86,13 @@ export class RebuiltAdjustments {
     if (change) this.current = change.schedule;
   }
 
+  /** The reference close each dividend holds now (undefined: still waiting for the close before its ex-date). */
+  dividendReferences(): Array<{ exDate: string; amount: string; referencePrice: number | undefined }> {
+    return this.adjustments.toJSON().actions
+      .filter((a) => a.kind === 'cash_dividend')
+      .map((a) => ({ exDate: a.exDate, amount: a.amount ?? '', referencePrice: a.referencePrice }));
+  }
+
   factorsAt(eventTimeUs: number): AdjustmentFactors {
     return this.adjustments.factorsAt(eventTimeUs);
   }
