@@ -1,6 +1,5 @@
 import { TOPICS } from '@md/contracts';
-import { endOffsets } from '@md/kafka';
-import { committedOffset, exitCode, expectedDbbBars, finishSliceRun, freePort, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { exitCode, expectedDbbBars, finishSliceRun, freePort, metricValue, prepareSliceRun, startService, stopService, waitCaughtUp, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 import { mdctl } from './mdctl-cli';
 import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
 
@@ -16,7 +15,11 @@ describe('mdctl against the local stack (integration)', () => {
   let replayStart: string;
   const group = () => slice.preprocessorEnv.GROUP_ID;
 
-  /** md5 over every stored row of the run's symbol, all columns (stored_at included), in every table with a symbol. */
+  /**
+   * md5 over every stored row of the run's symbol, all columns (stored_at included), in every table
+   * with a symbol that holds any. Not quality_issues: on the shared stack another test's quality
+   * monitor (own group, all symbols) may judge this run's re-read bars while this test runs.
+   */
   async function checksum(): Promise<{ rows: number; md5: string }> {
     const { rows: tables } = await slice.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'symbol' ORDER BY table_name`, [slice.schema]);
@@ -25,18 +28,20 @@ describe('mdctl against the local stack (integration)', () => {
     for (const { table_name: table } of tables) {
       const { rows: [r] } = await slice.db.query<{ n: string; md5: string | null }>(
         `SELECT count(*) AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS md5 FROM ${slice.schema}."${table}" t WHERE symbol = $1`, [slice.run]);
-      parts.push(`${table}:${r.n}:${r.md5}`);
+      if (table !== 'quality_issues' && Number(r.n) > 0) parts.push(`${table}:${r.n}:${r.md5}`);
       if (table === 'bars') count = Number(r.n);
     }
     return { rows: count, md5: parts.join(',') };
   }
 
-  /** After a restart: the preprocessor has committed up to `rawEnd` and the writer consumed all it passed on. */
-  async function waitCaughtUp(rawEnd: Map<number, string>, writerInBefore: number): Promise<void> {
-    await waitFor('the restarted preprocessor to commit up to the end of md.raw.bars.v1 and the writer to consume its output', async () => {
-      for (const [partition, end] of rawEnd) {
-        if ((await committedOffset(slice.kafka, group(), TOPICS.rawBars, partition)) < BigInt(end)) return false;
-      }
+  /**
+   * After a restart: the preprocessor has committed past the last record of md.raw.bars.v1
+   * (transaction markers occupy offsets too: waitCaughtUp reads where the records end) and the
+   * writer consumed all it passed on.
+   */
+  async function waitRereadStored(writerInBefore: number): Promise<void> {
+    await waitCaughtUp(slice.kafka, group(), [TOPICS.rawBars], 60_000);
+    await waitFor('the writer to consume what the restarted preprocessor passed on', async () => {
       const passed = await metricValue(preprocessor.port, 'md_records_out_total', { topic: TOPICS.bars });
       return (await metricValue(writer.port, 'md_records_in_total', { topic: TOPICS.bars })) - writerInBefore >= passed;
     }, 60_000, 250);
@@ -79,11 +84,10 @@ describe('mdctl against the local stack (integration)', () => {
       const rewound = result.stdout.split('\n').map((line) => line.trim().split(/\s+/))
         .filter((c) => c[1] === TOPICS.rawBars).reduce((sum, c) => sum + (Number(c[3]) - Number(c[4])), 0);
       expect(rewound).toBeGreaterThanOrEqual(expected.size);
-      const rawEnd = await endOffsets(slice.kafka, TOPICS.rawBars);
       const writerInBefore = await metricValue(writer.port, 'md_records_in_total', { topic: TOPICS.bars });
       preprocessor = await startService('preprocessor', slice.preprocessorEnv, `test-${slice.run}-preprocessor-${round}`);
       await waitReady(preprocessor);
-      await waitCaughtUp(rawEnd, writerInBefore);
+      await waitRereadStored(writerInBefore);
       // It really re-read the run's bars: each one again, as a duplicate it still remembers or a
       // late repeat passed on to the writer, whose revision rule leaves the row as it was. (Bars
       // other tests publish meanwhile are 'new' to it: the metrics are not per symbol.)
