@@ -45,10 +45,10 @@ export function registerReprocess(program: Command, io: CliIo): void {
     .option('--db-schema <name>', "the writer's schema (default: DB_SCHEMA, else md)")
     .option('--cause <text>', 'why, recorded in md.reprocessed.v1', 'reprocess')
     .action(async (opts: ReprocessOptions, cmd: Command) => {
-      const job = join(workspaceRoot(), JOBS[opts.stage]);
-      if (!existsSync(job)) throw new OperationError(`${job} is missing: run \`npm run build\` first`);
       const [from, to] = [parseTime(opts.from, '--from'), parseTime(opts.to, '--to')];
       if (from >= to) throw new UsageError('--from must be before --to');
+      const job = join(workspaceRoot(), JOBS[opts.stage]);
+      if (!existsSync(job)) throw new OperationError(`${job} is missing: run \`npm run build\` first`);
       const { brokers, registryUrl } = endpointsOf(cmd);
       const env = { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, DATABASE_URL: databaseUrlOf(cmd, 'reprocess'), ...(opts.dbSchema ? { DB_SCHEMA: opts.dbSchema } : {}) };
       const args = ['--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--cause', opts.cause ?? 'reprocess'];
