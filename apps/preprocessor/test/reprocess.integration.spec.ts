@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS, type CleanBar, type CorporateActionRecord, type DeadLetterRecord, type RestatementRecord } from '@md/contracts';
+import { REPROCESS_HEADER, TOPICS, type CleanBar, type CorporateActionRecord, type DeadLetterRecord, type RestatementRecord } from '@md/contracts';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 import { SchemaCodec, endOffsets, readTopicRange, type PartitionOffsets } from '@md/kafka';
 import { newYorkMidnightUs, nowMicros } from '@md/market';
 import { upsertCorporateActions } from '@md/storage';
 import {
-  exitCode, finishSliceRun, mdctl, prepareSliceRun, startService, stopService, waitCaughtUp, waitReady, type RunningService, type SliceRun,
+  exitCode, finishSliceRun, mdctl, metricValue, prepareSliceRun, startGroupAtEnd, startService, stopService, waitCaughtUp, waitFor, waitReady, type RunningService, type SliceRun,
 } from '@md/testing';
 
 // Integration: five days of real DBB minutes (2024-05-06..10) through gateway -> preprocessor ->
@@ -44,6 +44,9 @@ describe('reprocess re-cleans the preprocessor window under a corporate action t
   const services: RunningService[] = [];
   const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
   const minutes = fileMinutes();
+  /** A live quality-monitor started after the replay on a group at the end: no state for the run's streams. */
+  let monitor: RunningService;
+  const monitorGroup = () => `quality-fresh-${slice.run}`;
 
   beforeAll(async () => {
     slice = await prepareSliceRun('P');
@@ -65,6 +68,10 @@ describe('reprocess re-cleans the preprocessor window under a corporate action t
     await slice.db.query(
       `INSERT INTO ${slice.schema}.bars (symbol, timeframe, time, open, high, low, close, volume, session, provider, revision, ingest_time)
        VALUES ($1, '1m', $2, 20.3, 20.1, 20.2, 20.2, 100, 'REGULAR', 'file', 0, now())`, [slice.run, PLANTED]);
+    await startGroupAtEnd(slice.kafka, monitorGroup(), [TOPICS.rawBars, TOPICS.bars]);
+    monitor = await start('quality-monitor', { GROUP_ID: monitorGroup(), TRANSACTIONAL_ID: monitorGroup(), SESSION_TIMEOUT_MS: '6000' });
+    services.push(monitor);
+    await waitReady(monitor);
   }, 300_000);
 
   afterAll(async () => {
@@ -95,9 +102,14 @@ describe('reprocess re-cleans the preprocessor window under a corporate action t
               (SELECT md5(string_agg(a::text, '|' ORDER BY seq)) FROM ${slice.schema}.adjustment_segments a WHERE symbol = $1) AS segments`, [slice.run]);
     return rows[0];
   }
-  async function ofRun<T>(topic: string, from: PartitionOffsets): Promise<T[]> {
+  /** The run's records on `topic` since `from`; `restated` keeps those with the reprocess header (or without it). */
+  async function ofRun<T>(topic: string, from: PartitionOffsets, restated?: string | null): Promise<T[]> {
     const out: T[] = [];
-    for (const m of await readTopicRange(slice.kafka, topic, from)) if (m.key?.toString() === slice.run) out.push(await codec.decode<T>(topic, m.value));
+    for (const m of await readTopicRange(slice.kafka, topic, from)) {
+      if (m.key?.toString() !== slice.run) continue;
+      if (restated !== undefined && (m.headers[REPROCESS_HEADER]?.toString() ?? null) !== restated) continue;
+      out.push(await codec.decode<T>(topic, m.value));
+    }
     return out;
   }
 
@@ -107,7 +119,7 @@ describe('reprocess re-cleans the preprocessor window under a corporate action t
     expect(before.map((r) => r.t)).toEqual([...[...minutes.keys()], Date.parse(PLANTED) * 1000].sort((a, b) => a - b));
     expect(before.every((r) => r.generation === 0 && r.split === 1 && r.dividend === 1)).toBe(true);
     const outside = (await checksum(`NOT (time >= '${FROM}T00:00:00Z' AND time < '${TO}T00:00:00Z')`)).bars;
-    const offsets = Object.fromEntries(await Promise.all([TOPICS.bars, TOPICS.deadLetter, TOPICS.restatements].map(async (t) => [t, await endOffsets(slice.kafka, t)] as const)));
+    const offsets = Object.fromEntries(await Promise.all([TOPICS.bars, TOPICS.deadLetter, TOPICS.restatements, TOPICS.qualityIssues].map(async (t) => [t, await endOffsets(slice.kafka, t)] as const)));
 
     const started = Date.now();
     const first = await reprocess();
@@ -134,9 +146,18 @@ describe('reprocess re-cleans the preprocessor window under a corporate action t
       stage: 'preprocessor', location: `reprocess:bars/${slice.run}/1m/${PLANTED}`, reason: `${slice.run} 1m bar: high 20.10000000 is below low 20.20000000; open 20.30000000 is above high 20.10000000; close 20.20000000 is above high 20.10000000`,
     }]);
 
-    // Generation 0 records of the run may follow from other runs' live preprocessors on the shared broker (they read every raw bar).
-    const onTopic = (await ofRun<CleanBar>(TOPICS.bars, offsets[TOPICS.bars])).filter((b) => b.generation !== 0);
+    // Each restated bar is headed as a restatement (live stages that judge arrivals skip it). Generation 0
+    // records of the run may follow from other runs' live preprocessors on the shared broker (they read every raw bar).
+    const onTopic = await ofRun<CleanBar>(TOPICS.bars, offsets[TOPICS.bars], 'preprocessor/1');
+    expect((await ofRun<CleanBar>(TOPICS.bars, offsets[TOPICS.bars], null)).filter((b) => b.generation !== 0)).toEqual([]);
     expect(onTopic.map((b) => ({ t: b.eventTime, split: b.splitFactor, dividend: b.dividendFactor, generation: b.generation }))).toEqual(window.map(expected));
+
+    // A monitor with no state for the run's streams does not judge the restated window as arrivals
+    // (without the header it would score 05-08 as a day of ~2 hours and report the gap to it).
+    await waitCaughtUp(slice.kafka, monitorGroup(), [TOPICS.bars]);
+    expect(await ofRun(TOPICS.qualityIssues, offsets[TOPICS.qualityIssues])).toEqual([]);
+    await waitFor('the fresh monitor to count the restated bars it skipped', async () =>
+      (await metricValue(monitor.port, 'md_quality_restated_bars_skipped_total')) >= window.length, 30_000, 250);
 
     const restatements = await ofRun<RestatementRecord>(TOPICS.restatements, offsets[TOPICS.restatements]);
     const schedule = [{ fromTime: null, toTime: EX_US, splitFactor: 1, dividendFactor: factor }, { fromTime: EX_US, toTime: null, splitFactor: 1, dividendFactor: 1 }];

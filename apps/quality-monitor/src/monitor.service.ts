@@ -1,7 +1,7 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type KafkaMessage, type Producer } from 'kafkajs';
-import { type CleanBar, type RawBar, TOPICS, timeframeMicros } from '@md/contracts';
+import { type CleanBar, type RawBar, REPROCESS_HEADER, TOPICS, timeframeMicros } from '@md/contracts';
 import { nowMicros, sessionAt } from '@md/market';
 import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type QualityIssue } from '@md/quality';
 import {
@@ -61,17 +61,20 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
       const checks = state.load(`raw|${raw.timeframe}|${raw.symbol}`, (s) => RawBarChecks.fromJSON(qualityStream(raw.symbol, raw.timeframe), checksConfig(this.config, raw.symbol), s as never));
       return this.publish(checks.observe(raw), barEnd(raw));
     }
+    // A restated window (REPROCESS_HEADER: the preprocessor's reprocess) is not an arrival to judge,
+    // even for a stream this monitor has no state for; its findings come from the quality-monitor's
+    // own reprocess over the stored bars.
+    if (message.headers?.[REPROCESS_HEADER] !== undefined) {
+      this.counters.restatedSkipped.inc();
+      return [];
+    }
     const bar = await this.kit.codec.decode<CleanBar>(topic, message.value);
     // One provider's bars are one stream: gaps and returns mean nothing across two feeds.
     const key = `clean|${bar.timeframe}|${bar.symbol}|${bar.provider}`;
     const checks = state.load(key, (s) => CleanBarChecks.fromJSON(qualityStream(bar.symbol, bar.timeframe), checksConfig(this.config, bar.symbol), s as never));
-    // A bar at or before the stream's last one (a window the preprocessor's reprocess re-sends,
-    // whatever its generation) finds nothing: the ordered detectors ignore it and the stream's
-    // position stays. Every stored bar was on md.bars.v1, in this partition, before its
-    // restatement, so a stream that saw the original is past it (one without state, e.g. a group
-    // started later, judges it as unseen history). The restated window's findings are for
-    // `mdctl reprocess --stage quality-monitor`. The bar's generation is the preprocessor's rule
-    // version, not ours, so it decides nothing here.
+    // A bar at or before the stream's last one finds nothing: the ordered detectors ignore it and
+    // the stream's position stays. The bar's generation is the preprocessor's rule version, not
+    // ours, so it decides nothing here.
     const issues = cleanBarFindings(checks, bar);
     const seen = this.live.get(key);
     if (!seen || bar.eventTime > seen.lastEventUs) this.live.set(key, { symbol: bar.symbol, timeframe: bar.timeframe, lastEventUs: bar.eventTime });

@@ -8,6 +8,7 @@ export class QualityMetrics {
   readonly completeness: Gauge<'symbol' | 'timeframe'>;
   readonly freshness: Gauge<'symbol' | 'timeframe'>;
   readonly sessionOpen: Gauge;
+  readonly restatedSkipped: Counter;
 
   constructor(stage: StageMetrics) {
     const registers = [stage.registry];
@@ -16,5 +17,6 @@ export class QualityMetrics {
     this.completeness = new Gauge({ name: METRICS.qualityCompleteness, help: 'Completeness of the last finished New York day (observed / expected session minutes).', labelNames: ['symbol', 'timeframe'], registers });
     this.freshness = new Gauge({ name: METRICS.qualityFreshness, help: 'Seconds since the end of the newest bar of a live stream.', labelNames: ['symbol', 'timeframe'], registers });
     this.sessionOpen = new Gauge({ name: METRICS.qualitySessionOpen, help: '1 while the NYSE regular session is open (exchange calendar), else 0.', registers });
+    this.restatedSkipped = new Counter({ name: METRICS.qualityRestatedSkipped, help: 'Clean bars of a reprocessed window (md-reprocess header) not judged as arrivals.', registers });
   }
 }

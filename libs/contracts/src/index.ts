@@ -6,3 +6,4 @@ export * from './bar';
 export * from './records';
 export * from './derived-records';
 export * from './topic-retention';
+export * from './headers';

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 import { retryUntil } from './retry-until';
 
 export type PartitionOffsets = Map<number, string>;
@@ -15,6 +15,15 @@ export async function endOffsets(kafka: Kafka, topic: string): Promise<Partition
   }
 }
 
+/** A committed record as readTopicRange returns it. */
+export interface TopicRecord {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
 /**
  * Reads `topic` from `from` (per partition; earliest where absent) up to its end offsets at
  * call time, without joining a consumer group's committed state (a throwaway group, no
@@ -25,10 +34,10 @@ export async function readTopicRange(
   topic: string,
   from: PartitionOffsets,
   options: { maxMessages?: number; timeoutMs?: number } = {},
-): Promise<Array<{ partition: number; offset: string; key: Buffer | null; value: Buffer | null }>> {
+): Promise<TopicRecord[]> {
   const end = await endOffsets(kafka, topic);
   const pending = new Set([...end].filter(([p, high]) => BigInt(high) > BigInt(from.get(p) ?? '0')).map(([p]) => p));
-  const out: Array<{ partition: number; offset: string; key: Buffer | null; value: Buffer | null }> = [];
+  const out: TopicRecord[] = [];
   if (pending.size === 0) return out;
   const consumer = kafka.consumer({ groupId: `md-reader-${process.pid}-${Date.now()}`, readUncommitted: false });
   await consumer.connect();
@@ -55,7 +64,7 @@ export async function readTopicRange(
             for (const m of batch.messages) {
               if (BigInt(m.offset) < BigInt(from.get(batch.partition) ?? '0')) continue;
               if (BigInt(m.offset) >= BigInt(end.get(batch.partition) ?? '0')) break;
-              if (out.length < (options.maxMessages ?? 1_000_000)) out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value });
+              if (out.length < (options.maxMessages ?? 1_000_000)) out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} });
             }
           },
         })

@@ -14,6 +14,7 @@ export const METRICS = {
   qualityFreshness: 'md_quality_freshness_seconds',
   qualityMissingBars: 'md_quality_missing_bars_total',
   qualitySessionOpen: 'md_quality_session_open',
+  qualityRestatedSkipped: 'md_quality_restated_bars_skipped_total',
   featureStoreWrites: 'md_feature_store_writes_total',
   featureStoreReads: 'md_feature_store_reads_total',
   featureStoreStaleness: 'md_feature_store_staleness_seconds',

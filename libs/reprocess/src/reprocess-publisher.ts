@@ -1,5 +1,5 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { TOPICS, type ReprocessedRecord, type TopicName } from '@md/contracts';
+import { REPROCESS_HEADER, TOPICS, reprocessHeaderValue, type ReprocessedRecord, type TopicName } from '@md/contracts';
 import { createTransactionalProducer, type SchemaCodec } from '@md/kafka';
 import { nowMicros } from '@md/market';
 import type { ReprocessRequest } from './reprocess-request';
@@ -18,7 +18,7 @@ export function reprocessJobId(stage: string, r: ReprocessRequest): string {
 /**
  * What a reprocess job publishes, in Kafka transactions (a read_committed consumer sees whole
  * batches, never half of one): one symbol's recomputed records on the stage's output topic, keyed
- * by symbol, then its md.reprocessed.v1 marker, after which the sinks delete what an older
+ * by symbol and headed REPROCESS_HEADER (a restatement, not new data), then its md.reprocessed.v1 marker, after which the sinks delete what an older
  * generation left in the window. The transactional id follows the request, so a restarted job
  * fences a zombie of the same request (KIP-98).
  */
@@ -43,7 +43,8 @@ export class ReprocessPublisher {
     let count = 0;
     const flush = async () => {
       if (!batch.length) return;
-      const messages = await Promise.all(batch.map(async (r) => ({ key: r.symbol, value: await this.codec.encode(topic, r) })));
+      const headers = { [REPROCESS_HEADER]: reprocessHeaderValue(this.stage, this.request.generation) };
+      const messages = await Promise.all(batch.map(async (r) => ({ key: r.symbol, value: await this.codec.encode(topic, r), headers })));
       await this.send(topic, messages);
       count += batch.length;
       batch = [];
