@@ -5,10 +5,10 @@ import { cleanBar, nowMicros } from '@md/market';
 import { isoMicros, type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
 import { rawHistoryPages, storedAdjustmentSegments, storedCorporateActions, type RawHistoryWindow } from '@md/storage';
 import type { PreprocessorFields } from '../config';
-
-type JobContext = ReprocessContext<z.infer<typeof PreprocessorFields>>;
 import { toRestatement } from '../records';
 import { RebuiltAdjustments, referenceSpans, scheduleOf } from './rebuilt-adjustments';
+
+type JobContext = ReprocessContext<z.infer<typeof PreprocessorFields>>;
 
 /** Stored bars per read: a page is a few MB at most, whatever the window. */
 const PAGE_ROWS = 5_000;
