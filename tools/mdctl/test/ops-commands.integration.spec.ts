@@ -1,9 +1,8 @@
 import { LOCAL_STACK } from '@md/config';
 import { TOPIC_TABLE, TOPICS, valueSubject } from '@md/contracts';
 import { createKafka, endOffsets, ensureTopics, readTopicRange } from '@md/kafka';
-import { committedOffset, dbbRows, registerTestSecrets, startGroupAtEnd, uniqueId } from '@md/testing';
+import { committedOffset, dbbRows, mdctl, registerTestSecrets, startGroupAtEnd, uniqueId } from '@md/testing';
 import { AlpacaRestSimulator } from '@md/simulators';
-import { mdctl } from './mdctl-cli';
 
 // Integration: the built mdctl against the real local stack (Kafka, Apicurio), and its backfill
 // delegating to feed-gateway's job against the Alpaca REST simulator.

@@ -8,10 +8,8 @@ import { IntrinsicBarBuilder, type IntrinsicBarSpecInput } from '@md/intrinsic-b
 import { SchemaCodec, createIdempotentProducer, endOffsets, readTopicRange, type PartitionOffsets } from '@md/kafka';
 import { cleanBar } from '@md/market';
 import {
-  committedOffset, dbbRows, finishSliceRun, prepareSliceRun, readSpyTrades, rowsToRawBars, startGroupAtEnd, startService, stopService, waitFor, waitReady,
-  type RunningService, type SliceRun,
+  committedOffset, dbbRows, finishSliceRun, mdctl, prepareSliceRun, readSpyTrades, rowsToRawBars, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun,
 } from '@md/testing';
-import { mdctl } from './mdctl-cli';
 
 // Integration, real stack, services as processes: SPY trades of 2013-10-07 published to
 // md.raw.trades.v1 are stored by the timescale-writer's raw sink, then deleted from Kafka as

@@ -1,6 +1,5 @@
 import { TOPICS } from '@md/contracts';
-import { exitCode, expectedDbbBars, finishSliceRun, freePort, metricValue, prepareSliceRun, startService, stopService, waitCaughtUp, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
-import { mdctl } from './mdctl-cli';
+import { exitCode, expectedDbbBars, finishSliceRun, freePort, mdctl, metricValue, prepareSliceRun, startService, stopService, waitCaughtUp, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
 
 // Integration: real Kafka, Apicurio and PostgreSQL (deploy/local/stack.sh); mdctl as the built

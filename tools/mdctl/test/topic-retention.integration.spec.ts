@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
-import { exitCode, startService, stopService, uniqueId, type RunningService } from '@md/testing';
-import { mdctl } from './mdctl-cli';
+import { exitCode, mdctl, startService, stopService, uniqueId, type RunningService } from '@md/testing';
 
 // Integration: TOPIC_RETENTION as mdctl and a service meet it on the real broker. The declared
 // topics exist on the shared broker (deleting one would break other runs), so creation itself is
