@@ -8,14 +8,13 @@ import {
   exitCode, expectedDbbBars, finishSliceRun, httpJson, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun,
 } from '@md/testing';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
-import { readByProducer } from './records-by-producer';
 
 // Integration: the gateway killed with SIGKILL five times during a file replay of real DBB bars,
 // restarted each time under the same job. Each batch commits with the replay's position in one
 // Kafka transaction, so md.raw.bars.v1 and md.bars.v1 (read_committed) hold every input bar exactly
 // once, the rejected rows' dead letters are not repeated, and the database equals the file.
 // md.bars.v1 is checked per producing pipeline: other tests' preprocessors on the shared stack read
-// the run's raw bars too and publish them once each (records-by-producer.ts).
+// the run's raw bars too and publish them once each (the producer id readTopicRange returns tells them apart).
 
 const ROWS = 12_000;
 const BATCH = 100;
@@ -118,7 +117,7 @@ describe('feed-gateway killed with SIGKILL five times mid-replay (integration)',
     /** The run's bars on `topic` since its start, as event times grouped by the producer that wrote them. */
     const timesByProducer = async (topic: string, from: Map<number, string>) => {
       const byProducer = new Map<string, string[]>();
-      for (const r of await readByProducer(kafka, topic, from, (key) => key === symbol)) {
+      for (const r of (await readTopicRange(kafka, topic, from, { timeoutMs: 120_000 })).filter((m) => m.key?.toString() === symbol)) {
         const time = new Date((await codec.decode<RawBar | CleanBar>(topic, r.value)).eventTime / 1000).toISOString();
         (byProducer.get(r.producerId) ?? byProducer.set(r.producerId, []).get(r.producerId)!).push(time);
       }

@@ -22,6 +22,11 @@ export interface TopicRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: IHeaders;
+  /**
+   * The producer id of the record's batch (kafkajs keeps it on the message's batch context): one
+   * per transactional id, kept by a restarted instance, so it tells which pipeline wrote a record.
+   */
+  producerId: string;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function readTopicRange(
             for (const m of batch.messages) {
               if (BigInt(m.offset) < BigInt(from.get(batch.partition) ?? '0')) continue;
               if (BigInt(m.offset) >= BigInt(end.get(batch.partition) ?? '0')) break;
-              if (out.length < (options.maxMessages ?? 1_000_000)) out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} });
+              if (out.length < (options.maxMessages ?? 1_000_000)) out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, producerId: producerIdOf(m) });
             }
           },
         })
@@ -76,3 +81,6 @@ export async function readTopicRange(
   }
   return out;
 }
+
+// kafkajs types omit it, but every fetched message carries its record batch's context.
+const producerIdOf = (m: object): string => String((m as { batchContext?: { producerId?: string } }).batchContext?.producerId ?? '-1');
