@@ -4,7 +4,7 @@ import {
 } from '@md/contracts';
 import { valuesOf } from '@md/kafka';
 import {
-  barMonths, copyMergeBars, ensureMonthlyPartitions, eventMonths, insertQuotes, insertTrades, removeSuperseded, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
+  barMonths, copyMergeBars, ensureMonthlyPartitions, insertQuotes, insertTrades, removeSuperseded, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
   upsertCorporateActions, upsertFeatureVectors, upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
 } from '@md/storage';
 import type { TableSinkSpec } from './table-sink';
@@ -73,8 +73,8 @@ export const RAW_SINK: TableSinkSpec = {
     const trades = valuesOf<TradeRecord>(events, TOPICS.rawTrades);
     const quotes = valuesOf<QuoteRecord>(events, TOPICS.rawQuotes);
     if (!storage.capabilities.timescale) {
-      if (trades.length) await ensureMonthlyPartitions(tx, schema, 'trades', eventMonths(trades));
-      if (quotes.length) await ensureMonthlyPartitions(tx, schema, 'quotes', eventMonths(quotes));
+      if (trades.length) await ensureMonthlyPartitions(tx, schema, 'trades', barMonths(trades));
+      if (quotes.length) await ensureMonthlyPartitions(tx, schema, 'quotes', barMonths(quotes));
     }
     await insertTrades(tx, trades, schema);
     await insertQuotes(tx, quotes, schema);

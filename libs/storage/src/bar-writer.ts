@@ -11,10 +11,10 @@ const TYPES = [
   'text', 'float8', 'float8', 'text', 'bigint', 'timestamptz', 'bigint',
 ];
 
-/** UTC months ('YYYY-MM') the bars fall in, for creating range partitions before the write. */
-export function barMonths(bars: readonly CleanBar[]): Set<string> {
+/** UTC months ('YYYY-MM') of the records' event times (bars, trades, quotes), for creating range partitions before the write. */
+export function barMonths(records: ReadonlyArray<{ eventTime: number }>): Set<string> {
   const months = new Set<string>();
-  for (const b of bars) months.add(new Date(Math.floor(b.eventTime / 1000)).toISOString().slice(0, 7));
+  for (const r of records) months.add(new Date(Math.floor(r.eventTime / 1000)).toISOString().slice(0, 7));
   return months;
 }
 

@@ -66,11 +66,6 @@ const QUOTES: RawTable<QuoteRecord> = {
   ],
 };
 
-/** UTC months ('YYYY-MM') of the records' event times, for the plain-PostgreSQL range partitions. */
-export function eventMonths(records: ReadonlyArray<{ eventTime: number }>): Set<string> {
-  return new Set(records.map((r) => new Date(Math.floor(r.eventTime / 1000)).toISOString().slice(0, 7)));
-}
-
 /**
  * Inserts what is not stored yet and returns how many rows that was. With COPY (the pg adapter):
  * COPY into a transaction-local staging table, then one INSERT … SELECT … ORDER BY ord … ON
@@ -92,7 +87,6 @@ async function insertRaw<T>(db: Queryable, spec: RawTable<T>, records: readonly 
   if (db.copyFrom) {
     const staging = `raw_${spec.table}_staging`;
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (ord integer, ${spec.columns.map((c) => `${c.name} ${wireType(c)}`).join(', ')}) ON COMMIT DELETE ROWS`);
-    await db.query(`TRUNCATE ${staging}`);
     await db.copyFrom(`COPY ${staging} (ord, ${names}) FROM STDIN`, copyChunks(rows.map((r, i) => [i, ...r])));
     return (await db.query(`INSERT INTO ${table} (${names}) SELECT ${select} FROM ${staging} ORDER BY ord ${conflict}`)).rowCount;
   }

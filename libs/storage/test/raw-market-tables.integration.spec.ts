@@ -9,7 +9,8 @@ import { ensureMonthlyPartitions } from '../src/partitions';
 import { PgDb } from '../src/pg-db';
 import { PgliteDb } from '../src/pglite-db';
 import { countRawHistory, rawHistoryPages, type RawHistoryRecord, type RawHistoryWindow } from '../src/raw-history-queries';
-import { eventMonths, insertQuotes, insertTrades } from '../src/raw-market-writer';
+import { barMonths } from '../src/bar-writer';
+import { insertQuotes, insertTrades } from '../src/raw-market-writer';
 import { sinkTransaction } from '../src/sink-transaction';
 import { DEFAULT_STORAGE_OPTIONS } from '../src/storage-options';
 
@@ -46,7 +47,7 @@ describe.each(TARGETS)('raw trades and quotes on $name', (target) => {
 
   /** One sink write: partitions first on plain PostgreSQL, as the writer's raw sink does. */
   const write = (work: (tx: Queryable) => Promise<number>, records: Array<{ eventTime: number }>) => sinkTransaction(db, caps, async (tx) => {
-    if (!caps.timescale) for (const t of ['trades', 'quotes']) await ensureMonthlyPartitions(tx, schema, t, eventMonths(records));
+    if (!caps.timescale) for (const t of ['trades', 'quotes']) await ensureMonthlyPartitions(tx, schema, t, barMonths(records));
     return work(tx);
   });
   const window = (over: Partial<RawHistoryWindow> = {}): RawHistoryWindow => ({ symbols: ['SPY'], fromUs: T0, toUs: T0 + 3_600_000_000, ...over });
