@@ -1,4 +1,4 @@
-import type { Timeframe } from '@md/contracts';
+import { timeframeMicros, type Timeframe } from '@md/contracts';
 import { fillGaps, fillReach, microsToIso, newYorkDate, sessionWindow, type FillableBar, type GapFillOptions, type GapPolicy, type SessionScope } from '@md/market';
 import { queryBars, querySessionBars, type BarRow, type CoarseTimeframe, type Db } from '@md/storage';
 
@@ -7,8 +7,6 @@ import { queryBars, querySessionBars, type BarRow, type CoarseTimeframe, type Db
  * that is a missing session, which the quality monitor reports, not a quiet market.
  */
 const MAX_FILL_BARS: Record<Timeframe, number> = { '1m': 390, '5m': 78, '15m': 26, '1h': 7, '1d': 5 };
-const MINUTE_US = 60_000_000;
-const STEP_US: Record<CoarseTimeframe, number> = { '5m': 5 * MINUTE_US, '15m': 15 * MINUTE_US, '1h': 60 * MINUTE_US, '1d': 1440 * MINUTE_US };
 
 export interface BarsRequest {
   symbol: string;
@@ -23,19 +21,7 @@ export interface BarsRequest {
 }
 
 /** A bar as the read API answers it: `availableTime` is its end, when it could first be known. */
-export interface ApiBar {
-  symbol: string;
-  timeframe: Timeframe;
-  time: string;
-  availableTime: string;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-  vwap: string | null;
-  fill: string;
-}
+export type ApiBar = Omit<BarRow, 'timeframe'> & { timeframe: Timeframe; availableTime: string; fill: string };
 
 type StoredBar = Omit<BarRow, 'volume'> & FillableBar;
 
@@ -45,10 +31,10 @@ type StoredBar = Omit<BarRow, 'volume'> & FillableBar;
  * a day's at its close. Not the last minute seen: a quiet bucket is not complete before its end.
  */
 export function barEnd(startUs: number, timeframe: Timeframe, sessions: SessionScope): number {
-  if (timeframe === '1m') return startUs + MINUTE_US;
+  if (timeframe === '1m') return startUs + timeframeMicros('1m');
   const window = sessionWindow(newYorkDate(startUs), sessions === 'extended');
-  if (timeframe === '1d') return window?.endUs ?? startUs + STEP_US['1d'];
-  const nominal = startUs + STEP_US[timeframe];
+  if (timeframe === '1d') return window?.endUs ?? startUs + timeframeMicros('1d');
+  const nominal = startUs + timeframeMicros(timeframe);
   return window && window.endUs > startUs ? Math.min(nominal, window.endUs) : nominal;
 }
 
@@ -59,8 +45,8 @@ async function storedBars(db: Db, schema: string, r: BarsRequest, range: Partial
     ? await queryBars(db, schema, { ...q, timeframe: '1m' })
     : await querySessionBars(db, schema, { ...q, timeframe: q.timeframe as CoarseTimeframe });
   const bars = rows.map((row) => ({ ...row, timeframe: q.timeframe, eventTime: Date.parse(row.time) * 1000, volume: Number(row.volume), tradeCount: null }));
-  // As of a time, a bucket still filling is not known yet: only bars ended by then.
-  return q.asOf ? bars.filter((b) => barEnd(b.eventTime, q.timeframe, q.sessions) <= q.asOf!.getTime() * 1000) : bars;
+  // As of a time, a bucket still filling is not known yet: only bars ended by then (1-minute rows: filtered in SQL).
+  return q.asOf && q.timeframe !== '1m' ? bars.filter((b) => barEnd(b.eventTime, q.timeframe, q.sessions) <= q.asOf!.getTime() * 1000) : bars;
 }
 
 const toApi = (b: StoredBar & { fill: string }, sessions: SessionScope): ApiBar => ({

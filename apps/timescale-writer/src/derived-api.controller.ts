@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, UseFilters } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { type Timeframe } from '@md/contracts';
 import { BadQueryFilter, parseQuery } from '@md/observability';
-import { altSignals, featureVectors, qualityIssuesAsOf } from '@md/storage';
+import { altSignals, featureVectors, qualityIssues } from '@md/storage';
 import type { WriterConfig } from './config';
 import { featuresQuery, issuesQuery, signalsQuery } from './read-api.schemas';
 import { StorageService } from './storage.service';
@@ -27,7 +27,7 @@ export class DerivedApiController {
   @Get('quality/issues')
   async issues(@Query() query: unknown) {
     const q = parseQuery(issuesQuery(this.config.MAX_QUERY_ROWS), query);
-    const issues = await qualityIssuesAsOf(this.storage.db, this.storage.schema, q);
+    const issues = await qualityIssues(this.storage.db, this.storage.schema, q);
     return { asOf: q.asOf?.toISOString() ?? null, count: issues.length, truncated: issues.length === q.limit, issues };
   }
 

@@ -45,37 +45,6 @@ export async function featureVectors(db: Queryable, schema: string, q: DerivedRa
   }));
 }
 
-export interface QualityIssueAsOfRow {
-  symbol: string;
-  timeframe: string;
-  type: string;
-  severity: string;
-  windowStart: string;
-  windowEnd: string;
-  availableTime: string;
-  generation: number;
-  evidence: Record<string, unknown>;
-}
-
-/** Findings whose window starts in [from, to), for some symbols (all when empty), oldest first. */
-export async function qualityIssuesAsOf(db: Queryable, schema: string, q: DerivedRange & { symbols: string[] }): Promise<QualityIssueAsOfRow[]> {
-  const s = sqlIdentifier(schema);
-  const available = 'coalesce(available_time, window_end)';
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT symbol, timeframe, issue_type, severity, window_start, window_end, ${available} AS available_time, generation::int AS generation, evidence
-       FROM ${s}.quality_issues
-      WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz AND (cardinality($3::text[]) = 0 OR symbol = ANY($3::text[]))
-        AND ($4::timestamptz IS NULL OR ${available} <= $4::timestamptz)
-      ORDER BY window_start, symbol, timeframe, issue_type LIMIT $5`,
-    [q.from.toISOString(), q.to.toISOString(), q.symbols, q.asOf?.toISOString() ?? null, q.limit],
-  );
-  return rows.map((r) => ({
-    symbol: String(r.symbol), timeframe: String(r.timeframe), type: String(r.issue_type), severity: String(r.severity),
-    windowStart: iso(r.window_start), windowEnd: iso(r.window_end), availableTime: iso(r.available_time), generation: Number(r.generation),
-    evidence: (typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) as Record<string, unknown>,
-  }));
-}
-
 export interface SignalRow {
   symbol: string;
   signal: string;

@@ -1,5 +1,6 @@
 import type { Timeframe } from '@md/contracts';
 import type { SessionScope } from '@md/market';
+import type { BarRow } from './bar-queries';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
 
@@ -37,24 +38,8 @@ export interface SessionBarsQuery {
   order?: 'asc' | 'desc';
 }
 
-export interface SessionBarRow {
-  symbol: string;
-  timeframe: CoarseTimeframe;
-  /** Bucket start (label), ISO UTC. */
-  time: string;
-  /** New York date of the bucket (what the session window is looked up by). */
-  date: string;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-  vwap: string | null;
-  barCount: number;
-}
-
-/** Session-aligned coarse bars of one symbol, oldest first (or newest first), at most `limit`. */
-export async function querySessionBars(db: Queryable, schema: string, q: SessionBarsQuery): Promise<SessionBarRow[]> {
+/** Session-aligned coarse bars of one symbol (`time` is the bucket's start, its label), oldest first (or newest first), at most `limit`. */
+export async function querySessionBars(db: Queryable, schema: string, q: SessionBarsQuery): Promise<BarRow[]> {
   const s = sqlIdentifier(schema);
   const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
   const ny = `(time AT TIME ZONE 'America/New_York')`;
@@ -66,22 +51,21 @@ export async function querySessionBars(db: Queryable, schema: string, q: Session
   // hold minutes before `from` (a 1d label is 09:30, its pre-market is earlier) or after `to`.
   const { rows } = await db.query<Record<string, unknown>>(
     `WITH m AS (
-       SELECT *, ${bucket} AS bucket, (${ny})::date AS ny_date FROM ${table}
+       SELECT *, ${bucket} AS bucket FROM ${table}
         WHERE symbol = $1 AND timeframe = '1m' AND session = ANY($2::text[])
           AND time >= $3::timestamptz - INTERVAL '1 day' AND time < $4::timestamptz + INTERVAL '1 day'
           AND ($6::timestamptz IS NULL OR time + INTERVAL '1 minute' <= $6::timestamptz))
-     SELECT symbol, bucket, min(ny_date)::text AS date,
+     SELECT symbol, bucket,
             (array_agg(open ORDER BY time))[1]::text AS open, max(high)::text AS high, min(low)::text AS low,
             (array_agg(close ORDER BY time DESC))[1]::text AS close, sum(volume)::text AS volume,
-            round(sum(coalesce(3 * vwap, high + low + close) * volume) / nullif(3 * sum(volume), 0), 8)::numeric(20,8)::text AS vwap,
-            count(*)::int AS bar_count
+            round(sum(coalesce(3 * vwap, high + low + close) * volume) / nullif(3 * sum(volume), 0), 8)::numeric(20,8)::text AS vwap
        FROM m WHERE bucket >= $3::timestamptz AND bucket < $4::timestamptz
       GROUP BY symbol, bucket ORDER BY bucket ${order} LIMIT $5`,
     [q.symbol, SESSIONS[q.sessions], q.from.toISOString(), q.to.toISOString(), q.limit, q.asOf?.toISOString() ?? null],
   );
   return rows.map((r) => ({
-    symbol: String(r.symbol), timeframe: q.timeframe, time: new Date(r.bucket as string).toISOString(), date: String(r.date),
+    symbol: String(r.symbol), timeframe: q.timeframe, time: new Date(r.bucket as string).toISOString(),
     open: String(r.open), high: String(r.high), low: String(r.low), close: String(r.close), volume: String(r.volume),
-    vwap: r.vwap === null ? null : String(r.vwap), barCount: Number(r.bar_count),
+    vwap: r.vwap === null ? null : String(r.vwap),
   }));
 }
