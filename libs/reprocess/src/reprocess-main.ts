@@ -5,7 +5,7 @@ import { ConfigError, loadConfigOrExit } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type ReprocessedRecord, type TopicName } from '@md/contracts';
 import { SchemaCodec, createKafka, ensureTopics } from '@md/kafka';
 import { rfc3339Micros } from '@md/market';
-import { openDb, type Db } from '@md/storage';
+import { SQL_IDENTIFIER, hasStoredBars, openDb, storedSymbols, type Db } from '@md/storage';
 import { ReprocessPublisher } from './reprocess-publisher';
 import type { ReprocessRequest } from './reprocess-request';
 
@@ -14,7 +14,7 @@ const jobDatabase = {
   /** The writer's database (a server: the embedded one is opened by the writer alone). */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (the reprocess reads what the writer stored)'),
   /** The writer's schema. */
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case SQL identifier').default('md'),
+  DB_SCHEMA: z.string().regex(SQL_IDENTIFIER, 'must be a plain lower-case SQL identifier').default('md'),
 };
 
 export interface ReprocessContext<C> {
@@ -78,6 +78,10 @@ async function run<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, c
   const opts = program.parse(argv, { from: 'user' }).opts<{ from: number; to: number; symbols?: string; generation?: number; warmupDays: number; cause: string }>();
   if (opts.from >= opts.to) throw new ConfigError('--from must be before --to');
   const db = await openDb(config.DATABASE_URL, '');
+  if (!(await hasStoredBars(db, config.DB_SCHEMA))) {
+    await db.close();
+    throw new Error(`no table ${config.DB_SCHEMA}.bars in the database: check --db-schema / DB_SCHEMA (the writer's schema, default md) and that the timescale-writer has migrated it; nothing was published`);
+  }
   const kafka = createKafka(`md-${job.stage}-reprocess`, config.KAFKA_BROKERS);
   const codec = new SchemaCodec(config.SCHEMA_REGISTRY_URL);
   try {
@@ -100,13 +104,4 @@ async function run<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, c
   } finally {
     await db.close();
   }
-}
-
-/** Symbols with stored 1-minute bars in the window. */
-async function storedSymbols(db: Db, schema: string, from: number, to: number): Promise<string[]> {
-  const { rows } = await db.query<{ symbol: string }>(
-    `SELECT DISTINCT symbol FROM ${schema}.bars WHERE timeframe = '1m' AND time >= $1::timestamptz AND time < $2::timestamptz ORDER BY symbol`,
-    [new Date(from / 1000).toISOString(), new Date(to / 1000).toISOString()],
-  );
-  return rows.map((r) => r.symbol);
 }

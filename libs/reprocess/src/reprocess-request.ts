@@ -13,5 +13,3 @@ const DAY_US = 86_400_000_000;
 
 /** Start of the warm-up: the stored inputs from here on rebuild a fresh state. */
 export const warmupStart = (r: ReprocessRequest): number => r.from - r.warmupDays * DAY_US;
-
-export const isoMicros = (us: number): string => new Date(us / 1000).toISOString();

@@ -9,7 +9,7 @@ import { sqlIdentifier } from './sql-identifier';
 // the preprocessor now rejects, an issue that is no longer found). Order-free: the recomputed rows
 // carry generation g, so they stay whether the sink wrote them before or after the marker.
 
-/** The table, its time column and whether the marker's timeframes narrow it, per stage. */
+/** Per stage: the table its outputs are stored in and the column the marker's window applies to. */
 const TABLES: Record<string, { table: string; time: string }> = {
   'feature-engine': { table: 'features', time: 'time' },
   preprocessor: { table: 'bars', time: 'time' },

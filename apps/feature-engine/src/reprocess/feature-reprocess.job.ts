@@ -1,7 +1,8 @@
 import { TOPICS, type FeatureVectorRecord, type ReprocessedRecord } from '@md/contracts';
+import { microsToIso } from '@md/market';
 import type { FeatureConfig } from '@md/features';
 import { MemoryKeyedState } from '@md/kafka';
-import { isoMicros, warmupStart, type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
+import { warmupStart, type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
 import { storedCleanBars } from '@md/storage';
 import type { FeatureEngineConfig } from '../config';
 import { FeaturePipeline } from '../feature-pipeline';
@@ -30,6 +31,6 @@ export async function reprocessFeatureSymbol(
   }
   const outputs = await out.end();
   const marker = await ctx.publisher.marker(symbol, ctx.config.FEATURE_TIMEFRAMES, outputs, warmupFrom);
-  ctx.log(`${symbol}: ${outputs} feature vectors of generation ${r.generation} published for ${isoMicros(r.from)} .. ${isoMicros(r.to)} (warm-up from ${isoMicros(warmupFrom)})`);
+  ctx.log(`${symbol}: ${outputs} feature vectors of generation ${r.generation} published for ${microsToIso(r.from)} .. ${microsToIso(r.to)} (warm-up from ${microsToIso(warmupFrom)})`);
   return marker;
 }

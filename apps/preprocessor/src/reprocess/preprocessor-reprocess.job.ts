@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { InvalidRecordError, TOPICS, type CleanBar, type DeadLetterRecord, type RawBar, type ReprocessedRecord, type RestatementRecord } from '@md/contracts';
 import { deadLetterFor } from '@md/kafka';
-import { cleanBar, nowMicros } from '@md/market';
-import { isoMicros, type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
+import { cleanBar, nowMicros, microsToIso } from '@md/market';
+import { type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
 import { rawHistoryPages, storedAdjustmentSegments, storedCorporateActions, type RawHistoryWindow } from '@md/storage';
 import type { PreprocessorFields } from '../config';
 import { toRestatement } from '../records';
@@ -56,7 +56,7 @@ export async function reprocessPreprocessorSymbol(ctx: JobContext, r: ReprocessR
 
   const changed = adjustments.changedFrom(scheduleOf(await storedAdjustmentSegments(ctx.db, ctx.schema, symbol)));
   if (changed.length) {
-    const cause = `${r.cause} (reprocess of ${isoMicros(r.from)} .. ${isoMicros(r.to)}, generation ${r.generation}: schedule rebuilt from ${actions.length} stored actions)`;
+    const cause = `${r.cause} (reprocess of ${microsToIso(r.from)} .. ${microsToIso(r.to)}, generation ${r.generation}: schedule rebuilt from ${actions.length} stored actions)`;
     const restatements = ctx.publisher.batcher<RestatementRecord>(TOPICS.restatements);
     await restatements.push(toRestatement(symbol, { schedule: adjustments.schedule, changed, cause }, nowMicros()));
     await restatements.end();
@@ -64,7 +64,7 @@ export async function reprocessPreprocessorSymbol(ctx: JobContext, r: ReprocessR
   const warmupFrom = Math.min(r.from, ...spans.map((s) => s.fromUs));
   const marker = await ctx.publisher.marker(symbol, [...timeframes].sort(), published, warmupFrom);
   ctx.log(
-    `${symbol}: ${published} bars of generation ${r.generation} published for ${isoMicros(r.from)} .. ${isoMicros(r.to)} (${[...timeframes].sort().join(',') || 'no bars'}), `
+    `${symbol}: ${published} bars of generation ${r.generation} published for ${microsToIso(r.from)} .. ${microsToIso(r.to)} (${[...timeframes].sort().join(',') || 'no bars'}), `
       + `${rejected} dead-lettered, ${actions.length} stored actions, ${changed.length ? `restatement published (${changed.length} ranges changed)` : 'schedule unchanged'}`,
   );
   return marker;
@@ -81,7 +81,7 @@ function recleaned(raw: RawBar, generation: number): CleanBar | Letter {
     return cleanBar(raw, generation);
   } catch (err) {
     if (!(err instanceof InvalidRecordError)) throw err;
-    const location = `reprocess:bars/${raw.symbol}/${raw.timeframe}/${isoMicros(raw.eventTime)}`;
+    const location = `reprocess:bars/${raw.symbol}/${raw.timeframe}/${microsToIso(raw.eventTime)}`;
     const letter = deadLetterFor('preprocessor', err, { location, key: Buffer.from(raw.symbol), payload: Buffer.from(JSON.stringify(raw)) });
     return { ...letter, symbol: raw.symbol };
   }

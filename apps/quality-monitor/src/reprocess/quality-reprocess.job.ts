@@ -1,5 +1,6 @@
 import { TOPICS, type QualityIssueRecord, type ReprocessedRecord } from '@md/contracts';
-import { isoMicros, warmupStart, type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
+import { microsToIso } from '@md/market';
+import { warmupStart, type ReprocessContext, type ReprocessRequest } from '@md/reprocess';
 import { storedCleanBars } from '@md/storage';
 import type { QualityConfig } from '../config';
 import { checksConfig, toRecord } from '../findings';
@@ -42,7 +43,7 @@ export async function reprocessQualitySymbol(ctx: ReprocessContext<QualityConfig
   const outputs = await out.end();
   const marker = await ctx.publisher.marker(symbol, timeframes, outputs, warmupFrom);
   const found = [...counts].map(([type, n]) => `${type} ${n}`).join(', ') || 'none';
-  ctx.log(`${symbol}: ${outputs} quality issues of generation ${r.generation} published for ${isoMicros(r.from)} .. ${isoMicros(r.to)} over ${timeframes.join(',') || 'no stored bars'}`
-    + ` (found: ${found}; input findings carried over: ${carried}; stale not recomputed; warm-up from ${isoMicros(warmupFrom)})`);
+  ctx.log(`${symbol}: ${outputs} quality issues of generation ${r.generation} published for ${microsToIso(r.from)} .. ${microsToIso(r.to)} over ${timeframes.join(',') || 'no stored bars'}`
+    + ` (found: ${found}; input findings carried over: ${carried}; stale not recomputed; warm-up from ${microsToIso(warmupFrom)})`);
   return marker;
 }

@@ -1,6 +1,5 @@
 import { TIMEFRAMES, type QualityIssueRecord, type Timeframe } from '@md/contracts';
-import { isoMicros } from '@md/reprocess';
-import { sqlIdentifier, type Queryable } from '@md/storage';
+import { sqlIdentifier, toIso, type Queryable } from '@md/storage';
 
 // The reprocess job's reads of the writer's database beside libs/storage's storedCleanBars.
 
@@ -11,7 +10,7 @@ export async function storedTimeframes(db: Queryable, schema: string, symbol: st
   const { rows } = await db.query<{ timeframe: Timeframe }>(
     `SELECT t.timeframe FROM unnest($2::text[]) AS t(timeframe)
       WHERE EXISTS (SELECT 1 FROM ${sqlIdentifier(schema)}.bars b WHERE b.symbol = $1 AND b.timeframe = t.timeframe AND b.time >= $3::timestamptz AND b.time < $4::timestamptz)`,
-    [symbol, TIMEFRAMES, isoMicros(fromUs), isoMicros(toUs)],
+    [symbol, TIMEFRAMES, toIso(fromUs), toIso(toUs)],
   );
   const found = new Set(rows.map((r) => r.timeframe));
   return TIMEFRAMES.filter((t) => found.has(t));
@@ -39,7 +38,7 @@ export async function* storedInputFindings(
         WHERE symbol = $1 AND timeframe = ANY($2::text[]) AND issue_type = ANY($3::text[]) AND window_start >= $4::timestamptz AND window_start < $5::timestamptz
           AND generation < $6 AND (timeframe, issue_type, window_start) > ($7::text, $8::text, 'epoch'::timestamptz + $9::bigint * interval '1 microsecond')
         ORDER BY timeframe, issue_type, window_start LIMIT ${PAGE_ROWS}`,
-      [symbol, timeframes, INPUT_FINDINGS, isoMicros(fromUs), isoMicros(toUs), generation, ...after],
+      [symbol, timeframes, INPUT_FINDINGS, toIso(fromUs), toIso(toUs), generation, ...after],
     );
     if (rows.length) yield rows.map((r) => toIssueRecord(symbol, r));
     if (rows.length < PAGE_ROWS) return;

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { valueSubject } from '@md/contracts';
 import { SchemaCodec, createIdempotentProducer } from '@md/kafka';
 import {
-  PgDb, REPLAYABLE_TOPICS, countRawHistory, rawHistoryPages, toIso, type RawHistoryRecord, type RawHistoryWindow, type ReplayableTopic,
+  PgDb, REPLAYABLE_TOPICS, SQL_IDENTIFIER, countRawHistory, rawHistoryPages, toIso, type RawHistoryRecord, type RawHistoryWindow, type ReplayableTopic,
 } from '@md/storage';
 import { databaseUrlOf, endpointsOf, type CliIo } from '../cli-context';
 import { cliKafka, withAdmin } from '../kafka-admin';
@@ -22,7 +22,6 @@ import { EXIT, OperationError, UsageError } from '../usage-error';
 /** Rows per database page and per produce request: memory stays bounded whatever the window. */
 export const REPLAY_PAGE_ROWS = 1000;
 const PROGRESS_EVERY_MS = 1000;
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The replay options as commander hands them over (shared with the offset replay in offsets.command.ts). */
 export interface ReplayFromDbOptions {
@@ -50,7 +49,7 @@ export function replayFromDbPlan(o: ReplayFromDbOptions, env: NodeJS.ProcessEnv 
   if (o.to === undefined) throw new UsageError("--from-db needs --to <time>: it replays the event times [from, to), e.g. --from 2024-04-01 --to 2024-04-02");
   const { fromMs, toMs } = parseWindow(o.from, o.to);
   const schema = o.dbSchema ?? env.DB_SCHEMA ?? 'md';
-  if (!SCHEMA_NAME.test(schema)) throw new UsageError(`--db-schema "${schema}" is not a plain lower-case SQL identifier (the writer's DB_SCHEMA, default md)`);
+  if (!SQL_IDENTIFIER.test(schema)) throw new UsageError(`--db-schema "${schema}" is not a plain lower-case SQL identifier (the writer's DB_SCHEMA, default md)`);
   return { topic, window: { symbols: o.symbols === undefined ? null : parseSymbols(o.symbols), fromUs: fromMs * 1000, toUs: toMs * 1000 }, schema, dryRun: Boolean(o.dryRun) };
 }
 
