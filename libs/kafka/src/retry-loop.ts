@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
 import { isRetriableError } from './classify-error';
+import { whileHeartbeating } from './group-membership';
 
 export class StopRequested extends Error {}
 
@@ -16,7 +17,8 @@ export interface RetryHooks {
 const HEARTBEAT_SLICE_MS = 1000;
 
 /**
- * Runs `work` until it succeeds or fails with a non-retriable error. Between attempts it sleeps
+ * Runs `work` until it succeeds or fails with a non-retriable error, heartbeating during each
+ * attempt. Between attempts it sleeps
  * with capped, jittered backoff in one-second slices, heartbeating, so a 30 s database outage
  * neither crashes the process nor loses the group membership. Unbounded in attempts on purpose:
  * the data waits in Kafka, and an operator sees md_retries_total climbing.
@@ -24,7 +26,8 @@ const HEARTBEAT_SLICE_MS = 1000;
 export async function retryWhileRetriable<T>(work: () => Promise<T>, hooks: RetryHooks, policy: BackoffPolicy, logger: Logger): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await work();
+      // Heartbeat through the attempt too: a long write must not cost the group membership.
+      const result = await whileHeartbeating(hooks.heartbeat, work);
       if (attempt > 0) hooks.onResume?.();
       return result;
     } catch (err) {

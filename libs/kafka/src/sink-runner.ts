@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from
 import { TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
 import { isRetriableError } from './classify-error';
-import { isMembershipLost, whileHeartbeating } from './group-membership';
+import { isMembershipLost } from './group-membership';
 import { createIdempotentProducer } from './producer';
 import { writeIsolatingFailures } from './isolate-failures';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
@@ -71,7 +71,7 @@ export class SinkRunner<T> {
       const started = process.hrtime.bigint();
       let resume: (() => void) | undefined;
       try {
-        const rejects = await retryWhileRetriable(() => whileHeartbeating(heartbeat, () => this.writeChunk(batch.topic, batch.partition, chunk)), {
+        const rejects = await retryWhileRetriable(() => this.writeChunk(batch.topic, batch.partition, chunk), {
           keepGoing,
           heartbeat,
           onRetry: (err) => {

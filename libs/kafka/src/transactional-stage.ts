@@ -3,7 +3,6 @@ import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer, Topic
 import { BAR_PARTITIONS, TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
 import { isRetriableError } from './classify-error';
-import { whileHeartbeating } from './group-membership';
 import { createTransactionalProducer } from './producer';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
 import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
@@ -114,7 +113,7 @@ export class TransactionalStage {
       if (!keepGoing()) return;
       const started = process.hrtime.bigint();
       try {
-        const outputs = await retryWhileRetriable(() => whileHeartbeating(heartbeat, () => this.transformChunk(batch.topic, batch.partition, chunk)), {
+        const outputs = await retryWhileRetriable(() => this.transformChunk(batch.topic, batch.partition, chunk), {
           keepGoing, heartbeat, onRetry: (err) => this.ctx.metrics.retries.inc({ stage: this.ctx.stage, error: (err as Error).name }),
         }, this.ctx.backoff, this.logger);
         const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
