@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Timeframe } from '@md/contracts';
 import type { StageMetrics } from '@md/observability';
 import type { CheckpointedSink, JobIdentity } from '@md/ingest';
 import type { GatewayConfig } from './config';
 import { CsvBarReplayConnector } from './providers/files/csv-bar-replay.connector';
-import { publishLeanCorporateActions } from './providers/files/lean-corporate-actions';
+import { factorFileSymbol, publishLeanCorporateActions } from './providers/files/lean-corporate-actions';
 import { LeanReplayConnector } from './providers/files/lean-replay.connector';
 import { OptionsChainFileConnector } from './providers/files/options-chain-file.connector';
 
@@ -76,7 +76,7 @@ export function fileJobs(c: GatewayConfig, replay?: CsvBarReplayConnector): File
   }
   if (c.LEAN_FACTOR_FILE) {
     const files = { factorFile: c.LEAN_FACTOR_FILE, mapFile: c.LEAN_MAP_FILE, symbol: c.LEAN_SYMBOL?.toUpperCase() };
-    const symbol = files.symbol ?? basename(c.LEAN_FACTOR_FILE).replace(/\.csv$/i, '').toUpperCase();
+    const symbol = factorFileSymbol(c.LEAN_FACTOR_FILE, files.symbol);
     jobs.push({
       name: `corporate actions from ${c.LEAN_FACTOR_FILE}`,
       identity: { key: `lean-factors|${symbol}|${resolve(c.LEAN_FACTOR_FILE)}`, params: { mapFile: c.LEAN_MAP_FILE ? resolve(c.LEAN_MAP_FILE) : null } },

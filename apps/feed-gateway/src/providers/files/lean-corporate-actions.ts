@@ -154,6 +154,9 @@ export interface FactorFilePosition {
   actions: number;
 }
 
+/** The symbol a factor file's actions are for: the one given, else the file's name (LEAN names them `<symbol>.csv`). */
+export const factorFileSymbol = (factorFile: string, symbol?: string): string => symbol ?? basename(factorFile).replace(/\.csv$/i, '').toUpperCase();
+
 /**
  * Publishes a factor file's actions (one awaited batch: a company has tens, not thousands) and
  * rejects, with the reason, every step it cannot map and every ticker change of the map file.
@@ -162,7 +165,7 @@ export interface FactorFilePosition {
  */
 export async function publishLeanCorporateActions(jobSink: JobSink<FactorFilePosition>, files: LeanCorporateActionFiles): Promise<{ actions: CorporateActionRecord[]; tickerChanges: TickerChange[]; published: boolean }> {
   const sink = asCheckpointed(jobSink);
-  const symbol = files.symbol ?? basename(files.factorFile).replace(/\.csv$/i, '').toUpperCase();
+  const symbol = factorFileSymbol(files.factorFile, files.symbol);
   const options = { symbol, provider: files.provider ?? 'lean', ingestTime: (files.now ?? Date.now)() * MICROS_PER_MS };
   const { actions, rejected } = factorFileActions(parseLeanFactorFile(await readFile(files.factorFile, 'utf8'), files.factorFile), options);
   const changes = files.mapFile ? tickerChanges(parseLeanMapFile(await readFile(files.mapFile, 'utf8'), files.mapFile)) : [];
