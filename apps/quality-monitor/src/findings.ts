@@ -1,5 +1,5 @@
 import { type CleanBar, type QualityIssueRecord, type RawBar, timeframeMicros } from '@md/contracts';
-import { newYorkMidnightUs, nowMicros } from '@md/market';
+import { MICROS_PER_DAY, newYorkMidnightUs, nowMicros } from '@md/market';
 import type { CleanBarChecks, DayCompleteness, QualityChecksConfig, QualityIssue } from '@md/quality';
 import type { QualityConfig } from './config';
 
@@ -7,7 +7,6 @@ import type { QualityConfig } from './config';
 // as the live stage judges them: the detectors' settings from the stage's config, a clean bar's
 // findings (with the completeness rows of the days it finished), and the published record.
 
-const MICROS_PER_DAY = 86_400_000_000;
 
 /** The detectors' settings for one symbol, from the stage's config. */
 export function checksConfig(c: QualityConfig, symbol: string): QualityChecksConfig {

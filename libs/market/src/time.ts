@@ -5,6 +5,7 @@ import { InvalidRecordError } from '@md/contracts';
 // until the year 2255 (2^53 us), so no bigint is needed on the hot path.
 export const MICROS_PER_MS = 1000;
 export const MICROS_PER_MINUTE = 60_000_000;
+export const MICROS_PER_DAY = 86_400_000_000;
 
 export function nowMicros(): number {
   return Date.now() * MICROS_PER_MS;

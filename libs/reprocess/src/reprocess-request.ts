@@ -1,3 +1,5 @@
+import { MICROS_PER_DAY } from '@md/market';
+
 export interface ReprocessRequest {
   symbols: string[];
   /** Window of the outputs (their event time), UTC micros, [from, to). */
@@ -9,7 +11,6 @@ export interface ReprocessRequest {
   cause: string;
 }
 
-const DAY_US = 86_400_000_000;
 
 /** Start of the warm-up: the stored inputs from here on rebuild a fresh state. */
-export const warmupStart = (r: ReprocessRequest): number => r.from - r.warmupDays * DAY_US;
+export const warmupStart = (r: ReprocessRequest): number => r.from - r.warmupDays * MICROS_PER_DAY;

@@ -1,10 +1,9 @@
 import { InvalidRecordError, type AdjustmentSegmentRecord, type CorporateActionRecord, type RawBar } from '@md/contracts';
 import {
-  SymbolAdjustments, cleanBar, newYorkMidnightUs, restatementRanges, type AdjustmentFactors, type AdjustmentSchedule, type Restatement,
+  MICROS_PER_DAY, SymbolAdjustments, cleanBar, newYorkMidnightUs, restatementRanges, type AdjustmentFactors, type AdjustmentSchedule, type Restatement,
 } from '@md/market';
 import { toCorporateAction } from '../records';
 
-const DAY_US = 86_400_000_000;
 /** The live stage keeps the closes of its last 40 dates with bars; 60 calendar days hold at least 40 NYSE trading days. */
 const REFERENCE_LOOKBACK_DAYS = 60;
 /** A dividend resolves at the first bar on or after its ex-date; a week reaches past any NYSE closure run. */
@@ -29,7 +28,7 @@ export function referenceSpans(actions: readonly StoredAction[]): Span[] {
   const spans = actions
     .filter((a) => a.kind === 'CASH_DIVIDEND' && a.referencePrice === null)
     .map((a) => newYorkMidnightUs(a.exDate))
-    .map((ex) => ({ fromUs: ex - REFERENCE_LOOKBACK_DAYS * DAY_US, toUs: ex + REFERENCE_LOOKAHEAD_DAYS * DAY_US }))
+    .map((ex) => ({ fromUs: ex - REFERENCE_LOOKBACK_DAYS * MICROS_PER_DAY, toUs: ex + REFERENCE_LOOKAHEAD_DAYS * MICROS_PER_DAY }))
     .sort((a, b) => a.fromUs - b.fromUs);
   const merged: Span[] = [];
   for (const s of spans) {
