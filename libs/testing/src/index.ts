@@ -12,3 +12,4 @@ export * from './secret-scan';
 export * from './spy-ticks';
 export * from './tcp-proxy';
 export * from './mdctl-process';
+export * from './test-certs';
