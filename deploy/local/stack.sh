@@ -2,6 +2,12 @@
 # Local, Docker-free dev/test stack for the market-data platform.
 #
 #   deploy/local/stack.sh up            start Kafka (KRaft) + Apicurio Registry, check PostgreSQL + Redis
+#     --brokers 3                       three KRaft nodes (replication factor 3, min ISR 2) instead of one
+#     --only kafka                      Kafka alone (a test's private broker beside the shared stack:
+#                                       MD_STACK_DIR=/tmp/x KAFKA_PORT=… KAFKA_CONTROLLER_PORT=…)
+#     --node <id>                       with --only kafka: (re)start that node only, e.g. after a kill
+#   KAFKA_SECURITY=sasl_ssl             the client listener is SASL_SSL (SCRAM-SHA-256/512, PLAIN) with
+#                                       the PEM files of KAFKA_TLS_DIR and the users of KAFKA_SCRAM_USERS
 #   deploy/local/stack.sh down [--purge] stop what `up` started (pid files); --purge also drops .stack/data
 #                                       (Kafka's topics, the registry's schema journal among them)
 #   deploy/local/stack.sh status        one line per component; exit 0 if all up, 3 otherwise
@@ -28,6 +34,9 @@ REGISTRY_MGMT_PORT="${REGISTRY_MGMT_PORT:-9001}"   # Quarkus management interfac
 PG_PORT="${PG_PORT:-5432}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 
+# plaintext | sasl_ssl (then KAFKA_TLS_DIR and KAFKA_SCRAM_USERS="name:password,…"; see lib/kafka.sh)
+KAFKA_SECURITY="${KAFKA_SECURITY:-plaintext}"
+
 KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
 REGISTRY_READY_TIMEOUT="${REGISTRY_READY_TIMEOUT:-120}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-30}"
@@ -45,15 +54,15 @@ RUN_DIR="$STACK_DIR/run"
 DATA_DIR="$STACK_DIR/data"
 KAFKA_DATA="$DATA_DIR/kafka"
 KAFKA_CONF_DIR="$STACK_DIR/kafka"
-KAFKA_PROPS="$KAFKA_CONF_DIR/server.properties"
 KAFKA_LOG4J="$KAFKA_CONF_DIR/log4j2.properties"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_CONF_DIR/cluster.id"
+KAFKA_SHAPE_FILE="$KAFKA_CONF_DIR/shape"   # node count and security of the formatted cluster
+KAFKA_NODES_FILE="$KAFKA_CONF_DIR/nodes"   # node count of the last `up`, for status and down
 TOOLS_LOG4J="$SCRIPT_DIR/kafka/tools-log4j2.properties"
 REGISTRY_WORK="$STACK_DIR/registry"
 # KafkaSQL storage: the registry's journal, snapshots and events topics are <prefix>journal etc.
 REGISTRY_TOPIC_PREFIX="${REGISTRY_TOPIC_PREFIX:-_md-registry-}"
 
-KAFKA_PID="$RUN_DIR/kafka.pid"
 REGISTRY_PID="$RUN_DIR/registry.pid"
 REGISTRY_STORAGE_STAMP="$RUN_DIR/registry.storage"
 
@@ -73,13 +82,42 @@ source "$SCRIPT_DIR/lib/services.sh"
 # Commands
 # ---------------------------------------------------------------------------------------------
 cmd_up() {
+  local only="" node="" nodes="$KAFKA_NODES"
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --brokers)
+        [[ "${2:-}" == 1 || "${2:-}" == 3 ]] || die "up: --brokers takes 1 or 3"
+        nodes="$2"
+        shift 2
+        ;;
+      --only)
+        [[ "${2:-}" == kafka ]] || die "up: --only takes 'kafka'"
+        only="$2"
+        shift 2
+        ;;
+      --node)
+        [[ "${2:-}" =~ ^[1-9]$ ]] || die "up: --node takes a node id"
+        node="$2"
+        shift 2
+        ;;
+      *) die "up: unknown option '$1' (usage: $0 up [--brokers 1|3] [--only kafka [--node <id>]])" ;;
+    esac
+  done
+  [[ -z "$node" || "$only" == kafka ]] || die "up: --node needs --only kafka"
   need java "install a Java 17+ runtime (apt-get install openjdk-17-jre-headless)"
   need curl "install curl"
   take_lock
   init_state_dir
+  KAFKA_NODES="$nodes"
+  echo "$KAFKA_NODES" >"$KAFKA_NODES_FILE"
   local t0
   t0="$(now)"
   log "up: state $STACK_DIR, cache $CACHE_DIR"
+  if [[ "$only" == kafka ]]; then
+    kafka_up "$node"
+    log "up: kafka ready ($(elapsed "$t0") s); logs in $LOG_DIR"
+    return 0
+  fi
   postgres_up
   redis_up
   kafka_up
@@ -98,15 +136,15 @@ cmd_down() {
   take_lock
   mkdir -p "$LOG_DIR"
   stop_pid registry "$REGISTRY_PID" quarkus-run.jar
-  stop_pid kafka "$KAFKA_PID" kafka.Kafka
+  kafka_down
   # PostgreSQL and Redis are shared system services: never stopped here.
   if ((purge)); then
-    if our_pid "$KAFKA_PID" kafka.Kafka >/dev/null; then
+    if kafka_running; then
       die "down --purge: kafka still running, not removing $DATA_DIR"
     fi
     local had_kafka=0
     [[ -f "$KAFKA_DATA/meta.properties" ]] && had_kafka=1
-    rm -rf "$DATA_DIR" "$KAFKA_CLUSTER_ID_FILE"
+    rm -rf "$DATA_DIR" "$KAFKA_CLUSTER_ID_FILE" "$KAFKA_SHAPE_FILE" "$KAFKA_NODES_FILE"
     # The schemas go with the records that carry their ids: no record outlives its schema, and
     # the next 'up' numbers schema ids from 1 again for an empty Kafka.
     if ((had_kafka)); then
@@ -118,15 +156,18 @@ cmd_down() {
 }
 
 cmd_status() {
-  local rc=0 pid line
-  # kafka
-  if port_open "$KAFKA_PORT"; then
-    if pid="$(our_pid "$KAFKA_PID" kafka.Kafka)"; then line="up    127.0.0.1:$KAFKA_PORT (pid $pid)"; else line="up    127.0.0.1:$KAFKA_PORT (external)"; fi
-  else
-    line="down  127.0.0.1:$KAFKA_PORT"
-    rc=3
-  fi
-  printf '%-9s %s\n' kafka "$line"
+  local rc=0 pid line i
+  # kafka, one line per node
+  for ((i = 1; i <= KAFKA_NODES; i++)); do
+    node_vars "$i"
+    if port_open "$N_PORT"; then
+      if pid="$(our_pid "$N_PID" kafka.Kafka)"; then line="up    127.0.0.1:$N_PORT (pid $pid)"; else line="up    127.0.0.1:$N_PORT (external)"; fi
+    else
+      line="down  127.0.0.1:$N_PORT"
+      rc=3
+    fi
+    printf '%-9s %s\n' "$N_NAME" "$line"
+  done
   # registry
   if registry_ok; then
     if pid="$(our_pid "$REGISTRY_PID" quarkus-run.jar)"; then
@@ -154,12 +195,15 @@ cmd_status() {
 
 usage() {
   cat >&2 <<EOF
-usage: $0 up | down [--purge] | status
+usage: $0 up [--brokers 1|3] [--only kafka [--node <id>]] | down [--purge] | status
   state dir: $STACK_DIR (MD_STACK_DIR)   cache dir: $CACHE_DIR (MD_CACHE_DIR)
 EOF
 }
 
 main() {
+  # the node count of the last `up` in this state dir (status and down need it; `up` sets it anew)
+  KAFKA_NODES="$(cat "$KAFKA_NODES_FILE" 2>/dev/null || echo 1)"
+  [[ "$KAFKA_NODES" =~ ^[13]$ ]] || KAFKA_NODES=1
   local cmd="${1:-}"
   [[ $# -gt 0 ]] && shift
   case "$cmd" in

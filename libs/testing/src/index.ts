@@ -13,3 +13,4 @@ export * from './spy-ticks';
 export * from './tcp-proxy';
 export * from './mdctl-process';
 export * from './test-certs';
+export * from './local-kafka';
