@@ -1,5 +1,7 @@
 export * from './db-port';
 export * from './pg-db';
+export * from './pg-connection';
+export * from './pg-connect-failure';
 export * from './bar-writer';
 export * from './sql-identifier';
 export * from './bar-queries';

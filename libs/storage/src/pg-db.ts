@@ -3,14 +3,19 @@ import { pipeline } from 'node:stream/promises';
 import { Pool, type PoolConfig } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db, QueryResult, Queryable } from './db-port';
+import { pgPoolConfig, type PgConnectionOptions } from './pg-connection';
 
 /** PostgreSQL/TimescaleDB server adapter over a bounded pg Pool. */
 export class PgDb implements Db {
   readonly kind = 'pg' as const;
   private readonly pool: Pool;
 
-  constructor(connectionString: string, options: PoolConfig = {}) {
-    this.pool = new Pool({ connectionString, max: 4, connectionTimeoutMillis: 5000, ...options });
+  /**
+   * `url` with libpq's TLS parameters (pgPoolConfig): TLS files are read here, once, and a bad
+   * setting throws a ConfigError before anything connects.
+   */
+  constructor(url: string, options: PoolConfig = {}, connection: PgConnectionOptions = {}) {
+    this.pool = new Pool({ ...pgPoolConfig(url, connection), max: 4, connectionTimeoutMillis: 5000, ...options });
     // An idle client dying (server restart) must not crash the process; the next query retries.
     this.pool.on('error', () => undefined);
   }
