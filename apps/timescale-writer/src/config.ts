@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
 import { stageConfig } from '@md/kafka';
+import { pgPoolConfig } from '@md/storage';
 
 const interval = z.string().regex(/^\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)$/, 'must be an interval such as "30 days"');
 const intervalOrNone = z.union([z.literal('none'), interval]).transform((v) => (v === 'none' ? null : v));
@@ -8,8 +9,15 @@ const intervalOrNone = z.union([z.literal('none'), interval]).transform((v) => (
 export const WriterConfig = z.object({
   ...commonConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['timescale-writer']),
-  /** PostgreSQL or TimescaleDB server. Unset: embedded TimescaleDB (PGlite) in EMBEDDED_DATA_DIR. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /**
+   * PostgreSQL or TimescaleDB server, postgres://user@host:5432/db; TLS with libpq's parameters
+   * (?sslmode=verify-full&sslrootcert=/ca.pem, see libs/storage README). Checked at start by
+   * pgPoolConfig, whose message hides the password. Unset: embedded TimescaleDB (PGlite) in
+   * EMBEDDED_DATA_DIR.
+   */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** The server's password for the URL's user, kept out of the URL (DATABASE_PASSWORD_FILE: a mounted secret). */
+  DATABASE_PASSWORD: z.string().min(1).optional(),
   /** Folder of the embedded database when DATABASE_URL is unset. */
   EMBEDDED_DATA_DIR: z.string().min(1).default('.md-data/pglite'),
   /** Schema holding all tables and views (created by the migrations). */
@@ -44,6 +52,11 @@ export const WriterConfig = z.object({
   FETCH_MAX_WAIT_MS: positiveInt(250),
   /** Largest number of rows one read API call may return. */
   MAX_QUERY_ROWS: positiveInt(10_000),
+}).transform((config) => {
+  // TLS parameters and the password checked at boot, before Nest starts: a bad sslmode or an
+  // unreadable sslrootcert is one ConfigError line (password hidden) and exit 1.
+  if (config.DATABASE_URL) pgPoolConfig(config.DATABASE_URL, { password: config.DATABASE_PASSWORD });
+  return config;
 });
 export type WriterConfig = z.infer<typeof WriterConfig>;
 

@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { CONFIG } from '@md/config';
-import type { TopicName } from '@md/contracts';
+import { TransientError, type TopicName } from '@md/contracts';
 import { StageKit, TopicSink, type TopicEvent } from '@md/kafka';
-import { sinkTransaction, type Queryable } from '@md/storage';
+import { describePgFailure, isPgConnectFailure, sinkTransaction, type Queryable } from '@md/storage';
 import type { WriterConfig } from './config';
 import { StorageService } from './storage.service';
 
@@ -32,9 +32,17 @@ export class TableSink extends TopicSink {
     });
   }
 
-  protected write(events: TopicEvent[]): Promise<void> {
+  /**
+   * A connection the server refuses (a password rotated under us, pg_hba, TLS) is retried like an
+   * outage (the runner pauses and backs off) instead of stopping the stage.
+   */
+  protected async write(events: TopicEvent[]): Promise<void> {
     const { db, schema, capabilities } = this.storage;
-    return sinkTransaction(db, capabilities, (tx) => this.table.write(tx, events, schema, this.storage));
+    try {
+      await sinkTransaction(db, capabilities, (tx) => this.table.write(tx, events, schema, this.storage));
+    } catch (err) {
+      throw !(err instanceof TransientError) && isPgConnectFailure(err) ? new TransientError(`database refused the connection: ${describePgFailure(err)}`, err) : err;
+    }
   }
 }
 
