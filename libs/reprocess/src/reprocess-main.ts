@@ -11,8 +11,13 @@ import type { ReprocessRequest } from './reprocess-request';
 
 /** What the job needs beside its stage's config: the writer's database, where the stored inputs are read. */
 const jobDatabase = {
-  /** The writer's database (a server: the embedded one is opened by the writer alone). */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (the reprocess reads what the writer stored)'),
+  /**
+   * The writer's database (a server: the embedded one is opened by the writer alone), with the
+   * writer's TLS parameters (sslmode, sslrootcert); checked when opened, the password hidden.
+   */
+  DATABASE_URL: z.string().min(1, 'must be a postgres:// URL (the reprocess reads what the writer stored)'),
+  /** The password, as the writer takes it (DATABASE_PASSWORD_FILE: a mounted secret). */
+  DATABASE_PASSWORD: z.string().min(1).optional(),
   /** The writer's schema. */
   DB_SCHEMA: z.string().regex(SQL_IDENTIFIER, 'must be a plain lower-case SQL identifier').default('md'),
 };
@@ -51,7 +56,7 @@ const whole = (flag: string, min: number) => (v: string) => {
 /**
  * The process of a stage's reprocess job (what `mdctl reprocess --stage <stage>` runs):
  * `--from <time> --to <time> [--symbols DBB,SPY] [--generation N] [--warmup-days 60] [--cause text]`.
- * Config from the environment as the live stage reads it, plus DATABASE_URL and DB_SCHEMA; a bad
+ * Config from the environment as the live stage reads it, plus DATABASE_URL, DATABASE_PASSWORD and DB_SCHEMA; a bad
  * variable exits 1 with one line naming it. Exit 0 done, 1 error, 2 usage error.
  */
 export function reprocessMain<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, argv = process.argv.slice(2)): void {
@@ -77,7 +82,7 @@ async function run<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, c
     .option('--cause <text>', 'why, recorded in the md.reprocessed.v1 markers', 'reprocess');
   const opts = program.parse(argv, { from: 'user' }).opts<{ from: number; to: number; symbols?: string; generation?: number; warmupDays: number; cause: string }>();
   if (opts.from >= opts.to) throw new ConfigError('--from must be before --to');
-  const db = await openDb(config.DATABASE_URL, '');
+  const db = await openDb(config.DATABASE_URL, '', { password: config.DATABASE_PASSWORD });
   if (!(await hasStoredBars(db, config.DB_SCHEMA))) {
     await db.close();
     throw new Error(`no table ${config.DB_SCHEMA}.bars in the database: check --db-schema / DB_SCHEMA (the writer's schema, default md) and that the timescale-writer has migrated it; nothing was published`);

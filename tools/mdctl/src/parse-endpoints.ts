@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { ConfigError, withFileSecrets } from '@md/config';
+import { pgPoolConfig, redactDatabaseUrl } from '@md/storage';
 import { UsageError } from './usage-error';
 
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
@@ -26,7 +29,7 @@ export function parseBaseUrl(text: string, option: string): string {
 
 /** A connection URL with its password (and user) replaced, for messages: secrets never reach a log line. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//…@');
+  return redactDatabaseUrl(url);
 }
 
 /**
@@ -41,5 +44,20 @@ export function parseDatabaseUrl(text: string | undefined, command: string): str
       + "(a writer without DATABASE_URL keeps an embedded database that only its own process can open)");
   }
   if (!/^postgres(ql)?:\/\/[^\s]+$/.test(url)) throw new UsageError(`--database-url "${redactUrl(url)}" is not a postgres:// URL (postgres://user@host:5432/db)`);
+  try {
+    // TLS parameters (sslmode, sslrootcert …) checked as the writer checks them: a bad one is a usage error.
+    pgPoolConfig(url, { urlName: '--database-url / DATABASE_URL' });
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.message.replace(/^config: /, '')) : err;
+  }
   return url;
+}
+
+/** DATABASE_PASSWORD, or the file DATABASE_PASSWORD_FILE names, as the writer reads them (both set: a usage error). */
+export function databasePassword(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  try {
+    return withFileSecrets(z.object({ DATABASE_PASSWORD: z.string() }), env).DATABASE_PASSWORD || undefined;
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.message.replace(/^config: /, '')) : err;
+  }
 }

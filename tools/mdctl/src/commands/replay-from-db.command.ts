@@ -7,7 +7,7 @@ import {
 } from '@md/storage';
 import { databaseUrlOf, endpointsOf, type CliIo } from '../cli-context';
 import { cliKafka, withAdmin } from '../kafka-admin';
-import { redactUrl } from '../parse-endpoints';
+import { databasePassword, redactUrl } from '../parse-endpoints';
 import { parseSymbols } from '../parse-symbols';
 import { parseWindow } from '../parse-time';
 import { EXIT, OperationError, UsageError } from '../usage-error';
@@ -130,7 +130,7 @@ export async function replayFromDb(opts: ReplayFromDbOptions, cmd: Command, io: 
   const plan = replayFromDbPlan(opts);
   const url = databaseUrlOf(cmd, 'replay --from-db');
   const { brokers, registryUrl } = endpointsOf(cmd);
-  const db = new PgDb(url, { max: 1 });
+  const db = new PgDb(url, { max: 1 }, { password: databasePassword(), urlName: '--database-url / DATABASE_URL' });
   try {
     const { records, symbols } = await storedCount(db, url, plan);
     const span = `event time [${toIso(plan.window.fromUs)}, ${toIso(plan.window.toUs)})`;
