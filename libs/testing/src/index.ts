@@ -14,3 +14,4 @@ export * from './tcp-proxy';
 export * from './mdctl-process';
 export * from './test-certs';
 export * from './local-kafka';
+export * from './tls-postgres';

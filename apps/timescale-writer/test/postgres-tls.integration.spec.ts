@@ -1,0 +1,179 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { LOCAL_STACK } from '@md/config';
+import { TOPICS, type CleanBar } from '@md/contracts';
+import { SchemaCodec, createIdempotentProducer, createKafka } from '@md/kafka';
+import { PgDb } from '@md/storage';
+import {
+  httpJson, metricValue, registerTestSecrets, startGroupAtEnd, startService, startTlsPostgres, stopService, uniqueId, waitFor, type RunningService, type TlsPostgres,
+} from '@md/testing';
+
+// Integration (issue 13, PostgreSQL over TLS): a second cluster of this machine's PostgreSQL,
+// started by the suite with ssl = on (certificate from makeTestCerts: 127.0.0.1 and localhost),
+// SCRAM passwords and a pg_hba that rejects plaintext. The real writer stores bars through it
+// with sslmode=verify-full, the CA file and DATABASE_PASSWORD_FILE; a wrong password and a host
+// the certificate does not name leave it running, /ready 503, with one clear line in its log.
+const BARS = 120;
+const WRITER_GROUPS = ['GROUP_ID', 'EVENTS_GROUP_ID', 'DERIVED_GROUP_ID', 'RAW_GROUP_ID'] as const;
+const GROUP_TOPICS: Record<(typeof WRITER_GROUPS)[number], string[]> = {
+  GROUP_ID: [TOPICS.bars],
+  EVENTS_GROUP_ID: [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain],
+  DERIVED_GROUP_ID: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed],
+  RAW_GROUP_ID: [TOPICS.rawTrades, TOPICS.rawQuotes],
+};
+
+function bar(symbol: string, i: number): CleanBar {
+  const eventTime = Date.UTC(2024, 4, 6, 13, 30 + i) * 1000;
+  const price = (100 + i / 100).toFixed(8);
+  return {
+    symbol, timeframe: '1m', provider: 'test', eventTime, ingestTime: eventTime + 60_000_000, open: price, high: price, low: price, close: price,
+    volume: 100 + i, tradeCount: null, vwap: null, revision: 0, session: 'REGULAR', splitFactor: 1, dividendFactor: 1, generation: 0,
+  };
+}
+
+describe('timescale-writer on PostgreSQL over TLS with verify-full and a password (integration)', () => {
+  const password = `pw-${uniqueId('T')}-${Math.random().toString(36).slice(2)}`;
+  const wrongPassword = `wrong-${Math.random().toString(36).slice(2)}`;
+  const run = uniqueId('TLS');
+  const schema = `t_${run.toLowerCase()}`;
+  let pg: TlsPostgres;
+  let kafka: Kafka;
+  const writers: Record<'good' | 'wrongPassword' | 'wrongHost', RunningService | undefined> = { good: undefined, wrongPassword: undefined, wrongHost: undefined };
+
+  const url = (host: string, query: string) => `postgres://${pg.user}@${host}:${pg.port}/${pg.database}${query}`;
+  const verifyFull = () => `?sslmode=verify-full&sslrootcert=${pg.certs.caFile}`;
+  const passwordFile = (name: string, secret: string) => {
+    const file = join(pg.dir, name);
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return file;
+  };
+  const startWriter = async (label: string, databaseUrl: string, secret: string) => {
+    const env: Record<string, string> = { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`${label}.password`, secret), DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000' };
+    await Promise.all(WRITER_GROUPS.map(async (g) => {
+      env[g] = `writer-${label}-${run}-${g.toLowerCase()}`;
+      await startGroupAtEnd(kafka, env[g], GROUP_TOPICS[g]);
+    }));
+    return startService('timescale-writer', env, `test-${run}-writer-${label}`);
+  };
+  const log = (service: RunningService | undefined) => readFileSync(service!.logFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+  const stillRunning = (service: RunningService | undefined) => service!.process.exitCode === null && service!.process.signalCode === null;
+
+  beforeAll(async () => {
+    registerTestSecrets(password, wrongPassword);
+    pg = await startTlsPostgres(password);
+    kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
+    // Three writers side by side (each its own groups, at the topics' end): the suite stays short on two cores.
+    [writers.good, writers.wrongPassword, writers.wrongHost] = await Promise.all([
+      startWriter('good', url('127.0.0.1', verifyFull()), password),
+      startWriter('wrong-password', url('127.0.0.1', verifyFull()), wrongPassword),
+      // The certificate names 127.0.0.1 and localhost; 127.0.0.2 reaches the same server.
+      startWriter('wrong-host', url('127.0.0.2', verifyFull()), password),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(writers).filter((w): w is RunningService => w !== undefined).map((w) => stopService(w)));
+    pg?.stop();
+  });
+
+  it('stores bars through TLS with sslmode=verify-full, the CA file and the password from DATABASE_PASSWORD_FILE', async () => {
+    const writer = writers.good!;
+    await waitFor('the writer /ready', async () => (await httpJson(writer.port, '/ready').catch(() => ({ status: 0 }))).status === 200, 45_000, 200);
+    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    try {
+      const messages = [];
+      for (let i = 0; i < BARS; i++) messages.push({ key: run, value: await codec.encode(TOPICS.bars, bar(run, i)) });
+      await producer.send({ topic: TOPICS.bars, acks: -1, messages });
+    } finally {
+      await producer.disconnect();
+    }
+    const db = new PgDb(url('127.0.0.1', verifyFull()), { max: 1 }, { password });
+    try {
+      await waitFor(`${BARS} bars in ${schema}.bars`, async () => {
+        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.bars WHERE symbol = $1`, [run]).catch(() => ({ rows: [{ n: 0 }] }));
+        return rows[0].n === BARS;
+      }, 30_000, 200);
+      // Every session of the writer's role is encrypted (pg_hba leaves no other way in).
+      const { rows } = await db.query<{ sessions: number; encrypted: number }>(
+        'SELECT count(*)::int AS sessions, count(*) FILTER (WHERE s.ssl)::int AS encrypted FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.usename = $1', [pg.user]);
+      expect(rows[0].sessions).toBeGreaterThan(1);
+      expect(rows[0].encrypted).toBe(rows[0].sessions);
+    } finally {
+      await db.close();
+    }
+    expect(log(writer)).toMatch(/postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\?sslmode=verify-full&sslrootcert=\S+: TimescaleDB not available/);
+  });
+
+  it('refuses a wrong password with one clear line, /ready 503, and keeps running', async () => {
+    const writer = writers.wrongPassword!;
+    await waitFor('the refusal in the log', async () => /cannot use the database at postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\S*: password authentication failed for user "md_tls" \(28P01\): check the password/.test(log(writer)), 45_000, 200);
+    const ready = await httpJson(writer.port, '/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.database).toBe(false);
+    // One error line per distinct reason, not one per attempt (the sinks holding records warn at
+    // most once per RETRY_MAX_MS each while they wait).
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(stillRunning(writer)).toBe(true);
+    expect(log(writer).match(/ERROR \[StorageService\]/g)).toHaveLength(1);
+  });
+
+  it('fails verify-full when the certificate does not name the host, and keeps running', async () => {
+    const writer = writers.wrongHost!;
+    await waitFor('the refusal in the log', async () => /cannot use the database at postgres:\/\/…@127\.0\.0\.2:\d+\S*: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.2 is not in the cert's list: 127\.0\.0\.1 \(ERR_TLS_CERT_ALTNAME_INVALID\)/.test(log(writer)), 45_000, 200);
+    expect((await httpJson(writer.port, '/ready')).status).toBe(503);
+    expect(stillRunning(writer)).toBe(true);
+    // The same server and CA through verify-ca (chain only): the refusal was the host name alone.
+    const db = new PgDb(url('127.0.0.2', `?sslmode=verify-ca&sslrootcert=${pg.certs.caFile}`), { max: 1 }, { password });
+    try {
+      expect((await db.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0].ssl).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is refused by the server without TLS', async () => {
+    for (const query of ['', '?sslmode=disable']) {
+      const db = new PgDb(url('127.0.0.1', query), { max: 1 }, { password });
+      try {
+        await expect(db.query('SELECT 1')).rejects.toMatchObject({ code: '28000', message: expect.stringMatching(/pg_hba\.conf rejects connection .* no encryption/) });
+      } finally {
+        await db.close();
+      }
+    }
+  });
+
+  it('stops at start with one line naming DATABASE_URL when the CA file is unreadable or sslmode unknown', async () => {
+    const cases = [
+      [`${url('127.0.0.1', '?sslmode=verify-full&sslrootcert=')}${join(pg.dir, 'missing-ca.pem')}`, /^config: DATABASE_URL is invalid \("postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\?sslmode=verify-full&sslrootcert=\S+missing-ca\.pem"\): sslrootcert "\S+" cannot be read \(ENOENT\)$/],
+      [url('127.0.0.1', '?sslmode=verify_full'), /^config: DATABASE_URL is invalid \(".*"\): sslmode must be one of disable, require, verify-ca, verify-full \(got "verify_full"\)$/],
+    ] as const;
+    await Promise.all(cases.map(async ([databaseUrl, line], i) => {
+      const writer = await startService('timescale-writer', { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`bad-${i}.password`, password) }, `test-${run}-writer-bad-config-${i}`);
+      expect(await writer.exited).toBe(1);
+      const lines = log(writer).trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(line);
+    }));
+  });
+
+  it('connects, migrates and stores once the server takes its password, without a restart', async () => {
+    const writer = writers.wrongPassword!;
+    // The password rotated on the server's side (the writer's file holds the new one); runs last, the other writers are done.
+    pg.psql(`ALTER ROLE ${pg.user} PASSWORD '${wrongPassword}'`);
+    await waitFor('the writer /ready', async () => (await httpJson(writer.port, '/ready')).status === 200, 45_000, 200);
+    expect(log(writer)).toMatch(/connected to the database at postgres:\/\/…@127\.0\.0\.1/);
+    // Its bars group held the suite's bars since the first test, waiting in Kafka: now stored (upserts of the same rows).
+    await waitFor('the waiting bars stored', async () => (await metricValue(writer.port, 'md_records_in_total', { topic: TOPICS.bars })) >= BARS, 30_000, 200);
+    expect(stillRunning(writer)).toBe(true);
+  });
+
+  it('never writes the password to a log', () => {
+    for (const writer of Object.values(writers)) {
+      expect(log(writer)).not.toContain(password);
+      expect(log(writer)).not.toContain(wrongPassword);
+    }
+  });
+});
