@@ -42,6 +42,9 @@ const RENDERED: Record<string, K8sObject[]> = Object.fromEntries(
 );
 const render = (overlay: string): K8sObject[] => RENDERED[overlay];
 const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
+const workloads = (objs: K8sObject[]) => objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+// The consume-transform-produce stages: their config has TRANSACTIONAL_ID (transactionalStageConfig).
+const TRANSACTIONAL = SERVICE_NAMES.filter((name) => 'TRANSACTIONAL_ID' in objectShape(CONFIGS[name])!);
 const named = (objs: K8sObject[], kind: string, name: string) => {
   const found = objs.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`${kind}/${name} not rendered`);
@@ -62,19 +65,30 @@ describe.each(Object.entries(OVERLAYS))('overlay %s', (overlay, autoscaler) => {
   });
 
   it('runs the six services with probes, limits, PDBs, non-root, read-only root and config-only env', () => {
-    expect(byKind(objs, 'Deployment').map((d) => d.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
+    expect(workloads(objs).map((d) => d.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
     expect(byKind(objs, 'PodDisruptionBudget')).toHaveLength(SERVICE_NAMES.length);
     expect(manifestProblems(objs, rules(autoscaler))).toEqual([]);
   });
 
   it('gives every service a config its zod schema accepts', () => {
     for (const name of SERVICE_NAMES) {
-      const container = named(objs, 'Deployment', name).spec.template.spec.containers[0];
+      const container = workloads(objs).find((w) => w.metadata.name === name)!.spec.template.spec.containers[0];
       // Values from Secrets (secretKeyRef, NAME_FILE) exist only in the cluster: checked by name above.
       const env = Object.fromEntries([...resolveEnv(objs, container)].filter(([k, v]) => v !== undefined && !k.endsWith('_FILE')));
       const parsed = CONFIGS[name].safeParse(env);
       expect(parsed.success ? [] : parsed.error.issues.map((i) => `${name}: ${i.path.join('.')} ${i.message}`)).toEqual([]);
       if (parsed.success) expect(parsed.data.HTTP_PORT).toBe(SERVICE_PORTS[name]);
+    }
+  });
+
+  it('runs each transactional stage as a StatefulSet whose pod name is its TRANSACTIONAL_ID', () => {
+    expect([...TRANSACTIONAL].sort()).toEqual(['feature-engine', 'preprocessor', 'quality-monitor']);
+    for (const name of TRANSACTIONAL) {
+      const set = named(objs, 'StatefulSet', name);
+      const txn = set.spec.template.spec.containers[0].env.find((e: any) => e.name === 'TRANSACTIONAL_ID');
+      expect(txn.valueFrom.fieldRef.fieldPath).toBe('metadata.name');
+      const scaler = byKind(objs, autoscaler === 'keda' ? 'ScaledObject' : 'HorizontalPodAutoscaler').find((o) => o.spec.scaleTargetRef.name === name)!;
+      expect(scaler.spec.scaleTargetRef.kind).toBe('StatefulSet');
     }
   });
 
@@ -119,13 +133,14 @@ describe('deploy/k8s tree', () => {
   it('gives prod two replicas of each stage at least and dev a lower cap', () => {
     for (const so of byKind(render('prod'), 'ScaledObject')) expect(so.spec.minReplicaCount).toBe(2);
     for (const so of byKind(render('dev'), 'ScaledObject')) expect(so.spec.maxReplicaCount).toBe(2);
-    expect(named(render('prod'), 'Deployment', 'preprocessor').spec.template.spec.containers[0].image).toBe('registry.example.com/md-platform:0.1.0');
+    expect(named(render('prod'), 'StatefulSet', 'preprocessor').spec.template.spec.containers[0].image).toBe('registry.example.com/md-platform:0.1.0');
+    expect(named(render('prod'), 'StatefulSet', 'feature-engine').spec.template.spec.containers[0].resources.limits.memory).toBe('1536Mi');
   });
 });
 
 describe('the checks catch a broken manifest', () => {
   const base = () => structuredClone(render('prod'));
-  const deployment = (objs: K8sObject[], name: string) => named(objs, 'Deployment', name);
+  const deployment = (objs: K8sObject[], name: string) => workloads(objs).find((w) => w.metadata.name === name)!;
   const problemsAfter = (edit: (objs: K8sObject[]) => void) => {
     const objs = base();
     edit(objs);
@@ -134,7 +149,7 @@ describe('the checks catch a broken manifest', () => {
 
   it('reports a stage without a readiness probe', () => {
     expect(problemsAfter((o) => delete deployment(o, 'preprocessor').spec.template.spec.containers[0].readinessProbe)).toEqual([
-      'Deployment/preprocessor: readinessProbe must GET /ready on port 3102',
+      'StatefulSet/preprocessor: readinessProbe must GET /ready on port 3102',
     ]);
   });
 
@@ -147,13 +162,13 @@ describe('the checks catch a broken manifest', () => {
   it('reports an env name the app does not read, an inline secret and a password in a URL', () => {
     const problems = problemsAfter((o) => {
       const c = deployment(o, 'feature-engine').spec.template.spec.containers[0];
-      c.env = [{ name: 'FEATURE_ENGINE_TURBO', value: '1' }, { name: 'REDIS_URL', value: 'redis://md:hunter2@redis:6379' }];
+      c.env.push({ name: 'FEATURE_ENGINE_TURBO', value: '1' }, { name: 'REDIS_URL', value: 'redis://md:hunter2@redis:6379' });
       deployment(o, 'feed-gateway').spec.template.spec.containers[0].env.push({ name: 'POLYGON_API_KEY', value: 'abc' });
     });
     expect(problems.sort()).toEqual([
-      'Deployment/feature-engine: REDIS_URL holds a URL with a password: use REDIS_URL_FILE',
-      'Deployment/feature-engine: env FEATURE_ENGINE_TURBO is not a key of the app\'s zod config',
       'Deployment/feed-gateway: POLYGON_API_KEY has an inline value: use a secretKeyRef or POLYGON_API_KEY_FILE',
+      'StatefulSet/feature-engine: REDIS_URL holds a URL with a password: use REDIS_URL_FILE',
+      'StatefulSet/feature-engine: env FEATURE_ENGINE_TURBO is not a key of the app\'s zod config',
     ]);
   });
 
@@ -166,8 +181,8 @@ describe('the checks catch a broken manifest', () => {
     });
     expect(problems).toEqual([
       'Secret/md-alpaca: carries data; reference Secrets, never inline them',
-      'Deployment/quality-monitor: readOnlyRootFilesystem is not set',
-      'Deployment/quality-monitor: terminationGracePeriodSeconds 20 is not longer than SHUTDOWN_GRACE_SECONDS 20',
+      'StatefulSet/quality-monitor: readOnlyRootFilesystem is not set',
+      'StatefulSet/quality-monitor: terminationGracePeriodSeconds 20 is not longer than SHUTDOWN_GRACE_SECONDS 20',
     ]);
   });
 
@@ -179,6 +194,22 @@ describe('the checks catch a broken manifest', () => {
     expect(problems).toEqual([
       'feed-gateway: a source service must not be autoscaled',
       'ScaledObject/preprocessor: consumerGroup md-preprocessor-old is not one of the service\'s GROUP_IDs',
+    ]);
+  });
+
+  it('reports a transactional stage whose TRANSACTIONAL_ID is not its pod name, one run as a Deployment, and a scaler aimed at the wrong kind', () => {
+    const problems = problemsAfter((o) => {
+      deployment(o, 'preprocessor').spec.template.spec.containers[0].env = [{ name: 'TRANSACTIONAL_ID', value: 'md-preprocessor-1' }];
+      const monitor = deployment(o, 'quality-monitor');
+      monitor.kind = 'Deployment';
+      delete monitor.spec.serviceName;
+      delete named(o, 'ScaledObject', 'feature-engine').spec.scaleTargetRef.kind;
+    });
+    expect(problems).toEqual([
+      'StatefulSet/preprocessor: TRANSACTIONAL_ID must come from the pod name (valueFrom.fieldRef metadata.name)',
+      'ScaledObject/feature-engine: scaleTargetRef kind Deployment (default) but feature-engine is a StatefulSet',
+      'Deployment/quality-monitor: a transactional stage must be a StatefulSet (stable pod names for stable transactional ids)',
+      'ScaledObject/quality-monitor: scaleTargetRef kind StatefulSet but quality-monitor is a Deployment',
     ]);
   });
 

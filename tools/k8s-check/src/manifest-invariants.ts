@@ -1,7 +1,8 @@
 import type { K8sObject } from './kustomize-render';
 
-// The rules issue #7 sets for deploy/k8s, as one pure function over rendered objects: every
-// broken rule is one readable line, so a test can assert "no problems" and show all of them.
+// The rules issue #7 sets for deploy/k8s (and #13: stable transactional ids), as one pure function
+// over rendered objects: every broken rule is one readable line, so a test can assert "no problems"
+// and show all of them.
 
 export interface ServiceRule {
   port: number;
@@ -21,6 +22,9 @@ export interface ManifestRules {
 
 type Obj = K8sObject;
 const find = (objs: Obj[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet'];
+/** A service's pods: a Deployment, or a StatefulSet for the transactional stages. */
+const findWorkload = (objs: Obj[], name: string) => objs.find((o) => WORKLOAD_KINDS.includes(o.kind) && o.metadata.name === name);
 const subsetOf = (sel: Record<string, string> = {}, labels: Record<string, string> = {}) =>
   Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
 // A value that looks like a credential must come from a Secret, never from a ConfigMap or literal.
@@ -58,7 +62,7 @@ function checkEnv(env: Map<string, string | undefined>, rule: ServiceRule, id: s
 }
 
 function checkPodSpec(objs: Obj[], dep: Obj, name: string, rule: ServiceRule, problems: string[]): Map<string, string | undefined> {
-  const id = `Deployment/${name}`;
+  const id = `${dep.kind}/${name}`;
   const pod = dep.spec?.template?.spec ?? {};
   const containers: Record<string, any>[] = pod.containers ?? [];
   const c = containers.find((x) => x.name === name);
@@ -85,6 +89,7 @@ function checkPodSpec(objs: Obj[], dep: Obj, name: string, rule: ServiceRule, pr
   }
   const env = resolveEnv(objs, c, id, problems);
   checkEnv(env, rule, id, problems);
+  if (rule.configKeys.includes('TRANSACTIONAL_ID')) checkTransactionalId(dep, c, id, problems);
   const grace = Number(env.get('SHUTDOWN_GRACE_SECONDS') ?? NaN);
   if (!(pod.terminationGracePeriodSeconds > grace)) {
     problems.push(`${id}: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} is not longer than SHUTDOWN_GRACE_SECONDS ${env.get('SHUTDOWN_GRACE_SECONDS')}`);
@@ -92,12 +97,24 @@ function checkPodSpec(objs: Obj[], dep: Obj, name: string, rule: ServiceRule, pr
   return env;
 }
 
+/**
+ * A consume-transform-produce stage (its config has TRANSACTIONAL_ID) fences a predecessor only
+ * if its replacement reuses the predecessor's transactional id (KIP-98; kafkajs has no KIP-447
+ * group-metadata fencing). A StatefulSet gives each pod a stable name; the id must be that name.
+ */
+function checkTransactionalId(workload: Obj, c: Record<string, any>, id: string, problems: string[]): void {
+  if (workload.kind !== 'StatefulSet') problems.push(`${id}: a transactional stage must be a StatefulSet (stable pod names for stable transactional ids)`);
+  const txn = (c.env ?? []).find((e: any) => e.name === 'TRANSACTIONAL_ID');
+  if (txn?.valueFrom?.fieldRef?.fieldPath !== 'metadata.name') problems.push(`${id}: TRANSACTIONAL_ID must come from the pod name (valueFrom.fieldRef metadata.name)`);
+}
+
 function checkAutoscaling(objs: Obj[], name: string, rule: ServiceRule, env: Map<string, string | undefined>, rules: ManifestRules, problems: string[]): void {
   const so = objs.find((o) => o.kind === 'ScaledObject' && o.spec?.scaleTargetRef?.name === name);
   const hpa = objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.name === name);
   if (!rule.inputTopics) {
     if (so || hpa) problems.push(`${name}: a source service must not be autoscaled`);
-    if (find(objs, 'Deployment', name)?.spec?.replicas !== 1) problems.push(`Deployment/${name}: a source service runs exactly 1 replica`);
+    const workload = findWorkload(objs, name);
+    if (workload?.spec?.replicas !== 1) problems.push(`${workload?.kind ?? 'Deployment'}/${name}: a source service runs exactly 1 replica`);
     return;
   }
   if (so && hpa) problems.push(`${name}: both a ScaledObject and an HPA scale it (KEDA owns its own HPA)`);
@@ -106,6 +123,10 @@ function checkAutoscaling(objs: Obj[], name: string, rule: ServiceRule, env: Map
     problems.push(`${name}: no ${rules.autoscaler === 'keda' ? 'ScaledObject' : 'HorizontalPodAutoscaler'}`);
     return;
   }
+  // KEDA's scaleTargetRef.kind defaults to Deployment; a mismatch scales nothing.
+  const target = (so ?? hpa)!.spec?.scaleTargetRef;
+  const kind = findWorkload(objs, name)?.kind;
+  if ((target?.kind ?? 'Deployment') !== kind) problems.push(`${(so ?? hpa)!.kind}/${(so ?? hpa)!.metadata.name}: scaleTargetRef kind ${target?.kind ?? 'Deployment (default)'} but ${name} is a ${kind}`);
   const triggerTopics: string[] = (so?.spec?.triggers ?? []).map((t: any) => t.metadata?.topic);
   const topics = [...rule.inputTopics, ...triggerTopics];
   const unknown = topics.filter((t) => !(t in rules.partitions));
@@ -130,16 +151,17 @@ export function manifestProblems(objs: Obj[], rules: ManifestRules): string[] {
   for (const o of objs) {
     if (o.kind === 'Secret' && (o.data || o.stringData)) problems.push(`Secret/${o.metadata.name}: carries data; reference Secrets, never inline them`);
   }
-  const deployments = objs.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-  for (const extra of deployments.filter((d) => !(d in rules.services))) problems.push(`Deployment/${extra}: not one of the services`);
+  const workloads = objs.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+  for (const extra of workloads.filter((w) => !(w.metadata.name in rules.services))) problems.push(`${extra.kind}/${extra.metadata.name}: not one of the services`);
   for (const [name, rule] of Object.entries(rules.services)) {
-    const dep = find(objs, 'Deployment', name);
+    const dep = findWorkload(objs, name);
     if (!dep) {
       problems.push(`Deployment/${name}: missing`);
       continue;
     }
     const labels = dep.spec?.template?.metadata?.labels;
-    if (!subsetOf(dep.spec?.selector?.matchLabels, labels)) problems.push(`Deployment/${name}: selector does not match its pod labels`);
+    if (!subsetOf(dep.spec?.selector?.matchLabels, labels)) problems.push(`${dep.kind}/${name}: selector does not match its pod labels`);
+    if (dep.kind === 'StatefulSet' && !find(objs, 'Service', dep.spec?.serviceName)) problems.push(`StatefulSet/${name}: serviceName ${dep.spec?.serviceName} is not a Service in the render`);
     const svc = find(objs, 'Service', name);
     if (!svc) problems.push(`Service/${name}: missing`);
     else {
