@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Logger } from '@nestjs/common';
 import { Command } from 'commander';
-import { LOCAL_STACK } from '@md/config';
+import { connectionSchema, connectionsOf, loadConfigOrExit, LOCAL_STACK } from '@md/config';
 import { type CleanBar, TOPICS, TOPIC_TABLE } from '@md/contracts';
 import { cleanBar, nowMicros } from '@md/market';
 import { DEFAULT_BAR_COLUMNS, csvRowToRawBar } from '@md/providers';
@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   if (only.has('intrinsic')) console.log(formatIntrinsicBench(await intrinsicBench()));
   if (only.has('features')) console.log(formatFeaturesBench(featuresBench()));
   if ([...only].every((s) => s === 'intrinsic' || s === 'features')) return; // pure sections: no stack, no generated bars
-  execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // KAFKA_BROKERS with KAFKA_SSL / KAFKA_SASL_* and SCHEMA_REGISTRY_* measure a cluster of the user's (as the services read them).
+  const connections = connectionsOf(loadConfigOrExit(connectionSchema));
+  if (!process.env.KAFKA_BROKERS) execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-'));
   const file = join(dir, 'bars.csv');
   const symbols = await generateBars(fixturePath(DBB_MINUTE_FILE), o.bars, file);
@@ -63,8 +65,8 @@ async function main(): Promise<void> {
   console.log(`postgres COPY:               ${Math.round(copyRate)} rows/s (the limit for sinks)`);
 
   if (only.has('e2e')) {
-    const kafka = createKafka('md-bench', [LOCAL_STACK.kafkaBrokers]);
-    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    const kafka = createKafka('md-bench', connections.kafka);
+    const codec = new SchemaCodec(connections.registry);
     await ensureTopics(kafka, TOPIC_TABLE);
     const e2e = await endToEndRate(file, o.bars, o.databaseUrl);
     const messages = [];
@@ -88,8 +90,8 @@ async function main(): Promise<void> {
     }
   }
   if (only.has('stream')) {
-    const kafka = createKafka('md-bench-stream', [LOCAL_STACK.kafkaBrokers]);
-    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    const kafka = createKafka('md-bench-stream', connections.kafka);
+    const codec = new SchemaCodec(connections.registry);
     await ensureTopics(kafka, TOPIC_TABLE);
     const r = await streamLatency(kafka, codec, o.streamRate, 10);
     console.log(`stream: simulator message -> Kafka ack (md.raw.trades.v1) at ${o.streamRate}/s, ${r.messages} warm trades after 2 s warm-up: ` +
@@ -98,8 +100,8 @@ async function main(): Promise<void> {
       `gateway ${r.gatewayCores?.toFixed(2)} cores; p99 / 10 ms budget = ${(r.p99 / 10).toFixed(2)}`);
   }
   if (only.has('scale')) {
-    const kafka = createKafka('md-bench-scale', [LOCAL_STACK.kafkaBrokers]);
-    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    const kafka = createKafka('md-bench-scale', connections.kafka);
+    const codec = new SchemaCodec(connections.registry);
     await ensureTopics(kafka, TOPIC_TABLE);
     const points = await scalingRates(kafka, codec, bars.slice(0, o.scaleBars), [1, 2, 4]);
     const one = points[0].barsPerSecond;

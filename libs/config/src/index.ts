@@ -1,2 +1,3 @@
 export * from './parse-config';
 export * from './services';
+export * from './connections';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '@md/contracts';
+import { checkConnections, connectionConfig, kafkaConnectionOf, registryConnectionOf, type ConnectionSettings, type KafkaConnection, type RegistryConnection } from './connections';
 import { LOCAL_STACK } from './services';
 
 // Every service reads its environment once, at boot, through one zod schema (STYLE.md habit 6).
@@ -46,7 +47,10 @@ export function withFileSecrets(schema: z.ZodTypeAny, env: NodeJS.ProcessEnv): N
 
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(withFileSecrets(schema, env));
-  if (result.success) return result.data;
+  if (result.success) {
+    checkConnections(result.data);
+    return result.data;
+  }
   const issue = result.error.issues[0];
   const variable = issue.path.join('.') || '(environment)';
   const given = issue.path.length ? env[String(issue.path[0])] : undefined;
@@ -76,6 +80,8 @@ export const commonConfig = {
   KAFKA_BROKERS: brokerList.default(LOCAL_STACK.kafkaBrokers),
   /** Confluent-compatible schema registry base URL (Apicurio: /apis/ccompat/v7). */
   SCHEMA_REGISTRY_URL: z.string().url().default(LOCAL_STACK.registryUrl),
+  /** TLS, SASL and registry credentials (connections.ts); all optional, checked together. */
+  ...connectionConfig,
   /** Port of the HTTP server for /health, /ready, /metrics and the service's API. */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
   /** Bind address of the HTTP server. */
@@ -87,3 +93,26 @@ export const commonConfig = {
 };
 
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The broker and registry settings alone: the tools' config (backfill, npm start, the bench). */
+export const connectionSchema = z.object({
+  KAFKA_BROKERS: commonConfig.KAFKA_BROKERS,
+  SCHEMA_REGISTRY_URL: commonConfig.SCHEMA_REGISTRY_URL,
+  ...connectionConfig,
+});
+
+/** Client options of a parsed config that carries the connection fields (a service's, or connectionSchema's). */
+export function connectionsOf(config: ConnectionSettings): { kafka: KafkaConnection; registry: RegistryConnection } {
+  return { kafka: kafkaConnectionOf(config), registry: registryConnectionOf(config) };
+}
+
+/**
+ * The connection settings from the environment alone, for mdctl, whose broker and registry come
+ * from its options: same variables, files and checks as the services.
+ */
+export function connectionSettingsFromEnv(brokers: string[], registryUrl: string, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+  const settings = parseConfig(z.object(connectionConfig), env);
+  const all = { ...settings, KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: registryUrl };
+  checkConnections(all);
+  return all;
+}

@@ -26,4 +26,5 @@ export * from './topic-sink';
 export * from './service-module';
 export * from './writer-schema-guard';
 export * from './schema-id-versions';
+export * from './registry-http';
 export * from './group-membership';

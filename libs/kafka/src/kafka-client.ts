@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from '@md/config';
 import { kafkajsLogLevel } from './kafka-log';
 
 // kafkajs logs go through the service's own Nest logger (STYLE.md habit 7), at the level
@@ -14,11 +15,19 @@ function nestLogCreator() {
     };
 }
 
-export function createKafka(clientId: string, brokers: string[]): Kafka {
+/**
+ * The broker client of a service or tool. `connection` carries TLS and SASL from config
+ * (kafkaConnectionOf in @md/config); a bare broker list is a plaintext local stack.
+ */
+export function createKafka(clientId: string, connection: KafkaConnection | string[]): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const { brokers, ssl, sasl }: KafkaConnection = Array.isArray(connection) ? { brokers: connection } : connection;
   return new Kafka({
     clientId,
     brokers,
+    ssl,
+    // One object per mechanism in kafkajs' types; the three share their fields.
+    sasl: sasl as SASLOptions | undefined,
     logLevel: logLevel.WARN,
     logCreator: nestLogCreator(),
     retry: { initialRetryTime: 200, retries: 8 },

@@ -1,13 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
+import type { KafkaConnection, RegistryConnection } from '@md/config';
 import { createKafka } from './kafka-client';
 import { SchemaCodec } from './schema-codec';
 import { StageKit } from './stage-kit';
 
 export interface KafkaModuleOptions {
   clientId: string;
-  brokers: string[];
-  registryUrl: string;
+  kafka: KafkaConnection;
+  registry: RegistryConnection;
 }
 
 /** Factory providers for the broker client, the schema codec and the stage kit, shared by a service's parts. */
@@ -18,8 +19,8 @@ export class KafkaModule {
     return {
       module: KafkaModule,
       providers: [
-        { provide: Kafka, useFactory: () => createKafka(options.clientId, options.brokers) },
-        { provide: SchemaCodec, useFactory: () => new SchemaCodec(options.registryUrl) },
+        { provide: Kafka, useFactory: () => createKafka(options.clientId, options.kafka) },
+        { provide: SchemaCodec, useFactory: () => new SchemaCodec(options.registry) },
         StageKit,
       ],
       exports: [Kafka, SchemaCodec, StageKit],

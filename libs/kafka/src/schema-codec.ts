@@ -1,5 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Logger } from '@nestjs/common';
+import type { RegistryConnection } from '@md/config';
+import { registryHttp } from './registry-http';
 import { valueSchemaOf } from './schemas';
 import { InvalidRecordError, MdError, TOPIC_TABLE, type TopicName, TransientError, valueSubject } from '@md/contracts';
 import { DecimalType } from './avro-decimal';
@@ -28,6 +30,12 @@ async function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
   }
 }
 
+/** The registry client's requests carry the Authorization header (Basic or Bearer, registryHttp). */
+type Middleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
+const authorize = (authorization: string): Middleware => () => ({
+  request: (req) => req.enhance({ headers: { authorization } }),
+});
+
 export interface SchemaCodecOptions {
   /** Where a schema id is registered; default: the registry's GET /schemas/ids/{id}/versions. */
   subjectVersions?: SubjectVersionsOf;
@@ -46,12 +54,14 @@ export class SchemaCodec {
   private readonly ids = new Map<string, number>();
   private readonly guard: WriterSchemaGuard;
 
-  constructor(registryUrl: string, options: SchemaCodecOptions = {}) {
+  /** `registry`: the URL of a local, open registry, or the connection from config (registryConnectionOf). */
+  constructor(registry: RegistryConnection | string, options: SchemaCodecOptions = {}) {
+    const http = registryHttp(registry);
     this.registry = new SchemaRegistry(
-      { host: registryUrl, retry: { retries: 3 } },
+      { host: http.base, retry: { retries: 3 }, agent: http.agent, middlewares: http.authorization ? [authorize(http.authorization)] : [] },
       { [SchemaType.AVRO]: { logicalTypes: { decimal: DecimalType } } },
     );
-    this.guard = new WriterSchemaGuard(options.subjectVersions ?? ccompatSubjectVersions(registryUrl, REGISTRY_TIMEOUT_MS));
+    this.guard = new WriterSchemaGuard(options.subjectVersions ?? ccompatSubjectVersions(http, REGISTRY_TIMEOUT_MS));
   }
 
   /** Registers the value schema of `topic` (BACKWARD) and remembers its id. */

@@ -1,4 +1,5 @@
 import { TransientError } from '@md/contracts';
+import { registryRequest, type RegistryHttp } from './registry-http';
 import type { SubjectVersion, SubjectVersionsOf } from './writer-schema-guard';
 
 /** Confluent error code for "Schema not found" (an id the registry never handed out). */
@@ -12,28 +13,15 @@ const SCHEMA_NOT_FOUND = 40403;
  * Only error 40403 means "no such id" ([]). Anything else that is not a list (timeout, 5xx, 401,
  * a 404 from a wrong base path) is a TransientError: a registry that is down, refuses us or is
  * misaddressed stalls the stage until fixed instead of dead-lettering every record it reads.
- * Credentials in the URL are sent as Basic auth and never appear in an error message.
+ * Credentials (registryHttp) never appear in an error message.
  */
-export function ccompatSubjectVersions(registryUrl: string, timeoutMs: number): SubjectVersionsOf {
-  const url = new URL(registryUrl);
-  const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
-  if (url.username || url.password) {
-    const user = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
-    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
-  }
-  const base = url.toString().replace(/\/+$/, '');
-
+export function ccompatSubjectVersions(http: RegistryHttp, timeoutMs: number): SubjectVersionsOf {
   return async (id) => {
-    const what = `the subjects of schema id ${id} (${base})`;
+    const what = `the subjects of schema id ${id} (${http.base})`;
     let status: number;
     let body: unknown;
     try {
-      const res = await fetch(`${base}/schemas/ids/${id}/versions`, { headers, signal: AbortSignal.timeout(timeoutMs) });
-      status = res.status;
-      body = await res.json().catch(() => undefined);
+      ({ status, body } = await registryRequest(http, `/schemas/ids/${id}/versions`, { timeoutMs }));
     } catch (err) {
       throw new TransientError(`schema registry did not answer ${what}: ${(err as Error).message}`, err);
     }

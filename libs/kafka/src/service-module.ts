@@ -1,12 +1,10 @@
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
-import { CONFIG, type ServiceName } from '@md/config';
+import { CONFIG, kafkaConnectionOf, registryConnectionOf, type ConnectionSettings, type ServiceName } from '@md/config';
 import { ObservabilityModule } from '@md/observability';
 import { KafkaModule } from './kafka.module';
 
-export interface ServiceModuleConfig {
-  KAFKA_BROKERS: string[];
-  SCHEMA_REGISTRY_URL: string;
-}
+/** The connection fields of commonConfig (brokers, registry, their TLS and credentials). */
+export type ServiceModuleConfig = ConnectionSettings;
 
 /**
  * A service's root module: health, readiness and metrics, the broker client, codec and stage
@@ -23,7 +21,7 @@ export function serviceModule(
     module,
     imports: [
       ObservabilityModule.forService(service),
-      KafkaModule.forService({ clientId: `md-${service}`, brokers: config.KAFKA_BROKERS, registryUrl: config.SCHEMA_REGISTRY_URL }),
+      KafkaModule.forService({ clientId: `md-${service}`, kafka: kafkaConnectionOf(config), registry: registryConnectionOf(config) }),
     ],
     controllers: parts.controllers ?? [],
     providers: [{ provide: CONFIG, useValue: config }, ...(parts.providers ?? [])],

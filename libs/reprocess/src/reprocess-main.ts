@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import type { Kafka } from 'kafkajs';
-import { ConfigError, loadConfigOrExit } from '@md/config';
+import { ConfigError, kafkaConnectionOf, loadConfigOrExit, registryConnectionOf } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type ReprocessedRecord, type TopicName } from '@md/contracts';
 import { SchemaCodec, createKafka, ensureTopics } from '@md/kafka';
 import { rfc3339Micros } from '@md/market';
@@ -87,8 +87,8 @@ async function run<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, c
     await db.close();
     throw new Error(`no table ${config.DB_SCHEMA}.bars in the database: check --db-schema / DB_SCHEMA (the writer's schema, default md) and that the timescale-writer has migrated it; nothing was published`);
   }
-  const kafka = createKafka(`md-${job.stage}-reprocess`, config.KAFKA_BROKERS);
-  const codec = new SchemaCodec(config.SCHEMA_REGISTRY_URL);
+  const kafka = createKafka(`md-${job.stage}-reprocess`, kafkaConnectionOf(config));
+  const codec = new SchemaCodec(registryConnectionOf(config));
   try {
     const outputs = [...job.outputs, TOPICS.reprocessed];
     await ensureTopics(kafka, TOPIC_TABLE.filter((t) => outputs.includes(t.name)));

@@ -15,3 +15,4 @@ export * from './mdctl-process';
 export * from './test-certs';
 export * from './local-kafka';
 export * from './tls-postgres';
+export * from './registry-gateway';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LOCAL_STACK, SERVICE_PORTS } from '@md/config';
+import { connectionSettingsFromEnv, kafkaConnectionOf, LOCAL_STACK, registryConnectionOf, SERVICE_PORTS, type KafkaConnection, type RegistryConnection } from '@md/config';
 import { parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
 import { OperationError } from './usage-error';
 
@@ -14,11 +14,18 @@ export interface Endpoints {
   brokers: string[];
   registryUrl: string;
   writerUrl: string;
+  /** The brokers with TLS and SASL from the services' variables (KAFKA_SSL, KAFKA_SASL_*). */
+  kafka: KafkaConnection;
+  /** The registry with credentials and CA from the services' variables (SCHEMA_REGISTRY_*). */
+  registry: RegistryConnection;
 }
 
 export function endpointsOf(command: Command): Endpoints {
   const o = command.optsWithGlobals() as { brokers: string; registry: string; writerUrl: string };
-  return { brokers: parseBrokers(o.brokers), registryUrl: parseBaseUrl(o.registry, '--registry'), writerUrl: parseBaseUrl(o.writerUrl, '--writer-url') };
+  const brokers = parseBrokers(o.brokers);
+  const registryUrl = parseBaseUrl(o.registry, '--registry');
+  const settings = connectionSettingsFromEnv(brokers, registryUrl);
+  return { brokers, registryUrl, writerUrl: parseBaseUrl(o.writerUrl, '--writer-url'), kafka: kafkaConnectionOf(settings), registry: registryConnectionOf(settings) };
 }
 
 /**

@@ -1,13 +1,17 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from '@md/config';
 import { commitGroupOffsets, type TopicOffsets } from '@md/kafka';
 import { lagRows, type LagRow, type PartitionRange } from './offset-plan';
 import { OperationError } from './usage-error';
 
 // The CLI's Kafka access. A short retry budget (unlike the services' createKafka): an operator
 // waiting on a dead broker wants the answer in seconds, not after eight backoffs.
-export function cliKafka(brokers: string[]): Kafka {
+export function cliKafka({ brokers, ssl, sasl }: KafkaConnection): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  return new Kafka({ clientId: 'mdctl', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { initialRetryTime: 200, retries: 2 } });
+  return new Kafka({
+    clientId: 'mdctl', brokers, ssl, sasl: sasl as SASLOptions | undefined,
+    logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { initialRetryTime: 200, retries: 2 },
+  });
 }
 
 /** Runs `work` with a connected admin; an unreachable broker becomes one clear OperationError. */

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
-import { LOCAL_STACK, SERVICE_NAMES, SERVICE_PORTS } from '@md/config';
+import { connectionSchema, connectionsOf, loadConfigOrExit, SERVICE_NAMES, SERVICE_PORTS } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
-import { SchemaCodec, createKafka, endOffsets, ensureTopics } from '@md/kafka';
+import { SchemaCodec, createKafka, endOffsets, ensureTopics, registryHttp } from '@md/kafka';
 import { httpJson, metricValue, repoRoot, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService } from '@md/testing';
 import { deadLetterReasons } from './dead-letter-summary';
 import { createProgress } from './progress';
@@ -22,10 +22,14 @@ const services: RunningService[] = [];
 async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
   const root = repoRoot();
-  execFileSync('bash', [join(root, 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The services and this job read the same variables: KAFKA_BROKERS (with KAFKA_SSL, KAFKA_SASL_*)
+  // and SCHEMA_REGISTRY_* point the quick start at a cluster of the user's; unset, the local stack.
+  const connections = connectionsOf(loadConfigOrExit(connectionSchema));
+  if (process.env.KAFKA_BROKERS) say(`using the Kafka at ${connections.kafka.brokers.join(',')} (KAFKA_BROKERS) and the registry at ${registryHttp(connections.registry).base}`);
+  else execFileSync('bash', [join(root, 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const sample = chooseSample();
-  const kafka = createKafka('md-start', [LOCAL_STACK.kafkaBrokers]);
-  const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+  const kafka = createKafka('md-start', connections.kafka);
+  const codec = new SchemaCodec(connections.registry);
   await ensureTopics(kafka, TOPIC_TABLE);
   await codec.registerAll();
   const dlqStart = await endOffsets(kafka, TOPICS.deadLetter);

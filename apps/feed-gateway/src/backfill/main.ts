@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { z } from 'zod';
-import { commonConfig, loadConfigOrExit } from '@md/config';
+import { connectionSchema, connectionsOf, loadConfigOrExit } from '@md/config';
 import { SchemaCodec, createIdempotentProducer, createKafka, ensureTopics } from '@md/kafka';
 import { StageMetrics } from '@md/observability';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
@@ -14,11 +13,11 @@ import { runBackfillCommand } from './backfill.cli';
 // `npm run backfill -- corporate-actions --symbols AAPL --from 2010-01-01 --to 2025-01-01` and
 // `npm run backfill -- options-chain --underlying AAPL`: md.corporate-actions.v1, md.options.chain.v1.
 // Exit 0 when done, 130 when stopped, 1 on an error (one line on stderr).
-const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = loadConfigOrExit(z.object({ KAFKA_BROKERS: commonConfig.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: commonConfig.SCHEMA_REGISTRY_URL }));
+const connections = connectionsOf(loadConfigOrExit(connectionSchema));
 
 async function main(): Promise<number> {
-  const kafka = createKafka('md-backfill', KAFKA_BROKERS);
-  const codec = new SchemaCodec(SCHEMA_REGISTRY_URL);
+  const kafka = createKafka('md-backfill', connections.kafka);
+  const codec = new SchemaCodec(connections.registry);
   await ensureTopics(kafka, TOPIC_TABLE);
   await codec.registerAll([TOPICS.rawBars, TOPICS.rawTrades, TOPICS.rawQuotes, TOPICS.corporateActions, TOPICS.optionsChain, TOPICS.deadLetter]);
   const producer = createIdempotentProducer(kafka);

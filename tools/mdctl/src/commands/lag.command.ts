@@ -12,8 +12,8 @@ export function registerLag(program: Command, io: CliIo): void {
     .option('--group <id>', 'only this group (default: every consumer group)')
     .option('--json', 'one JSON array instead of a table')
     .action(async (opts: { group?: string; json?: boolean }, cmd: Command) => {
-      const { brokers } = endpointsOf(cmd);
-      await withAdmin(cliKafka(brokers), brokers, async (admin) => {
+      const { brokers, kafka: kafkaConnection } = endpointsOf(cmd);
+      await withAdmin(cliKafka(kafkaConnection), brokers, async (admin) => {
         const ids = opts.group ? [opts.group] : (await admin.listGroups()).groups.filter((g) => g.protocolType === 'consumer' || g.protocolType === '').map((g) => g.groupId).sort();
         // Bounded: a cluster with thousands of groups is read with --group instead.
         const chosen = ids.slice(0, MAX_GROUPS);

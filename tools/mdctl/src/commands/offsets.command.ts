@@ -68,8 +68,8 @@ export function registerOffsetCommands(program: Command, io: CliIo): void {
       if (dbOnly) throw new UsageError(`--${dbOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --from-db only (a group rewind takes --group and --from)`);
       if (opts.group === undefined) throw new UsageError("required option '--group <id>' not specified (or give --from-db to re-publish from the database)");
       const position = parseStartPosition(opts.from);
-      const { brokers } = endpointsOf(cmd);
-      const kafka = cliKafka(brokers);
+      const { brokers, kafka: kafkaConnection } = endpointsOf(cmd);
+      const kafka = cliKafka(kafkaConnection);
       await withAdmin(kafka, brokers, (admin) => rewindGroup(kafka, admin, io, opts.group!, [opts.topic], position, { dryRun: Boolean(opts.dryRun), backOnly: false }));
     });
 
@@ -85,8 +85,8 @@ export function registerOffsetCommands(program: Command, io: CliIo): void {
     .action(async (opts: { stage: string; from: string; group: string[]; dryRun?: boolean }, cmd: Command) => {
       const ms = parseTime(opts.from, '--from');
       const groups = stageGroups(opts.stage, opts.group);
-      const { brokers } = endpointsOf(cmd);
-      const kafka = cliKafka(brokers);
+      const { brokers, kafka: kafkaConnection } = endpointsOf(cmd);
+      const kafka = cliKafka(kafkaConnection);
       await withAdmin(kafka, brokers, async (admin) => {
         // All groups are checked before any is moved: a half-rewound stage is worse than none.
         for (const g of groups) await assertGroupInactive(admin, g.groupId);

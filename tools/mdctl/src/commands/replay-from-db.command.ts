@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Kafka } from 'kafkajs';
 import { valueSubject } from '@md/contracts';
-import { SchemaCodec, createIdempotentProducer } from '@md/kafka';
+import type { RegistryConnection } from '@md/config';
+import { SchemaCodec, createIdempotentProducer, registryHttp } from '@md/kafka';
 import {
   PgDb, REPLAYABLE_TOPICS, SQL_IDENTIFIER, countRawHistory, rawHistoryPages, toIso, type RawHistoryRecord, type RawHistoryWindow, type ReplayableTopic,
 } from '@md/storage';
@@ -84,8 +85,9 @@ function interruptible(): { readonly requested: boolean; dispose(): void } {
   return { get requested() { return state.requested; }, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-async function publish(kafka: Kafka, registryUrl: string, db: PgDb, plan: ReplayFromDbPlan, total: number, io: CliIo): Promise<void> {
-  const codec = new SchemaCodec(registryUrl);
+async function publish(kafka: Kafka, registry: RegistryConnection, db: PgDb, plan: ReplayFromDbPlan, total: number, io: CliIo): Promise<void> {
+  const codec = new SchemaCodec(registry);
+  const registryUrl = registryHttp(registry).base;
   try {
     await codec.registerTopic(plan.topic);
   } catch (err) {
@@ -129,7 +131,7 @@ async function publish(kafka: Kafka, registryUrl: string, db: PgDb, plan: Replay
 export async function replayFromDb(opts: ReplayFromDbOptions, cmd: Command, io: CliIo): Promise<void> {
   const plan = replayFromDbPlan(opts);
   const url = databaseUrlOf(cmd, 'replay --from-db');
-  const { brokers, registryUrl } = endpointsOf(cmd);
+  const { brokers, registry, kafka: kafkaConnection } = endpointsOf(cmd);
   const db = new PgDb(url, { max: 1 }, { password: databasePassword(), urlName: '--database-url / DATABASE_URL' });
   try {
     const { records, symbols } = await storedCount(db, url, plan);
@@ -140,11 +142,11 @@ export async function replayFromDb(opts: ReplayFromDbOptions, cmd: Command, io: 
       return;
     }
     if (records === 0) return;
-    const kafka = cliKafka(brokers);
+    const kafka = cliKafka(kafkaConnection);
     await withAdmin(kafka, brokers, async (admin) => {
       if (!(await admin.listTopics()).includes(plan.topic)) throw new UsageError(`topic ${plan.topic} does not exist: run \`mdctl topics create\``);
     });
-    await publish(kafka, registryUrl, db, plan, records, io);
+    await publish(kafka, registry, db, plan, records, io);
   } finally {
     await db.close();
   }

@@ -38,8 +38,8 @@ export function registerTopics(program: Command, io: CliIo): void {
     .addOption(retentionOption())
     .action(async (opts: { retention?: string }, cmd: Command) => {
       const specs = withRetention(TOPIC_TABLE, opts.retention ?? process.env.TOPIC_RETENTION, opts.retention !== undefined);
-      const { brokers } = endpointsOf(cmd);
-      await withAdmin(cliKafka(brokers), brokers, async (admin) => {
+      const { brokers, kafka: kafkaConnection } = endpointsOf(cmd);
+      await withAdmin(cliKafka(kafkaConnection), brokers, async (admin) => {
         const existing = new Set(await admin.listTopics());
         const present = TOPIC_TABLE.filter((t) => existing.has(t.name)).map((t) => t.name);
         const { topics: meta } = present.length ? await admin.fetchTopicMetadata({ topics: present }) : { topics: [] };
@@ -54,8 +54,8 @@ export function registerTopics(program: Command, io: CliIo): void {
     .addOption(retentionOption())
     .action(async (names: string[], opts: { retention?: string }, cmd: Command) => {
       const specs = withRetention(declaredTopics(names), opts.retention ?? process.env.TOPIC_RETENTION, opts.retention !== undefined);
-      const { brokers } = endpointsOf(cmd);
-      const kafka = cliKafka(brokers);
+      const { brokers, kafka: kafkaConnection } = endpointsOf(cmd);
+      const kafka = cliKafka(kafkaConnection);
       // withAdmin first: an unreachable broker is reported as such, not as a create failure.
       await withAdmin(kafka, brokers, async () => undefined);
       // The retention is already applied (and checked) above: none again from the environment.
@@ -67,8 +67,8 @@ export function registerTopics(program: Command, io: CliIo): void {
   topics.command('describe').description('partitions (leader, replicas, in-sync, offsets) and configuration of one topic')
     .argument('<topic>', 'topic name, e.g. md.bars.v1')
     .action(async (name: string, _opts, cmd: Command) => {
-      const { brokers } = endpointsOf(cmd);
-      await withAdmin(cliKafka(brokers), brokers, async (admin) => {
+      const { brokers, kafka: kafkaConnection } = endpointsOf(cmd);
+      await withAdmin(cliKafka(kafkaConnection), brokers, async (admin) => {
         if (!(await admin.listTopics()).includes(name)) throw new OperationError(`topic ${name} does not exist on ${brokers.join(',')}: \`mdctl topics create\` creates the declared ones`);
         const { topics: [meta] } = await admin.fetchTopicMetadata({ topics: [name] });
         const ranges = new Map((await partitionRanges(admin, name)).map((r) => [r.partition, r]));

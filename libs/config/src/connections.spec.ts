@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { kafkaConnectionOf, registryConnectionOf } from './connections';
+import { commonConfig, connectionSchema, connectionsOf, parseConfig } from './parse-config';
+
+describe('Kafka and registry connection settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'md-connections-'));
+  const ca = join(dir, 'ca.pem');
+  const passwordFile = join(dir, 'password');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  writeFileSync(passwordFile, 's3cret-from-file\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const service = z.object({ ...commonConfig, HTTP_PORT: commonConfig.HTTP_PORT.default(0) });
+  const parse = (env: Record<string, string>) => parseConfig(service, env);
+  const error = (env: Record<string, string>) => {
+    try {
+      parse(env);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'parsed';
+  };
+
+  it('is plaintext and unauthenticated by default (the local stack)', () => {
+    expect(connectionsOf(parseConfig(connectionSchema, {}))).toEqual({
+      kafka: { brokers: ['127.0.0.1:9092'] },
+      registry: { url: 'http://127.0.0.1:8081/apis/ccompat/v7' },
+    });
+  });
+
+  it('builds TLS + SCRAM with the CA and a password read from a file', () => {
+    const config = parse({
+      KAFKA_BROKERS: 'b1.example:9096,b2.example:9096', KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: ca,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD_FILE: passwordFile,
+    });
+    expect(kafkaConnectionOf(config)).toEqual({
+      brokers: ['b1.example:9096', 'b2.example:9096'],
+      ssl: { rejectUnauthorized: true, ca: expect.stringContaining('BEGIN CERTIFICATE') },
+      sasl: { mechanism: 'scram-sha-512', username: 'md', password: 's3cret-from-file' },
+    });
+  });
+
+  it.each([
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: 'x' }, /^config: KAFKA_SASL_USERNAME is invalid \(unset\)/],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'md' }, /^config: KAFKA_SASL_PASSWORD is invalid \(unset\).*KAFKA_SASL_PASSWORD_FILE/],
+    [{ KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD: 'x' }, /^config: KAFKA_SASL_MECHANISM is invalid \(unset\)/],
+    [{ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD: 'x' }, /^config: KAFKA_SASL_MECHANISM is invalid \("gssapi"\)/],
+    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD: 'x' }, /^config: KAFKA_SSL is invalid .*clear text/],
+    [{ KAFKA_SSL_CA_FILE: ca }, /^config: KAFKA_SSL is invalid/],
+    [{ KAFKA_SSL: 'yes' }, /^config: KAFKA_SSL is invalid \("yes"\)/],
+    [{ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') }, /^config: KAFKA_SSL_CA_FILE is invalid \(".*missing.pem"\): cannot read it \(ENOENT\)/],
+    [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: ca }, /^config: KAFKA_SSL_KEY_FILE is invalid \(unset\)/],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope') }, /^config: KAFKA_SASL_PASSWORD_FILE is invalid/],
+    [{ SCHEMA_REGISTRY_USERNAME: 'key' }, /^config: SCHEMA_REGISTRY_PASSWORD is invalid \(unset\)/],
+    [{ SCHEMA_REGISTRY_TOKEN: 't', SCHEMA_REGISTRY_USERNAME: 'key', SCHEMA_REGISTRY_PASSWORD: 'p' }, /^config: SCHEMA_REGISTRY_TOKEN is invalid/],
+    [{ SCHEMA_REGISTRY_CA_FILE: ca }, /^config: SCHEMA_REGISTRY_URL is invalid .*https/],
+  ])('stops at start with one line naming the variable: %j', (env, expected) => {
+    const message = error(env);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never puts a password in its message', () => {
+    expect(error({ KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD: 'hunter2-secret' })).not.toContain('hunter2-secret');
+    expect(error({ SCHEMA_REGISTRY_PASSWORD: 'hunter2-secret' })).not.toContain('hunter2-secret');
+  });
+
+  it('builds registry Basic auth, a bearer token and the CA of an https registry', () => {
+    const base = { KAFKA_BROKERS: [], SCHEMA_REGISTRY_URL: 'https://registry.example/apis/ccompat/v7' };
+    expect(registryConnectionOf({ ...base, SCHEMA_REGISTRY_USERNAME: 'key', SCHEMA_REGISTRY_PASSWORD: 'secret', SCHEMA_REGISTRY_CA_FILE: ca }))
+      .toEqual({ url: base.SCHEMA_REGISTRY_URL, auth: { username: 'key', password: 'secret' }, ca: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(registryConnectionOf({ ...base, SCHEMA_REGISTRY_TOKEN: 'tok' })).toEqual({ url: base.SCHEMA_REGISTRY_URL, auth: { token: 'tok' } });
+  });
+});
