@@ -4,7 +4,7 @@ import { valueSubject } from '@md/contracts';
 import type { RegistryConnection } from '@md/config';
 import { SchemaCodec, createIdempotentProducer, registryHttp } from '@md/kafka';
 import {
-  PgDb, REPLAYABLE_TOPICS, SQL_IDENTIFIER, countRawHistory, rawHistoryPages, toIso, type RawHistoryRecord, type RawHistoryWindow, type ReplayableTopic,
+  PgDb, REPLAYABLE_TOPICS, SQL_IDENTIFIER, countRawHistory, describePgFailure, isPgConnectFailure, rawHistoryPages, toIso, type RawHistoryRecord, type RawHistoryWindow, type ReplayableTopic,
 } from '@md/storage';
 import { databaseUrlOf, endpointsOf, type CliIo } from '../cli-context';
 import { cliKafka, withAdmin } from '../kafka-admin';
@@ -71,6 +71,7 @@ async function storedCount(db: PgDb, url: string, plan: ReplayFromDbPlan): Promi
     if (e.code === '42P01') {
       throw new OperationError(`${e.message} in ${redactUrl(url)}: check --db-schema (default DB_SCHEMA, else md) and that the timescale-writer has migrated it (0006 adds trades and quotes)`, err);
     }
+    if (isPgConnectFailure(err)) throw new OperationError(`cannot connect to the database at ${redactUrl(url)}: ${describePgFailure(err)}`, err);
     throw new OperationError(`cannot read the database at ${redactUrl(url)} (${e.code ?? e.message}): check --database-url / DATABASE_URL and that the server is up`, err);
   }
 }
