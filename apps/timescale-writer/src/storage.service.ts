@@ -7,9 +7,6 @@ import {
 } from '@md/storage';
 import type { WriterConfig } from './config';
 
-/** Waits between connection attempts while the server refuses us: doubling from 1 s up to this. */
-const CONNECT_RETRY_MAX_MS = 30_000;
-
 /**
  * Opens the database (server or embedded), migrates it, and runs periodic maintenance. A server
  * that cannot be reached or refuses us (password, pg_hba, TLS) is waited for, /ready answering
@@ -88,14 +85,14 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Retries with doubling waits (bounded by CONNECT_RETRY_MAX_MS), one error line per distinct
-   * reason, then migrates. A migration that fails on a working connection is a bug or a missing
-   * privilege: exit 1, as at a normal start.
+   * Retries with doubling waits up to RETRY_MAX_MS (the sinks' cap too: each of their retries
+   * opens a connection anyway), one error line per distinct reason, then migrates. A migration
+   * that fails on a working connection is a bug or a missing privilege: exit 1, as at a start.
    */
   private async waitThenMigrate(first: string): Promise<void> {
     let reason: string | undefined = first;
     this.logger.error(`cannot use the database at ${this.where}: ${first}; retrying (/ready answers 503 until it connects)`);
-    for (let delay = 1000; reason !== undefined; delay = Math.min(delay * 2, CONNECT_RETRY_MAX_MS)) {
+    for (let delay = Math.min(1000, this.config.RETRY_MAX_MS); reason !== undefined; delay = Math.min(delay * 2, this.config.RETRY_MAX_MS)) {
       this.waitingFor = reason;
       await new Promise((r) => setTimeout(r, delay));
       if (this.closing) return;

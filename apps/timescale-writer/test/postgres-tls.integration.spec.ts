@@ -40,6 +40,7 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   let pg: TlsPostgres;
   let kafka: Kafka;
   const writers: Record<'good' | 'wrongPassword' | 'wrongHost', RunningService | undefined> = { good: undefined, wrongPassword: undefined, wrongHost: undefined };
+  let badConfig: RunningService[] = [];
 
   const url = (host: string, query: string) => `postgres://${pg.user}@${host}:${pg.port}/${pg.database}${query}`;
   const verifyFull = () => `?sslmode=verify-full&sslrootcert=${pg.certs.caFile}`;
@@ -49,7 +50,7 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
     return file;
   };
   const startWriter = async (label: string, databaseUrl: string, secret: string) => {
-    const env: Record<string, string> = { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`${label}.password`, secret), DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000' };
+    const env: Record<string, string> = { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`${label}.password`, secret), DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000', RETRY_MAX_MS: '1000' };
     await Promise.all(WRITER_GROUPS.map(async (g) => {
       env[g] = `writer-${label}-${run}-${g.toLowerCase()}`;
       await startGroupAtEnd(kafka, env[g], GROUP_TOPICS[g]);
@@ -59,11 +60,19 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   const log = (service: RunningService | undefined) => readFileSync(service!.logFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
   const stillRunning = (service: RunningService | undefined) => service!.process.exitCode === null && service!.process.signalCode === null;
 
+  const badSettings = () => [
+    `${url('127.0.0.1', '?sslmode=verify-full&sslrootcert=')}${join(pg.dir, 'missing-ca.pem')}`,
+    url('127.0.0.1', '?sslmode=verify_full'),
+  ];
+
   beforeAll(async () => {
     registerTestSecrets(password, wrongPassword);
     pg = await startTlsPostgres(password);
     kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
-    // Three writers side by side (each its own groups, at the topics' end): the suite stays short on two cores.
+    // Every writer of the suite side by side (each its own groups, at the topics' end): the suite stays short on two cores.
+    badConfig = await Promise.all(badSettings().map((databaseUrl, i) => startService('timescale-writer', {
+      DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`bad-${i}.password`, password),
+    }, `test-${run}-writer-bad-config-${i}`)));
     [writers.good, writers.wrongPassword, writers.wrongHost] = await Promise.all([
       startWriter('good', url('127.0.0.1', verifyFull()), password),
       startWriter('wrong-password', url('127.0.0.1', verifyFull()), wrongPassword),
@@ -73,7 +82,7 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(writers).filter((w): w is RunningService => w !== undefined).map((w) => stopService(w)));
+    await Promise.all([...Object.values(writers), ...badConfig].filter((w): w is RunningService => w !== undefined).map((w) => stopService(w)));
     pg?.stop();
   });
 
@@ -146,16 +155,15 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   });
 
   it('stops at start with one line naming DATABASE_URL when the CA file is unreadable or sslmode unknown', async () => {
-    const cases = [
-      [`${url('127.0.0.1', '?sslmode=verify-full&sslrootcert=')}${join(pg.dir, 'missing-ca.pem')}`, /^config: DATABASE_URL is invalid \("postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\?sslmode=verify-full&sslrootcert=\S+missing-ca\.pem"\): sslrootcert "\S+" cannot be read \(ENOENT\)$/],
-      [url('127.0.0.1', '?sslmode=verify_full'), /^config: DATABASE_URL is invalid \(".*"\): sslmode must be one of disable, require, verify-ca, verify-full \(got "verify_full"\)$/],
-    ] as const;
-    await Promise.all(cases.map(async ([databaseUrl, line], i) => {
-      const writer = await startService('timescale-writer', { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`bad-${i}.password`, password) }, `test-${run}-writer-bad-config-${i}`);
+    const lines = [
+      /^config: DATABASE_URL is invalid \("postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\?sslmode=verify-full&sslrootcert=\S+missing-ca\.pem"\): sslrootcert "\S+" cannot be read \(ENOENT\)$/,
+      /^config: DATABASE_URL is invalid \(".*"\): sslmode must be one of disable, require, verify-ca, verify-full \(got "verify_full"\)$/,
+    ];
+    await Promise.all(badConfig.map(async (writer, i) => {
       expect(await writer.exited).toBe(1);
-      const lines = log(writer).trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(line);
+      const output = log(writer).trim().split('\n');
+      expect(output).toHaveLength(1);
+      expect(output[0]).toMatch(lines[i]);
     }));
   });
 
@@ -171,7 +179,7 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   });
 
   it('never writes the password to a log', () => {
-    for (const writer of Object.values(writers)) {
+    for (const writer of [...Object.values(writers), ...badConfig]) {
       expect(log(writer)).not.toContain(password);
       expect(log(writer)).not.toContain(wrongPassword);
     }
