@@ -2,10 +2,12 @@ import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { createType } from 'avro-js/lib/schemas';
 import type { Kafka, Producer } from 'kafkajs';
 import { TOPIC_TABLE, TOPICS, type DeadLetterRecord, type TopicName } from '@md/contracts';
-import { startGroupAtEnd, startService, stopService, uniqueId, waitFor, waitReady, type RunningService } from '@md/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGroupAtEnd, startLocalKafka, startService, stopService, uniqueId, waitFor, waitReady, type LocalKafka, type RunningService } from '@md/testing';
 import { SchemaCodec, createIdempotentProducer, createKafka, endOffsets, ensureTopics, readTopicRange, valueSchemaOf, type PartitionOffsets } from '../src';
 import { plainValue, sampleValue } from './avro-values';
-import { KafkaBroker } from './kafka-broker';
 import { RegistryProcess } from './registry-process';
 
 // Integration (issue 12): schema ids keep their meaning across a kill -9 of the registry. Its own
@@ -20,15 +22,16 @@ describe('schema ids survive a registry kill -9 (integration)', () => {
   const idsBefore = new Map<TopicName, number>();
   const samples = new Map<TopicName, unknown>();
   const services: RunningService[] = [];
-  let broker: KafkaBroker | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'md-registry-restart-'));
+  let broker: LocalKafka | undefined;
   let registry: RegistryProcess | undefined;
   let kafka: Kafka;
   let producer: Producer | undefined;
 
   beforeAll(async () => {
-    broker = await KafkaBroker.start(`test-${run}`);
-    registry = await RegistryProcess.start({ label: `test-${run}`, kafkaBootstrap: broker.brokers, topicPrefix: `_md-registry-${run}-` });
-    kafka = createKafka(`test-${run}`, [broker.brokers]);
+    broker = await startLocalKafka({ dir });
+    registry = await RegistryProcess.start({ label: `test-${run}`, kafkaBootstrap: broker.bootstrap.join(','), topicPrefix: `_md-registry-${run}-` });
+    kafka = createKafka(`test-${run}`, broker.bootstrap);
     await ensureTopics(kafka, TOPIC_TABLE);
     producer = createIdempotentProducer(kafka);
     await producer.connect();
@@ -39,6 +42,7 @@ describe('schema ids survive a registry kill -9 (integration)', () => {
     await producer?.disconnect();
     await registry?.stop();
     await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Our records of `topic` since `from`: key, raw value. */
@@ -91,7 +95,7 @@ describe('schema ids survive a registry kill -9 (integration)', () => {
   it("dead-letters a record carrying another subject's schema id instead of decoding it (preprocessor)", async () => {
     const groupId = `prep-${run}`;
     await startGroupAtEnd(kafka, groupId, [TOPICS.rawBars, TOPICS.corporateActions]);
-    const env = { KAFKA_BROKERS: broker!.brokers, SCHEMA_REGISTRY_URL: registry!.url, GROUP_ID: groupId, TRANSACTIONAL_ID: groupId, SESSION_TIMEOUT_MS: '6000' };
+    const env = { KAFKA_BROKERS: broker!.bootstrap.join(','), SCHEMA_REGISTRY_URL: registry!.url, GROUP_ID: groupId, TRANSACTIONAL_ID: groupId, SESSION_TIMEOUT_MS: '6000' };
     const prep = await startService('preprocessor', env, `test-${run}-preprocessor`);
     services.push(prep);
     await waitReady(prep);
