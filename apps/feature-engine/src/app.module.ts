@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { RedisConnection } from '@md/feature-store';
 import { BrokerProbe, serviceModule } from '@md/kafka';
 import { Readiness } from '@md/observability';
-import type { FeatureEngineConfig } from './config';
+import { redisSettings, type FeatureEngineConfig } from './config';
 import { FeatureEngineService } from './feature-engine.service';
 import { FeaturesController } from './features.controller';
 import { RedisSinkService } from './redis-sink.service';
@@ -14,7 +14,7 @@ export class AppModule {
       controllers: [FeaturesController],
       providers: [
         BrokerProbe, FeatureEngineService, RedisSinkService,
-        { provide: RedisConnection, useFactory: (r: Readiness) => new RedisConnection(config.REDIS_URL, r), inject: [Readiness] },
+        { provide: RedisConnection, useFactory: (r: Readiness) => new RedisConnection(redisSettings(config), r), inject: [Readiness] },
       ],
     });
   }

@@ -1,4 +1,5 @@
-import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type RedisClient } from './redis-connection';
 
 /** One feature vector as the store keeps it: the latest per (symbol, timeframe), plus history. */
 export interface StoredFeatures {
@@ -24,7 +25,9 @@ export interface FeatureStoreOptions {
 export type WriteOutcome = 'applied' | 'stale';
 
 // Feast-like online layout. Both keys of a (symbol, timeframe) share a hash tag {…}, so they
-// live in one Redis Cluster slot and one script can touch both atomically.
+// live in one Redis Cluster slot and one script can touch both atomically (a script's keys must
+// share a slot, else CROSSSLOT: https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags).
+// The layout has been the same on a single node since the store began: nothing to migrate.
 export function latestKey(o: Pick<FeatureStoreOptions, 'prefix'>, symbol: string, timeframe: string): string {
   return `${o.prefix}:{${symbol}:${timeframe}}`;
 }
@@ -81,7 +84,7 @@ interface ScriptedRedis {
 }
 
 /** Registers the write script on a client (EVALSHA with a fallback to EVAL, by ioredis). */
-export function defineFeatureScripts(client: Redis): void {
+export function defineFeatureScripts(client: RedisClient): void {
   if (!(client as unknown as Partial<ScriptedRedis>).mdWriteFeatures) client.defineCommand('mdWriteFeatures', { numberOfKeys: 2, lua: WRITE_SCRIPT });
 }
 
@@ -91,17 +94,51 @@ function hashFields(f: StoredFeatures): string[] {
   return fields;
 }
 
-/** Writes a batch in one pipeline (one round trip); returns what happened to each vector. */
-export async function writeFeatures(client: Redis, o: FeatureStoreOptions, batch: readonly StoredFeatures[]): Promise<WriteOutcome[]> {
+/**
+ * The part of a key Redis Cluster hashes to pick its slot: the text between the first `{` and the
+ * next `}` when not empty, else the whole key (cluster spec, "Hash tags").
+ */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+type Reply = [Error | null, unknown];
+
+/**
+ * Runs one command per item in pipelines and returns the replies in item order. A single node
+ * takes one pipeline (one round trip). A cluster refuses a pipeline whose keys live on different
+ * nodes (ioredis: "All keys in the pipeline should belong to the same slots allocation group"),
+ * so there it is one pipeline per hash tag, all in flight at once: a key's commands stay in order.
+ */
+async function pipelined<T>(client: RedisClient, items: readonly T[], keyOf: (item: T) => string, add: (p: ChainableCommander, item: T) => void): Promise<Reply[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const tag = isCluster(client) ? hashTag(keyOf(item)) : '';
+    const group = groups.get(tag);
+    if (group) group.push(i);
+    else groups.set(tag, [i]);
+  });
+  const replies: Reply[] = new Array(items.length);
+  await Promise.all([...groups.values()].map(async (indices) => {
+    const pipeline = client.pipeline();
+    for (const i of indices) add(pipeline, items[i]);
+    const results = await pipeline.exec();
+    if (!results) throw new Error('redis: pipeline was discarded (connection lost); the batch will be retried');
+    indices.forEach((i, k) => (replies[i] = results[k] ?? [new Error('no reply'), null]));
+  }));
+  return replies;
+}
+
+/** Writes a batch pipelined (one round trip; on a cluster, one per key, all in flight at once); returns what happened to each vector. */
+export async function writeFeatures(client: RedisClient, o: FeatureStoreOptions, batch: readonly StoredFeatures[]): Promise<WriteOutcome[]> {
   if (!batch.length) return [];
   defineFeatureScripts(client);
-  const pipeline = client.pipeline() as unknown as ScriptedRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
-  for (const f of batch) {
+  const results = await pipelined(client, batch, (f) => latestKey(o, f.symbol, f.timeframe), (p, f) => {
     const member = JSON.stringify({ t: f.eventTime, g: f.generation ?? 0, s: f.featureSet, v: f.values });
-    pipeline.mdWriteFeatures(latestKey(o, f.symbol, f.timeframe), historyKey(o, f.symbol, f.timeframe), f.eventTime, o.ttlSeconds, o.historyLength, member, f.generation ?? 0, ...hashFields(f));
-  }
-  const results = await pipeline.exec();
-  if (!results) throw new Error('redis: pipeline was discarded (connection lost); the batch will be retried');
+    (p as unknown as ScriptedRedis).mdWriteFeatures(latestKey(o, f.symbol, f.timeframe), historyKey(o, f.symbol, f.timeframe), f.eventTime, o.ttlSeconds, o.historyLength, member, f.generation ?? 0, ...hashFields(f));
+  });
   return results.map(([err, applied]) => {
     if (err) throw err;
     return applied === 1 ? 'applied' : 'stale';
@@ -118,21 +155,20 @@ function fromHash(symbol: string, timeframe: string, hash: Record<string, string
   return { symbol, timeframe, eventTime: Number(hash[EVENT_TIME]), featureSet: hash[FEATURE_SET] ?? '', values, generation: Number(hash[GENERATION] ?? 0) };
 }
 
-/** Latest vectors of many (symbol, timeframe) pairs in one pipelined round trip; null = miss. */
-export async function readLatest(client: Redis, o: FeatureStoreOptions, keys: ReadonlyArray<{ symbol: string; timeframe: string }>): Promise<Array<StoredFeatures | null>> {
+/** Latest vectors of many (symbol, timeframe) pairs, pipelined like writeFeatures; null = miss. */
+export async function readLatest(client: RedisClient, o: FeatureStoreOptions, keys: ReadonlyArray<{ symbol: string; timeframe: string }>): Promise<Array<StoredFeatures | null>> {
   if (!keys.length) return [];
-  const pipeline = client.pipeline();
-  for (const k of keys) pipeline.hgetall(latestKey(o, k.symbol, k.timeframe));
-  const results = (await pipeline.exec()) ?? [];
+  const key = (k: { symbol: string; timeframe: string }) => latestKey(o, k.symbol, k.timeframe);
+  const results = await pipelined(client, keys, key, (p, k) => p.hgetall(key(k)));
   return keys.map((k, i) => {
-    const [err, hash] = results[i] ?? [new Error('no reply'), null];
+    const [err, hash] = results[i];
     if (err) throw err;
     return fromHash(k.symbol, k.timeframe, hash as Record<string, string>);
   });
 }
 
 /** The newest `limit` history entries of one key, newest first. */
-export async function readHistory(client: Redis, o: FeatureStoreOptions, symbol: string, timeframe: string, limit: number): Promise<StoredFeatures[]> {
+export async function readHistory(client: RedisClient, o: FeatureStoreOptions, symbol: string, timeframe: string, limit: number): Promise<StoredFeatures[]> {
   const members = await client.zrevrange(historyKey(o, symbol, timeframe), 0, Math.max(0, limit - 1));
   return members.map((m) => {
     const e = JSON.parse(m) as { t: number; g?: number; s: string; v: Record<string, number | null> };

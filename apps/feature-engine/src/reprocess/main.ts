@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { TOPICS } from '@md/contracts';
 import { reprocessMain } from '@md/reprocess';
-import { FeatureEngineConfig } from '../config';
+import { FeatureEngineFields } from '../config';
 import { loadFeatureConfig } from '../engine-config';
 import { reprocessFeatureSymbol } from './feature-reprocess.job';
 
@@ -12,7 +12,7 @@ import { reprocessFeatureSymbol } from './feature-reprocess.job';
 let features: ReturnType<typeof loadFeatureConfig> | undefined;
 reprocessMain({
   stage: 'feature-engine',
-  config: FeatureEngineConfig,
+  config: FeatureEngineFields,
   outputs: [TOPICS.features],
   symbol: (ctx, request, symbol) => reprocessFeatureSymbol(ctx, (features ??= loadFeatureConfig(ctx.config)), request, symbol),
 });
