@@ -16,3 +16,4 @@ export * from './test-certs';
 export * from './local-kafka';
 export * from './tls-postgres';
 export * from './registry-gateway';
+export * from './redis-servers';
