@@ -39,7 +39,7 @@ function fakeProducer() {
 }
 
 function storedCheckpoint(value: object) {
-  return [{ partition: 0, offset: '0', key: Buffer.from(job.key), value: Buffer.from(JSON.stringify({ version: 1, job: job.key, params: job.params, published: 0, rejected: 0, updatedAt: '', ...value })), headers: {}, producerId: '1' }];
+  return [{ partition: 0, offset: '0', key: Buffer.from(job.key), value: Buffer.from(JSON.stringify({ version: 1, job: job.key, params: job.params, published: 0, rejected: 0, updatedAt: '', ...value })), headers: {}, producerId: '1', producerEpoch: 0 }];
 }
 
 describe('KafkaJobSink', () => {

@@ -27,6 +27,11 @@ export interface TopicRecord {
    * per transactional id, kept by a restarted instance, so it tells which pipeline wrote a record.
    */
   producerId: string;
+  /**
+   * The batch's producer epoch: a replacement with the same transactional id gets a higher one
+   * (KIP-98 InitProducerId), so it tells a fenced predecessor's records from its successor's.
+   */
+  producerEpoch: number;
 }
 
 /**
@@ -69,7 +74,7 @@ export async function readTopicRange(
             for (const m of batch.messages) {
               if (BigInt(m.offset) < BigInt(from.get(batch.partition) ?? '0')) continue;
               if (BigInt(m.offset) >= BigInt(end.get(batch.partition) ?? '0')) break;
-              if (out.length < (options.maxMessages ?? 1_000_000)) out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, producerId: producerIdOf(m) });
+              if (out.length < (options.maxMessages ?? 1_000_000)) out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, ...producerOf(m) });
             }
           },
         })
@@ -83,4 +88,7 @@ export async function readTopicRange(
 }
 
 // kafkajs types omit it, but every fetched message carries its record batch's context.
-const producerIdOf = (m: object): string => String((m as { batchContext?: { producerId?: string } }).batchContext?.producerId ?? '-1');
+function producerOf(m: object): { producerId: string; producerEpoch: number } {
+  const context = (m as { batchContext?: { producerId?: string; producerEpoch?: number } }).batchContext;
+  return { producerId: String(context?.producerId ?? '-1'), producerEpoch: context?.producerEpoch ?? -1 };
+}
