@@ -29,7 +29,7 @@ export class AggregatorService implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     this.providers = configuredProviders(this.config, this.metrics); // a source that cannot be built stops the boot before any connection
-    await this.kafka.connect(OUTPUTS);
+    await this.kafka.connect(OUTPUTS, this.config.KAFKA_OUTAGE_BUDGET_SECONDS);
     if (!this.providers.length) {
       this.logger.warn('no alternative-data source is configured (set VIX_FILE, VIX_URL, ALPACA_NEWS_URL, SOCIAL_FILE, ALTDATA_FILES or ALTDATA_URLS): publishing nothing');
       return;

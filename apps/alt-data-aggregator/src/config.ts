@@ -3,6 +3,7 @@ import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
 import { DEFAULT_COMPOSITE_POLICY, DEFAULT_VIX_THRESHOLDS, SERIES_SIGNALS, validateVixPolicy } from '@md/altdata';
 import { isValidZone } from '@md/market';
 import { requireSet } from '@md/ingest';
+import { outageConfig } from '@md/kafka';
 
 // Every source is off until configured: with nothing set the service starts, says so, and stays
 // healthy. Secrets (ALPACA_KEY_ID, ALPACA_SECRET_KEY) may come from NAME_FILE (withFileSecrets).
@@ -44,6 +45,7 @@ const rfc3339 = z.string().refine((v) => /(Z|[+-]\d{2}:?\d{2})$/i.test(v) && !Nu
 
 const AltDataFields = z.object({
   ...commonConfig,
+  ...outageConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['alt-data-aggregator']),
   /** CBOE VIX history CSV to read once at start (the format of VIX_URL's file). */
   VIX_FILE: z.string().optional(),

@@ -3,6 +3,7 @@ import { SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
 import { TIMEFRAMES } from '@md/contracts';
 import { isValidZone } from '@md/market';
 import { requireSet } from '@md/ingest';
+import { outageConfig } from '@md/kafka';
 
 const BarColumnsJson = z.object({
   time: z.string(), open: z.string(), high: z.string(), low: z.string(), close: z.string(), volume: z.string(), symbol: z.string().optional(),
@@ -24,6 +25,7 @@ const symbolList = z
 
 const GatewayFields = z.object({
   ...commonConfig,
+  ...outageConfig,
   HTTP_PORT: commonConfig.HTTP_PORT.default(SERVICE_PORTS['feed-gateway']),
   /** CSV of bars to replay at start (empty: no replay). */
   REPLAY_FILE: z.string().optional(),

@@ -2,6 +2,7 @@ import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Readiness, requestShutdown } from '@md/observability';
 import { CoalescingSink, IngestProducer, type KafkaJobSink, type StreamingConnector } from '@md/ingest';
+import { OutageBudget, backoffDelay, isRetriableError, sleep } from '@md/kafka';
 import type { GatewayConfig } from './config';
 import { csvReplay, fileJobs, type FileJob } from './file-jobs';
 import { idleReplayStatus, type CsvBarReplayConnector, type ReplayStatus } from './providers/files/csv-bar-replay.connector';
@@ -32,7 +33,7 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.kafka.connect();
+    await this.kafka.connect(undefined, this.config.KAFKA_OUTAGE_BUDGET_SECONDS);
     this.streams = streamingConnectors(this.config, this.kafka.metrics);
     for (const stream of this.streams) void this.runStream(stream);
     this.files = this.runFiles();
@@ -94,15 +95,44 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     if (this.config.REPLAY_EXIT_WHEN_DONE && jobs.length) requestShutdown('file jobs done');
   }
 
+  /**
+   * A job that fails because the broker went away (a restart, a coordinator move) is reopened from
+   * its committed checkpoint, which fences the failed attempt's transaction: nothing is published
+   * twice, nothing skipped. It waits with capped backoff and gives up, failing the job, once the
+   * broker has been unreachable for KAFKA_OUTAGE_BUDGET_SECONDS.
+   */
   private async runJob(job: FileJob): Promise<void> {
+    const budget = new OutageBudget(this.config.KAFKA_OUTAGE_BUDGET_SECONDS * 1000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.runJobOnce(job, () => budget.observe(true));
+      } catch (err) {
+        budget.observe(false);
+        if (this.stopping || !isRetriableError(err) || budget.exhausted()) throw err;
+        const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 5_000 });
+        this.logger.warn(`${job.name}: ${(err as Error).message}; reopening the job from its checkpoint in ${delay} ms (broker unavailable for ${Math.round(budget.downForMs() / 1000)} s)`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async runJobOnce(job: FileJob, opened: () => void): Promise<void> {
     const sink = await this.kafka.openJob<unknown>({ ...job.identity, source: job.name, rerun: 'after-clean-stop' });
+    opened();
     this.jobSinks.push(sink);
     this.logger.log(`${job.name}: ${sink.start.note}`);
     if (sink.start.done || this.stopping) return;
     this.currentJob = job;
-    const summary = await job.run(sink);
-    this.currentJob = undefined;
-    if (job.finished()) await sink.finish();
-    this.logger.log(`${job.name}: ${summary}${job.finished() ? '' : ' (stopped; the next start resumes)'}`);
+    try {
+      const summary = await job.run(sink);
+      this.currentJob = undefined;
+      if (job.finished()) await sink.finish();
+      this.logger.log(`${job.name}: ${summary}${job.finished() ? '' : ' (stopped; the next start resumes)'}`);
+    } catch (err) {
+      // The failed attempt's producer is done with; the next attempt opens its own.
+      this.jobSinks.splice(this.jobSinks.indexOf(sink), 1);
+      await sink.disconnect().catch(() => undefined);
+      throw err;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kafka, type Producer } from 'kafkajs';
 import { TOPIC_TABLE, topicSpec, type TopicName } from '@md/contracts';
-import { SchemaCodec, createIdempotentProducer, ensureTopics, trackProducer } from '@md/kafka';
+import { DEFAULT_OUTAGE_BUDGET_SECONDS, SchemaCodec, createIdempotentProducer, ensureTopics, retryUntil, trackProducer } from '@md/kafka';
 import { Readiness, StageMetrics } from '@md/observability';
 import { KafkaJobSink, type JobIdentity } from './kafka-job-sink';
 import { KafkaRecordSink } from './kafka-record-sink';
@@ -25,12 +25,18 @@ export class IngestProducer {
     this.producer = createIdempotentProducer(kafka);
   }
 
-  /** Creates `topics` (default: every topic of the platform), registers their schemas, then connects. */
-  async connect(topics: readonly TopicName[] = TOPIC_TABLE.map((t) => t.name)): Promise<void> {
-    await ensureTopics(this.kafka, topics.map(topicSpec));
-    await this.codec.registerAll(topics);
+  /**
+   * Creates `topics` (default: every topic of the platform), registers their schemas, then
+   * connects; a broker that is not there yet, or still electing the new topics' leaders, is
+   * retried for up to the outage budget (KAFKA_OUTAGE_BUDGET_SECONDS), /ready 503 meanwhile.
+   */
+  async connect(topics: readonly TopicName[] = TOPIC_TABLE.map((t) => t.name), outageBudgetSeconds = DEFAULT_OUTAGE_BUDGET_SECONDS): Promise<void> {
     this.readiness.register('kafka', trackProducer(this.producer));
-    await this.producer.connect();
+    await retryUntil('connecting the ingest producer', async () => {
+      await ensureTopics(this.kafka, topics.map(topicSpec));
+      await this.codec.registerAll(topics);
+      await this.producer.connect();
+    }, outageBudgetSeconds * 1000);
   }
 
   disconnect(): Promise<void> {

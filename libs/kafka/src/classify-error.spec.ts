@@ -1,5 +1,5 @@
 import { InvalidRecordError, TransientError } from '@md/contracts';
-import { isRetriableError } from './classify-error';
+import { isBrokerOutageError, isFencedError, isRetriableError } from './classify-error';
 
 describe('retriable or not', () => {
   it('follows our own errors', () => {
@@ -22,5 +22,30 @@ describe('retriable or not', () => {
   it('uses the retriable flag of kafkajs errors', () => {
     expect(isRetriableError(Object.assign(new Error('leader not available'), { retriable: true }))).toBe(true);
     expect(isRetriableError(Object.assign(new Error('producer fenced'), { retriable: false }))).toBe(false);
+  });
+});
+
+describe('broker outages and fencing', () => {
+  const protocolError = (type: string, code: number, retriable: boolean) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type, code, retriable });
+
+  it('retries what a broker restart looks like, even where kafkajs says non-retriable', () => {
+    expect(isRetriableError(Object.assign(new Error('Failed to find group coordinator'), { name: 'KafkaJSGroupCoordinatorNotFound', retriable: false }))).toBe(true);
+    expect(isRetriableError(protocolError('UNKNOWN_MEMBER_ID', 25, false))).toBe(true);
+    expect(isBrokerOutageError(protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3, true))).toBe(true);
+  });
+
+  it('finds the outage under the wrappers of kafkajs and of retryUntil', () => {
+    const cause = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
+    const wrapped = Object.assign(new Error('retries exceeded', { cause }), { name: 'KafkaJSNonRetriableError', retriable: false });
+    expect(isRetriableError(new Error('creating md.bars.v1: This server does not host this topic-partition', { cause: protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3, true) }))).toBe(true);
+    expect(isRetriableError(wrapped)).toBe(true);
+  });
+
+  it('never retries a fenced producer, whatever wraps it', () => {
+    const fenced = protocolError('INVALID_PRODUCER_EPOCH', 47, false);
+    expect(isFencedError(fenced)).toBe(true);
+    expect(isFencedError(protocolError('UNKNOWN', 90, false))).toBe(true);
+    expect(isRetriableError(Object.assign(new Error('retries exceeded', { cause: fenced }), { name: 'KafkaJSNumberOfRetriesExceeded' }))).toBe(false);
+    expect(isFencedError(protocolError('UNKNOWN_MEMBER_ID', 25, false))).toBe(false);
   });
 });

@@ -28,3 +28,17 @@ export async function commitGroupOffsets(kafka: Kafka, groupId: string, entries:
     await producer.disconnect();
   }
 }
+
+/** Where the group resumes a partition: its committed offset, or the earliest when it has none (fromBeginning stages). */
+export async function resumeOffset(kafka: Kafka, groupId: string, topic: string, partition: number): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    if (offset !== '-1') return offset;
+    return (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.low ?? '0';
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -28,3 +28,5 @@ export * from './writer-schema-guard';
 export * from './schema-id-versions';
 export * from './registry-http';
 export * from './group-membership';
+export * from './outage-budget';
+export * from './consumer-supervisor';

@@ -12,6 +12,8 @@ export interface RetryHooks {
   heartbeat: () => Promise<void>;
   onRetry: (err: unknown, attempt: number, delayMs: number) => void;
   onResume?: () => void;
+  /** Which failures to wait out (default isRetriableError); the others are thrown at once. */
+  retriable?: (err: unknown) => boolean;
 }
 
 const HEARTBEAT_SLICE_MS = 1000;
@@ -31,7 +33,7 @@ export async function retryWhileRetriable<T>(work: () => Promise<T>, hooks: Retr
       if (attempt > 0) hooks.onResume?.();
       return result;
     } catch (err) {
-      if (!isRetriableError(err)) throw err;
+      if (!(hooks.retriable ?? isRetriableError)(err)) throw err;
       const delay = backoffDelay(attempt, policy);
       hooks.onRetry(err, attempt, delay);
       logger.warn(`retriable failure (attempt ${attempt + 1}), retrying in ${delay} ms: ${(err as Error).message}`);

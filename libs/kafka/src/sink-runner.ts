@@ -7,7 +7,9 @@ import { isMembershipLost } from './group-membership';
 import { createIdempotentProducer } from './producer';
 import { writeIsolatingFailures } from './isolate-failures';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
-import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
+import { ConsumerSupervisor } from './consumer-supervisor';
+import { retryUntil } from './retry-until';
+import { consumerConfig, deadLetterMessage, outageBudgetMs, subscribe, type StageContext } from './stage-context';
 
 export interface SinkHandler<T> {
   decode(message: KafkaMessage, topic: string): Promise<T>;
@@ -35,6 +37,9 @@ export class SinkRunner<T> {
   private readonly consumer: Consumer;
   /** The runner's own idempotent producer for md.dlq.v1: connected in start, closed in stop. */
   private readonly dlqProducer: Producer;
+  private readonly supervisor: ConsumerSupervisor;
+  private starting?: Promise<void>;
+  private stopping = false;
 
   constructor(
     private readonly ctx: StageContext,
@@ -43,24 +48,47 @@ export class SinkRunner<T> {
     this.logger = new Logger(`${SinkRunner.name}:${ctx.stage}`);
     this.consumer = ctx.kafka.consumer(consumerConfig(ctx));
     this.dlqProducer = createIdempotentProducer(ctx.kafka);
+    this.supervisor = new ConsumerSupervisor(this.consumer, {
+      stage: ctx.stage, outageBudgetMs: outageBudgetMs(ctx), backoff: ctx.backoff, maxWaitTimeInMs: consumerConfig(ctx).maxWaitTimeInMs,
+      run: () => this.run(), close: () => this.dlqProducer.disconnect(),
+    });
   }
 
-  get kafkaConsumer(): Consumer {
-    return this.consumer;
+  /** For /ready: joined to the group and hearing from the broker (consumer-supervisor.ts). */
+  get ready(): () => boolean {
+    return this.supervisor.ready;
   }
 
-  async start(): Promise<void> {
-    await this.ctx.codec.registerAll([TOPICS.deadLetter]);
-    await this.dlqProducer.connect();
-    await subscribe(this.ctx, this.consumer);
-    exitOnCrash(this.consumer, this.logger, [this.dlqProducer]);
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+  /**
+   * Connects and joins, retrying a broker that is not there yet for up to the outage budget;
+   * `prepare` (topic creation) runs in the same retry. Later outages are the supervisor's.
+   */
+  start(prepare: () => Promise<unknown> = async () => undefined): Promise<void> {
+    this.starting ??= (async () => {
+      await retryUntil(`starting ${this.ctx.stage}`, async () => {
+        if (this.stopping) throw new StopRequested('stopped while starting');
+        await prepare();
+        await this.ctx.codec.registerAll([TOPICS.deadLetter]);
+        await this.dlqProducer.connect();
+        await subscribe(this.ctx, this.consumer);
+      }, outageBudgetMs(this.ctx), { initialMs: 200, maxMs: this.ctx.backoff.maxMs });
+      if (this.stopping) return;
+      this.supervisor.watch();
+      await this.run();
+    })();
+    return this.starting;
   }
 
   /** Stops fetching, lets the in-flight chunk finish and commit, then closes both clients. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.supervisor.stop();
     await this.consumer.disconnect();
     await this.dlqProducer.disconnect();
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {

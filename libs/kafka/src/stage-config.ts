@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { positiveInt } from '@md/config';
+import { DEFAULT_OUTAGE_BUDGET_SECONDS } from './outage-budget';
 
 /** What every consuming stage's config holds, as its app config spreads it. */
 export interface StageSettings {
@@ -8,6 +9,8 @@ export interface StageSettings {
   SESSION_TIMEOUT_MS: number;
   MAX_BATCH_RECORDS: number;
   RETRY_MAX_MS: number;
+  /** Optional so hand-built settings (tests, jobs) keep compiling; stageConfig always fills it. */
+  KAFKA_OUTAGE_BUDGET_SECONDS?: number;
 }
 
 export interface TransactionalStageSettings extends StageSettings {
@@ -29,8 +32,18 @@ export function stageConfig(defaults: { group: string; maxBatchRecords: number; 
     MAX_BATCH_RECORDS: positiveInt(defaults.maxBatchRecords),
     /** Cap of the retry backoff while a dependency (database, Redis, broker) is down, in milliseconds. */
     RETRY_MAX_MS: positiveInt(defaults.retryMaxMs ?? 10_000),
+    ...outageConfig,
   };
 }
+
+/** The outage budget alone, for services that consume nothing (feed-gateway, alt-data-aggregator). */
+export const outageConfig = {
+  /**
+   * Seconds a service rides out a broker it cannot reach (or a consumer group it cannot rejoin)
+   * before it exits 1: meanwhile it retries with backoff and /ready answers 503. Default 300.
+   */
+  KAFKA_OUTAGE_BUDGET_SECONDS: z.coerce.number().positive().default(DEFAULT_OUTAGE_BUDGET_SECONDS),
+};
 
 /** stageConfig plus the transactional id of a consume-transform-produce stage (KIP-98). */
 export function transactionalStageConfig(defaults: { group: string; maxBatchRecords: number; retryMaxMs?: number }) {

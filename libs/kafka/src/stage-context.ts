@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
-import type { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Message } from 'kafkajs';
 import { TOPICS, type DeadLetterRecord, type TopicName } from '@md/contracts';
 import type { StageMetrics } from '@md/observability';
 import type { BackoffPolicy } from './backoff';
 import { deadLetterFor, deadLetterKey } from './dead-letter';
+import { DEFAULT_OUTAGE_BUDGET_SECONDS } from './outage-budget';
 import type { SchemaCodec } from './schema-codec';
 
 /** What every consuming stage is built from; one object so the runners stay short. */
@@ -23,7 +23,11 @@ export interface StageContext {
   sessionTimeoutMs?: number;
   /** Broker-side batching: a fetch returns at minBytes or after maxWaitTimeInMs, whichever first. */
   fetch?: { minBytes: number; maxWaitTimeInMs: number };
+  /** KAFKA_OUTAGE_BUDGET_SECONDS: how long the stage rides out a broker it cannot reach before it exits 1. */
+  outageBudgetSeconds?: number;
 }
+
+export const outageBudgetMs = (ctx: StageContext) => (ctx.outageBudgetSeconds ?? DEFAULT_OUTAGE_BUDGET_SECONDS) * 1000;
 
 /** Consumer settings shared by the runners, from the stage context. */
 export function consumerConfig(ctx: StageContext) {
@@ -56,14 +60,4 @@ export async function encodeDeadLetter(codec: SchemaCodec, metrics: StageMetrics
 export async function subscribe(ctx: StageContext, consumer: Consumer): Promise<void> {
   await consumer.connect();
   for (const topic of ctx.topics) await consumer.subscribe({ topic, fromBeginning: ctx.fromBeginning });
-}
-
-/** A crashed consumer (non-retriable error, fenced producer) ends the process: the supervisor restarts it from committed offsets. */
-export function exitOnCrash(consumer: Consumer, logger: Logger, producers: Producer[] = []): void {
-  consumer.on(consumer.events.CRASH, async (event) => {
-    if (event.payload.restart) return;
-    logger.error(`consumer crashed, exiting so the supervisor restarts from committed offsets: ${event.payload.error?.message}`);
-    await Promise.allSettled(producers.map((p) => p.disconnect()));
-    process.exit(1);
-  });
 }

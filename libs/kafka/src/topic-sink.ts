@@ -1,10 +1,9 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { topicSpec, type TopicName } from '@md/contracts';
-import { trackConsumer } from './connection-state';
 import { SinkRunner } from './sink-runner';
 import type { StageSettings } from './stage-config';
 import type { StageContext } from './stage-context';
-import type { StageKit } from './stage-kit';
+import { exitUnstarted, type StageKit } from './stage-kit';
 import { ensureTopics } from './topic-admin';
 
 /** A decoded record and the topic it came from. */
@@ -48,17 +47,19 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
   /** Idempotent write of one chunk (upsert on the natural key), in topic order per partition. */
   protected abstract write(events: TopicEvent[]): Promise<void>;
 
+  /** Starts in the background (StageKit.startTransactional says why); /ready is 503 until the group is joined. */
   async onApplicationBootstrap(): Promise<void> {
     const { kit, spec } = this;
-    await ensureTopics(kit.kafka, spec.topics.map(topicSpec));
     const ctx = kit.context(spec.stage, spec.groupId, spec.topics, spec.settings, spec.fetch);
     this.runner = new SinkRunner<TopicEvent>(ctx, {
       decode: async (m, topic) => ({ topic, value: await kit.codec.decode(topic, m.value) }),
       write: (events) => this.write(events),
     });
-    kit.readiness.register(spec.readiness, trackConsumer(this.runner.kafkaConsumer));
-    await this.runner.start();
-    this.logger.log(`sinking ${spec.topics.join(', ')} into ${spec.into} as ${spec.groupId}`);
+    kit.readiness.register(spec.readiness, this.runner.ready);
+    this.runner.start(() => ensureTopics(kit.kafka, spec.topics.map(topicSpec))).then(
+      () => this.logger.log(`sinking ${spec.topics.join(', ')} into ${spec.into} as ${spec.groupId}`),
+      (err) => exitUnstarted(this.logger, err),
+    );
   }
 
   /** Before the store closes (its onApplicationShutdown): finish and commit the in-flight chunk. */

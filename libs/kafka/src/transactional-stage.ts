@@ -2,10 +2,13 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import { BAR_PARTITIONS, TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
-import { isRetriableError } from './classify-error';
+import { isFencedError, isRetriableError } from './classify-error';
+import { ConsumerSupervisor } from './consumer-supervisor';
+import { resumeOffset } from './group-offsets';
 import { createTransactionalProducer } from './producer';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
-import { consumerConfig, deadLetterMessage, exitOnCrash, subscribe, type StageContext } from './stage-context';
+import { retryUntil } from './retry-until';
+import { consumerConfig, deadLetterMessage, outageBudgetMs, subscribe, type StageContext } from './stage-context';
 import { PartitionState, type KeyedState } from './state-store';
 import { ensureChangelog } from './topic-admin';
 import { readTopicRange } from './topic-reader';
@@ -56,6 +59,11 @@ function sizeOf(v: Message['key'] | Message['value']): number {
   return v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
 
+/** A transaction whose EndTxn got no answer: it may have committed. Settled, never retried in place. */
+class CommitOutcomeUnknown extends Error {
+  readonly retriable = true;
+}
+
 /**
  * Consume-transform-produce in Kafka transactions (KIP-98): the outputs of a chunk, its
  * dead-letter records and the input offsets commit atomically, so downstream read_committed
@@ -66,9 +74,14 @@ function sizeOf(v: Message['key'] | Message['value']): number {
 export class TransactionalStage {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
-  readonly producer: Producer;
+  private producer: Producer;
+  /** Set when a transaction could not be ended (the broker went away mid-commit): the next commit starts on a new producer. */
+  private producerBroken = false;
+  private readonly supervisor: ConsumerSupervisor;
   private readonly states = new Map<number, PartitionState>();
   private restorePending = true;
+  private starting?: Promise<void>;
+  private stopping = false;
 
   /**
    * `changelogTopic`: a compacted topic with as many partitions as each input topic (inputs are
@@ -76,34 +89,58 @@ export class TransactionalStage {
    */
   constructor(
     private readonly ctx: StageContext,
-    transactionalId: string,
+    private readonly transactionalId: string,
     private readonly transform: Transform,
     private readonly changelogTopic?: string,
   ) {
     this.logger = new Logger(`${TransactionalStage.name}:${ctx.stage}`);
     this.consumer = ctx.kafka.consumer({ ...consumerConfig(ctx), readUncommitted: false });
     this.producer = createTransactionalProducer(ctx.kafka, transactionalId);
-  }
-
-  get kafkaConsumer(): Consumer {
-    return this.consumer;
-  }
-
-  async start(): Promise<void> {
-    if (this.changelogTopic) await ensureChangelog(this.ctx.kafka, this.changelogTopic, BAR_PARTITIONS);
-    await this.producer.connect();
-    await subscribe(this.ctx, this.consumer);
-    exitOnCrash(this.consumer, this.logger, [this.producer]);
+    this.supervisor = new ConsumerSupervisor(this.consumer, {
+      stage: ctx.stage, outageBudgetMs: outageBudgetMs(ctx), backoff: ctx.backoff, maxWaitTimeInMs: consumerConfig(ctx).maxWaitTimeInMs,
+      run: () => this.run(), close: () => this.producer.disconnect(),
+    });
     // After every rebalance another instance may have moved our partitions' state on.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.restorePending = true;
     });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+  }
+
+  /** For /ready: joined to the group and hearing from the broker (consumer-supervisor.ts). */
+  get ready(): () => boolean {
+    return this.supervisor.ready;
+  }
+
+  /**
+   * Connects and joins, retrying what a broker that is not there yet (or still electing leaders)
+   * answers for up to the outage budget; `prepare` (topic creation, schema registration) runs in
+   * the same retry. Resolves once consuming; later outages are the supervisor's.
+   */
+  start(prepare: () => Promise<unknown> = async () => undefined): Promise<void> {
+    this.starting ??= (async () => {
+      await retryUntil(`starting ${this.ctx.stage}`, async () => {
+        if (this.stopping) throw new StopRequested('stopped while starting');
+        await prepare();
+        if (this.changelogTopic) await ensureChangelog(this.ctx.kafka, this.changelogTopic, BAR_PARTITIONS);
+        await this.producer.connect();
+        await subscribe(this.ctx, this.consumer);
+      }, outageBudgetMs(this.ctx), { initialMs: 200, maxMs: this.ctx.backoff.maxMs });
+      if (this.stopping) return;
+      this.supervisor.watch();
+      await this.run();
+    })();
+    return this.starting;
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.supervisor.stop();
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
@@ -119,15 +156,52 @@ export class TransactionalStage {
         const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
         await retryWhileRetriable(() => this.commit(outputs, batch.topic, batch.partition, next), {
           keepGoing, heartbeat, onRetry: (err) => this.ctx.metrics.retries.inc({ stage: this.ctx.stage, error: (err as Error).name }),
+          retriable: (err) => !(err instanceof CommitOutcomeUnknown) && isRetriableError(err),
         }, this.ctx.backoff, this.logger);
       } catch (err) {
         if (err instanceof StopRequested) return;
+        if (err instanceof CommitOutcomeUnknown) return this.settleUnknownCommit(batch.topic, batch.partition, { keepGoing: isRunning, heartbeat });
         throw err;
       }
       resolveOffset(chunk[chunk.length - 1].offset);
       this.ctx.metrics.recordsIn.inc({ stage: this.ctx.stage, topic: batch.topic }, chunk.length);
       this.ctx.metrics.batchDuration.observe({ stage: this.ctx.stage }, Number(process.hrtime.bigint() - started) / 1e9);
       await heartbeat();
+    }
+  }
+
+  /**
+   * A new producer with the same transactional id: its InitProducerId (KIP-98) ends whatever the
+   * old one left open (aborted, or completed if its EndTxn reached the coordinator) under a higher
+   * epoch. Only after a retriable failure of our own; a fenced producer never gets here.
+   */
+  private async replaceProducer(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = createTransactionalProducer(this.ctx.kafka, this.transactionalId);
+    await this.producer.connect();
+    // kafkajs sends InitProducerId when a transaction begins; the broker answers it only once the
+    // old transaction is complete (CONCURRENT_TRANSACTIONS meanwhile, retried by kafkajs).
+    await (await this.producer.transaction()).abort();
+    this.producerBroken = false;
+  }
+
+  /**
+   * After a commit of unknown outcome: settle it (replaceProducer), then go back to the group's
+   * committed offset of the partition and reload the state from the changelog, so the chunk is
+   * processed again only if it did not commit. Retrying the same outputs in place would publish
+   * them twice when the lost answer was a success.
+   */
+  private async settleUnknownCommit(topic: string, partition: number, hooks: { keepGoing: () => boolean; heartbeat: () => Promise<void> }): Promise<void> {
+    this.logger.warn(`${topic}/${partition}: commit outcome unknown after a broker failure; settling it and resuming from the committed offset`);
+    try {
+      await retryWhileRetriable(async () => {
+        await this.replaceProducer();
+        const offset = await resumeOffset(this.ctx.kafka, this.ctx.groupId, topic, partition);
+        this.restorePending = true;
+        this.consumer.seek({ topic, partition, offset });
+      }, { ...hooks, onRetry: (err) => this.ctx.metrics.retries.inc({ stage: this.ctx.stage, error: (err as Error).name }) }, this.ctx.backoff, this.logger);
+    } catch (err) {
+      if (!(err instanceof StopRequested)) throw err;
     }
   }
 
@@ -165,13 +239,23 @@ export class TransactionalStage {
   }
 
   private async commit(outputs: Map<string, Message[]>, topic: string, partition: number, nextOffset: string): Promise<void> {
+    if (this.producerBroken) await this.replaceProducer();
     const txn = await this.producer.transaction();
     try {
       for (const part of boundedParts(outputs)) await txn.sendBatch({ topicMessages: part });
       await txn.sendOffsets({ consumerGroupId: this.ctx.groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await txn.commit();
     } catch (err) {
-      await txn.abort().catch((abortErr) => this.logger.warn(`abort failed: ${abortErr.message}`));
+      if (isFencedError(err)) throw err;
+      // kafkajs leaves a transaction whose EndTxn failed in COMMITTING or ABORTING for good, and
+      // a commit whose answer was lost (the broker died meanwhile) may have happened.
+      const abortError: unknown = await txn.abort().then(() => undefined, (e) => e ?? new Error('abort failed'));
+      if (abortError) {
+        // Fenced while the commit failed for another reason: still a zombie, never a new producer.
+        if (isFencedError(abortError)) throw abortError;
+        this.producerBroken = true;
+        throw new CommitOutcomeUnknown(`${topic}/${partition}: transaction neither committed nor aborted (${(err as Error).message})`, { cause: err });
+      }
       throw err;
     }
     this.stateOf(partition).commit();
