@@ -162,29 +162,28 @@ cluster_id() {
   echo "$cid" | tee "$KAFKA_CLUSTER_ID_FILE"
 }
 
-format_node() { # (node_vars set)
+format_node() { # cluster id (node_vars set)
   [[ -f "$N_DATA/meta.properties" ]] && return 0
-  local cid entry mech
+  local entry mech
   local -a scram=()
-  cid="$(cluster_id)"
   if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
     for entry in "${SCRAM_USERS[@]}"; do
       for mech in SCRAM-SHA-256 SCRAM-SHA-512; do scram+=(--add-scram "$mech=[name=${entry%%:*},password=${entry#*:}]"); done
     done
   fi
-  log "$N_NAME: formatting storage $N_DATA (cluster id $cid)"
+  log "$N_NAME: formatting storage $N_DATA (cluster id $1)"
   mkdir -p "$N_DATA"
-  kafka_tool kafka.tools.StorageTool format -t "$cid" -c "$N_PROPS" "${scram[@]}" >>"$LOG_DIR/stack.log" 2>&1 ||
+  kafka_tool kafka.tools.StorageTool format -t "$1" -c "$N_PROPS" "${scram[@]}" >>"$LOG_DIR/stack.log" 2>&1 ||
     fail_with_log "$N_NAME" "$LOG_DIR/stack.log" "StorageTool format failed"
 }
 
-# Starts node $1 unless it runs; adds it to STARTED when the caller must wait for it.
-kafka_node_start() { # node id
+# Adds node $1 to TO_START unless it runs (to WAIT_FOR if it runs but does not answer yet).
+kafka_node_check() { # node id
   node_vars "$1"
   local pid
   if pid="$(our_pid "$N_PID" kafka.Kafka)"; then
     log "$N_NAME: already running (pid $pid, 127.0.0.1:$N_PORT)"
-    port_open "$N_PORT" || STARTED+=("$N_ID")
+    port_open "$N_PORT" || WAIT_FOR+=("$N_ID")
     return 0
   fi
   rm -f "$N_PID"
@@ -196,8 +195,11 @@ kafka_node_start() { # node id
     die "$N_NAME: port $N_PORT is taken by another process; set KAFKA_PORT"
   fi
   port_open "$N_CTRL" && die "$N_NAME: controller port $N_CTRL is taken by another process; free it or set KAFKA_CONTROLLER_PORT"
-  render_node
-  format_node
+  TO_START+=("$N_ID")
+}
+
+kafka_node_spawn() { # node id
+  node_vars "$1"
   log "$N_NAME: starting…"
   # KAFKA_HEAP_OPTS as in Kafka's own scripts: extra test brokers on a small machine take less.
   # shellcheck disable=SC2086
@@ -205,7 +207,7 @@ kafka_node_start() { # node id
     java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g} -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$N_PROPS"
-  STARTED+=("$N_ID")
+  WAIT_FOR+=("$N_ID")
 }
 
 kafka_up() { # [node id]: one node only (restart a killed one), else all
@@ -215,15 +217,31 @@ kafka_up() { # [node id]: one node only (restart a killed one), else all
   ensure_kafka_libs
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" "$SCRIPT_DIR/kafka/log4j2.properties" >"$KAFKA_LOG4J"
   render_probe_config
-  local only="${1:-}" i t0
-  STARTED=()
+  local only="${1:-}" i t0 cid
+  TO_START=()
+  WAIT_FOR=()
   t0="$(now)"
-  # A quorum of three elects a leader only once two voters run: spawn every node, then wait.
   for ((i = 1; i <= KAFKA_NODES; i++)); do
     [[ -z "$only" || "$only" == "$i" ]] || continue
-    kafka_node_start "$i"
+    kafka_node_check "$i"
   done
-  for i in "${STARTED[@]}"; do kafka_wait "$i" "$t0"; done
+  if ((${#TO_START[@]})); then
+    cid="$(cluster_id)"
+    # Formats in parallel (a JVM each, seconds on two cores); a failed one leaves no meta.properties.
+    for i in "${TO_START[@]}"; do
+      node_vars "$i"
+      render_node
+      format_node "$cid" &
+    done
+    wait
+    for i in "${TO_START[@]}"; do
+      node_vars "$i"
+      [[ -f "$N_DATA/meta.properties" ]] || fail_with_log "$N_NAME" "$LOG_DIR/stack.log" "StorageTool format failed"
+    done
+  fi
+  # A quorum of three elects a leader only once two voters run: spawn every node, then wait.
+  for i in "${TO_START[@]}"; do kafka_node_spawn "$i"; done
+  for i in "${WAIT_FOR[@]}"; do kafka_wait "$i" "$t0"; done
   log "kafka: bootstrap $(kafka_bootstrap) ($KAFKA_SECURITY)"
 }
 
