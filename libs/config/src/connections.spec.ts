@@ -75,3 +75,14 @@ describe('Kafka and registry connection settings', () => {
     expect(registryConnectionOf({ ...base, SCHEMA_REGISTRY_TOKEN: 'tok' })).toEqual({ url: base.SCHEMA_REGISTRY_URL, auth: { token: 'tok' } });
   });
 });
+
+describe('config errors never print a secret', () => {
+  it('hides a secret variable and the credentials of a URL', () => {
+    expect(() => parseConfig(z.object({ SCHEMA_REGISTRY_URL: z.string().url() }), { SCHEMA_REGISTRY_URL: 'h ttp://svc:hunter2@registry' }))
+      .toThrow('config: SCHEMA_REGISTRY_URL is invalid ("h ttp://…@registry"): Invalid url');
+    expect(() => parseConfig(z.object({ KAFKA_SASL_PASSWORD: z.string().min(12) }), { KAFKA_SASL_PASSWORD: 'hunter2' }))
+      .toThrow('config: KAFKA_SASL_PASSWORD is invalid ("(hidden)")');
+    expect(() => parseConfig(z.object({ DATABASE_URL: z.string().startsWith('postgres://') }), { DATABASE_URL: 'pg://db/md?sslmode=require&password=hunter2' }))
+      .toThrow('config: DATABASE_URL is invalid ("pg://db/md?sslmode=require&password=…")');
+  });
+});

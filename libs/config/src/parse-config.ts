@@ -45,6 +45,15 @@ export function withFileSecrets(schema: z.ZodTypeAny, env: NodeJS.ProcessEnv): N
   return out;
 }
 
+/**
+ * A value as a config error may print it: a secret's variable shows nothing of it, and a URL
+ * loses its credentials (user:password@, ?password=), so a refused value never leaks into a log.
+ */
+export function redactValue(variable: string, value: string): string {
+  if (/(PASSWORD|TOKEN|SECRET|_KEY)$/.test(variable)) return '(hidden)';
+  return value.replace(/\/\/[^/@\s]*@/g, '//…@').replace(/([?&](?:password|pass|token)=)[^&]*/gi, '$1…');
+}
+
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(withFileSecrets(schema, env));
   if (result.success) {
@@ -54,7 +63,7 @@ export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proce
   const issue = result.error.issues[0];
   const variable = issue.path.join('.') || '(environment)';
   const given = issue.path.length ? env[String(issue.path[0])] : undefined;
-  const shown = given === undefined ? 'unset' : `"${given}"`;
+  const shown = given === undefined ? 'unset' : `"${redactValue(variable, given)}"`;
   throw new ConfigError(`config: ${variable} is invalid (${shown}): ${issue.message}`);
 }
 

@@ -35,7 +35,10 @@ reprocess recomputes from the writer's database (--database-url or DATABASE_URL)
 
 Exit codes: 0 done; 1 runtime failure (broker or registry unreachable, group active, job failed);
 2 usage error (unknown option, bad value: nothing was changed); 130 backfill or replay --from-db stopped by Ctrl-C.
-Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, READ_API_URL, DATABASE_URL set the defaults of the options above.`;
+Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, READ_API_URL, DATABASE_URL set the defaults of the options above.
+A secured cluster: the services' variables, read here too: KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM,
+KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD(_FILE); SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD(_FILE) or
+SCHEMA_REGISTRY_TOKEN(_FILE), SCHEMA_REGISTRY_CA_FILE; DATABASE_PASSWORD(_FILE) and libpq's sslmode/sslrootcert in the URL.`;
 
 /** The whole CLI; `io` receives command output and errors (tests capture them). */
 export function buildProgram(io: CliIo): Command {
