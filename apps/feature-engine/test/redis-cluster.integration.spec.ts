@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Cluster } from 'ioredis';
 import { createRedisClient, latestKey, readHistory, readLatest, writeFeatures, type StoredFeatures } from '@md/feature-store';
 import { httpJson, startRedisCluster, startService, stopService, waitFor, waitReady, type LocalRedisCluster, type RunningService } from '@md/testing';
@@ -76,6 +77,8 @@ describe('feature store on a Redis Cluster, through the failover of a master (in
     await waitFor('the store to catch up after the failover', async () => JSON.stringify(await snapshot(client, r.options, r.symbols)) === JSON.stringify(expected), 30_000, 200);
     expect(await snapshot(client, r.options, r.symbols)).toEqual(expected);
     expect(engine.process.exitCode).toBeNull();
+    // It did meet the dead node (a lost connection, logged once), and rode through it.
+    expect(readFileSync(engine.logFile, 'utf8')).toContain(`node 127.0.0.1:${victim.port}:`);
     await waitFor('/ready 200 after the failover', async () => (await httpJson(engine!.port, '/ready')).status === 200, 20_000, 200);
   });
 });

@@ -65,6 +65,7 @@ export function createRedisClient(s: RedisSettings): RedisClient {
   });
 }
 
+const REPEAT_LOG_MS = 5 * 60_000;
 // Redis' own replies to a refused login or command (ACL: WRONGPASS, NOAUTH, NOPERM) and a TLS
 // handshake that fails verification: the operator must act, so they are errors, not warnings.
 const NEEDS_OPERATOR = /WRONGPASS|NOAUTH|NOPERM|certificate|self[- ]signed|CERT_|wrong version number/i;
@@ -74,8 +75,8 @@ const NEEDS_OPERATOR = /WRONGPASS|NOAUTH|NOPERM|certificate|self[- ]signed|CERT_
 export class RedisConnection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
   private readonly target: string;
-  /** Errors logged since the client was last ready: each is logged once per outage. */
-  private readonly reported = new Set<string>();
+  /** When each distinct error was last logged (bounded: cleared when ready, or past 100 entries). */
+  private readonly reported = new Map<string, number>();
   readonly client: RedisClient;
 
   constructor(settings: RedisSettings, private readonly readiness: Readiness) {
@@ -92,12 +93,15 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * A reconnecting client repeats its errors every attempt (a refused login, then "Connection is
-   * closed."): each distinct one is logged once until the client is ready again.
+   * closed."): each distinct one is logged once per REPEAT_LOG_MS until the client is ready again.
+   * A cluster stays ready while one node is lost, so the interval, not readiness, re-arms its lines.
    */
   private report(err: Error, node?: string): void {
     const text = `${node ? `node ${node}: ` : ''}${err.message}`;
-    if (this.reported.has(text) || this.reported.size >= 20) return;
-    this.reported.add(text);
+    const now = Date.now();
+    if (now - (this.reported.get(text) ?? -Infinity) < REPEAT_LOG_MS) return;
+    if (this.reported.size >= 100) this.reported.clear();
+    this.reported.set(text, now);
     const line = `redis ${this.target}: ${text}; retrying`;
     if (NEEDS_OPERATOR.test(text)) this.logger.error(`${line} (check REDIS_USERNAME, REDIS_PASSWORD or REDIS_PASSWORD_FILE, REDIS_TLS_CA_FILE)`);
     else this.logger.warn(line);
