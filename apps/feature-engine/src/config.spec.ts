@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@md/config';
@@ -10,6 +10,8 @@ const caFile = join(dir, 'ca.pem');
 writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
 const passwordFile = join(dir, 'redis-password');
 writeFileSync(passwordFile, 'hunter22\n');
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const settings = (env: Record<string, string>) => redisSettings(parseConfig(FeatureEngineConfig, env));
 const refusal = (env: Record<string, string>) => {
