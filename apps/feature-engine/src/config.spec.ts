@@ -65,5 +65,7 @@ describe('feature-engine Redis config', () => {
   it('never prints a password it refuses', () => {
     expect(refusal({ REDIS_PASSWORD: 'hunter22', REDIS_PASSWORD_FILE: passwordFile })).not.toContain('hunter22');
     expect(refusal({ REDIS_URL: 'redis://md:hunter22@h:1/4', REDIS_CLUSTER_NODES: 'a:1' })).not.toContain('hunter22');
+    expect(refusal({ REDIS_URL: 'redis//md:hunter22@h:1' })).toMatch(/^config: REDIS_URL is invalid .*must be a redis:\/\/ URL$/);
+    expect(refusal({ REDIS_URL: 'redis//md:hunter22@h:1' })).not.toContain('hunter22');
   });
 });
