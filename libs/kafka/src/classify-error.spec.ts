@@ -44,7 +44,8 @@ describe('broker outages and fencing', () => {
   it('never retries a fenced producer, whatever wraps it', () => {
     const fenced = protocolError('INVALID_PRODUCER_EPOCH', 47, false);
     expect(isFencedError(fenced)).toBe(true);
-    expect(isFencedError(protocolError('UNKNOWN', 90, false))).toBe(true);
+    expect(isFencedError(Object.assign(new Error('Unknown error code 90'), { type: 'KAFKAJS_UNKNOWN_ERROR_CODE', code: -99 }))).toBe(true);
+    expect(isFencedError(Object.assign(new Error('Unknown error code 9'), { type: 'KAFKAJS_UNKNOWN_ERROR_CODE', code: -99 }))).toBe(false);
     expect(isRetriableError(Object.assign(new Error('retries exceeded', { cause: fenced }), { name: 'KafkaJSNumberOfRetriesExceeded' }))).toBe(false);
     expect(isFencedError(protocolError('UNKNOWN_MEMBER_ID', 25, false))).toBe(false);
   });

@@ -51,7 +51,8 @@ function anyInChain(err: unknown, test: (e: NonNullable<ErrorChain>) => boolean)
 // INVALID_PRODUCER_EPOCH (47), PRODUCER_FENCED (90, KIP-588; kafkajs 2.2.4 has no name for it and
 // the old request versions it speaks get 47 instead), TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53).
 const FENCED_TYPES = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
-const FENCED_CODES = new Set([47, 53, 90]);
+// kafkajs turns a code it does not know into type KAFKAJS_UNKNOWN_ERROR_CODE, code -99, keeping the code only in the message.
+const isUnknownFencedCode = (e: { type?: string; message?: string }) => e.type === 'KAFKAJS_UNKNOWN_ERROR_CODE' && /\bUnknown error code 90\b/.test(e.message ?? '');
 
 /**
  * A fenced transactional producer: a newer instance with the same TRANSACTIONAL_ID took over.
@@ -59,7 +60,7 @@ const FENCED_CODES = new Set([47, 53, 90]);
  * turn): the process exits at once, which is what zombie fencing relies on.
  */
 export function isFencedError(err: unknown): boolean {
-  return anyInChain(err, (e) => (typeof e.type === 'string' && FENCED_TYPES.has(e.type)) || (e.name === 'KafkaJSProtocolError' && FENCED_CODES.has(e.code as number)));
+  return anyInChain(err, (e) => (typeof e.type === 'string' && FENCED_TYPES.has(e.type)) || isUnknownFencedCode(e));
 }
 
 // What a broker restart or a coordinator move looks like to kafkajs. Some of these it marks
