@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { serviceModule } from '@md/kafka';
+import { BrokerProbe, serviceModule } from '@md/kafka';
 import { IngestProducer } from '@md/ingest';
 import { AggregatorService } from './aggregator.service';
 import type { AltDataConfig } from './config';
@@ -8,6 +8,6 @@ import { SourcesController } from './sources.controller';
 @Module({})
 export class AppModule {
   static with(config: AltDataConfig): DynamicModule {
-    return serviceModule(AppModule, 'alt-data-aggregator', config, { controllers: [SourcesController], providers: [IngestProducer, AggregatorService] });
+    return serviceModule(AppModule, 'alt-data-aggregator', config, { controllers: [SourcesController], providers: [BrokerProbe, IngestProducer, AggregatorService] });
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { serviceModule } from '@md/kafka';
+import { BrokerProbe, serviceModule } from '@md/kafka';
 import { IngestProducer } from '@md/ingest';
 import type { GatewayConfig } from './config';
 import { GatewayService } from './gateway.service';
@@ -8,6 +8,6 @@ import { ReplayController } from './replay.controller';
 @Module({})
 export class AppModule {
   static with(config: GatewayConfig): DynamicModule {
-    return serviceModule(AppModule, 'feed-gateway', config, { controllers: [ReplayController], providers: [IngestProducer, GatewayService] });
+    return serviceModule(AppModule, 'feed-gateway', config, { controllers: [ReplayController], providers: [BrokerProbe, IngestProducer, GatewayService] });
   }
 }

@@ -72,7 +72,7 @@ describe('riding through a broker restart (integration)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(services.map((s) => stopService(s)));
+    await Promise.all(services.map((s) => stopService(s, 'SIGKILL'))); // their broker and schemas go next: no drain to wait for
     if (slice) for (const schema of schemas) await slice.db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await finishSliceRun(slice);
     await broker?.stop();
@@ -133,7 +133,7 @@ describe('riding through a broker restart (integration)', () => {
     await broker.kill(1, 'SIGKILL');
     expect(atKill.state).toBe('running'); // else ROWS is too small to be mid-replay
 
-    await waitFor('every stage /ready 503', async () => (await Promise.all(stages.map((s) => status(s, '/ready')))).every((code) => code === 503), OUTAGE_MS - 2_000, 200);
+    await waitFor('every service /ready 503', async () => (await Promise.all(all.map((s) => status(s, '/ready')))).every((code) => code === 503), OUTAGE_MS - 2_000, 200);
     const unready = Date.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killed + OUTAGE_MS - Date.now())));
     expect(await Promise.all(all.map(running))).toEqual(all.map(() => true));
@@ -162,7 +162,7 @@ describe('riding through a broker restart (integration)', () => {
     const [raw, clean] = [await times(TOPICS.rawBars), await times(TOPICS.bars)];
     const { rows: [db1] } = await db.query<{ n: number; distinct: number }>(
       `SELECT count(*)::int AS n, count(DISTINCT time)::int AS distinct FROM ${slice.schema}.bars WHERE symbol = $1 AND timeframe = '1m'`, [symbol]);
-    process.stdout.write(`broker outage: killed after ${atKill.published} of ${ROWS} bars; every stage /ready 503 after ${((unready - killed) / 1000).toFixed(1)} s; ` +
+    process.stdout.write(`broker outage: killed after ${atKill.published} of ${ROWS} bars; every service /ready 503 after ${((unready - killed) / 1000).toFixed(1)} s; ` +
       `broker back after ${((restarted - killed) / 1000).toFixed(1)} s; every service ready ${((ready - restarted) / 1000).toFixed(1)} s after the restart; ` +
       `all bars stored ${((stored - restarted) / 1000).toFixed(1)} s after it; md.raw.bars.v1 ${raw.length}, md.bars.v1 ${clean.length}, stored ${db1.n}\n`);
 
