@@ -19,8 +19,8 @@ import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 // keep it exactly once: each input bar is stored once, md.raw.bars.v1 and md.bars.v1 (read_committed)
 // hold it once, and every stage rides through without an exit or a restart.
 
-const ROWS = 4_000;
-const BATCH = 50;
+const ROWS = 3_000;
+const BATCH = 100;
 const DOWN_MS = 10_000;
 
 function sliceFile() {
@@ -102,7 +102,7 @@ describe('bars slice on three brokers, the leader killed mid-replay (integration
 
     const atKill = (await waitFor('the replay to publish its first batches', async () => {
       const s = await replayStatus(gateway);
-      return s && (s.published >= 10 * BATCH || ['done', 'failed'].includes(s.state)) ? s : null;
+      return s && (s.published >= 5 * BATCH || ['done', 'failed'].includes(s.state)) ? s : null;
     }, 90_000, 5))!;
     expect(atKill.state).toBe('running'); // else ROWS is too small to kill mid-replay
     const rawLeaders = await writtenLeaders(kafka, TOPICS.rawBars);
@@ -113,8 +113,8 @@ describe('bars slice on three brokers, the leader killed mid-replay (integration
     // The outage under test is a fixed 10 s (not a wait for a condition); the pipeline goes on meanwhile.
     const restart = new Promise((r) => setTimeout(r, DOWN_MS)).then(() => cluster.start(victim)).then(() => (restartedAt = Date.now()));
 
-    await waitFor('the replay to finish', async () => (await replayStatus(gateway))?.state === 'done', 90_000, 100);
-    await waitFor('the writer to store every bar', async () => {
+    await waitFor(`the replay to finish (log: ${gateway.logFile})`, async () => (await replayStatus(gateway))?.state === 'done', 90_000, 100);
+    await waitFor(`the writer to store every bar (stage logs: ${services.map((s) => s.logFile).join(', ')})`, async () => {
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.bars WHERE symbol = $1 AND timeframe = '1m'`, [symbol]);
       return rows[0].n >= expected.size;
     }, 90_000, 250);
