@@ -18,7 +18,7 @@ import {
 // replay -> preprocessor -> timescale-writer, with the feature-engine and the quality-monitor)
 // loses its broker for 30 s mid-replay: /ready turns 503, no stage exits, and once the broker is
 // back every stage rejoins by itself, every bar is on md.raw.bars.v1 and md.bars.v1 once and in
-// the database once.
+// the database once. A spare writer with KAFKA_OUTAGE_BUDGET_SECONDS=5 exits 1 during the outage.
 
 const ALL: ServiceName[] = ['feed-gateway', 'preprocessor', 'feature-engine', 'alt-data-aggregator', 'timescale-writer', 'quality-monitor'];
 const ROWS = 3_000;
@@ -98,7 +98,7 @@ describe('riding through a broker restart (integration)', () => {
     process.stdout.write(`alone on an empty broker: ${timings.join('; ')}\n`);
   }, 150_000);
 
-  it('loses the broker for 30 s mid-replay: /ready 503, no stage exits, every bar once, /ready back to 200', async () => {
+  it('loses the broker for 30 s mid-replay: /ready 503, no stage exits (but one over its 5 s budget), every bar once, /ready back to 200', async () => {
     await emptyBroker(kafka);
     slice = await prepareSliceRun('O', broker.bootstrap);
     const { run: symbol, db } = slice;
@@ -116,8 +116,14 @@ describe('riding through a broker restart (integration)', () => {
       startService('feature-engine', { ...brokers, ...slice.featureEnv }, `test-${symbol}-features`),
       startService('quality-monitor', { ...brokers, ...slice.qualityEnv }, `test-${symbol}-quality`),
     ]);
-    services.push(...stages);
-    await Promise.all(stages.map((s) => waitReady(s)));
+    // One more writer, of its own groups and schema, with a budget well under the outage: it must give up.
+    const spare = uniqueId('B');
+    schemas.push(`t_${spare.toLowerCase()}`);
+    const budgeted = await startService('timescale-writer', {
+      ...aloneEnv('timescale-writer', spare, `t_${spare.toLowerCase()}`), KAFKA_BROKERS: broker.bootstrap.join(','), KAFKA_OUTAGE_BUDGET_SECONDS: '5',
+    }, `test-${symbol}-writer-budget-5s`);
+    services.push(...stages, budgeted);
+    await Promise.all([...stages, budgeted].map((s) => waitReady(s)));
     const gateway = await startService('feed-gateway', {
       ...brokers, REPLAY_FILE: file, REPLAY_SYMBOL: symbol, REPLAY_ZONE: 'UTC', PUBLISH_BATCH: String(BATCH),
     }, `test-${symbol}-gateway`);
@@ -137,6 +143,9 @@ describe('riding through a broker restart (integration)', () => {
     const unready = Date.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killed + OUTAGE_MS - Date.now())));
     expect(await Promise.all(all.map(running))).toEqual(all.map(() => true));
+    // Unready after three fetch waits (15 s), then 5 s of budget: gone well before the broker is back.
+    expect(await Promise.race([budgeted.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 100))])).toBe(1);
+    expect(readFileSync(budgeted.logFile, 'utf8')).toMatch(/over the outage budget \(KAFKA_OUTAGE_BUDGET_SECONDS=5\)/);
     await broker.start(1);
     const restarted = Date.now();
 
