@@ -85,7 +85,7 @@ describe('bars slice on three brokers, the leader killed mid-replay (integration
   });
 
   const start = async (name: Parameters<typeof startService>[0], env: Record<string, string>) => {
-    const service = await startService(name, { ...env, KAFKA_BROKERS: cluster.bootstrap.join(','), SESSION_TIMEOUT_MS: '6000' }, `test-${symbol}-${name}`);
+    const service = await startService(name, { ...env, KAFKA_BROKERS: cluster.bootstrap.join(',') }, `test-${symbol}-${name}`);
     void service.exited.then((code) => exits.push(`${name} exited with ${code}; see ${service.logFile}`));
     services.push(service);
     return service;
@@ -122,9 +122,14 @@ describe('bars slice on three brokers, the leader killed mid-replay (integration
     await restart;
 
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    /** Event times on `topic`, and where each repeated one sits (partition@offset, producer id/epoch) for a failure's diagnosis. */
     const times = async (topic: string) => {
       const records = (await readTopicRange(kafka, topic, new Map(), { timeoutMs: 60_000 })).filter((m) => m.key?.toString() === symbol);
-      return Promise.all(records.map(async (r) => new Date((await codec.decode<RawBar | CleanBar>(topic, r.value)).eventTime / 1000).toISOString()));
+      const decoded = await Promise.all(records.map(async (r) => new Date((await codec.decode<RawBar | CleanBar>(topic, r.value)).eventTime / 1000).toISOString()));
+      const repeated = new Set(Object.keys(notOnce(decoded)));
+      const where = records.filter((_, i) => repeated.has(decoded[i])).map((r) => `${r.partition}@${r.offset} p${r.producerId}/e${r.producerEpoch}`);
+      if (where.length) process.stdout.write(`three brokers: ${topic} repeats ${repeated.size} event times, at ${where.slice(0, 4).join(', ')} … ${where.slice(-4).join(', ')}\n`);
+      return decoded;
     };
     const [raw, clean] = await Promise.all([times(TOPICS.rawBars), times(TOPICS.bars)]);
     const { rows } = await db.query<{ time: Date }>(`SELECT time FROM ${schema}.bars WHERE symbol = $1 AND timeframe = '1m'`, [symbol]);
