@@ -1,5 +1,5 @@
 import { InvalidRecordError, TransientError } from '@md/contracts';
-import { isBrokerOutageError, isFencedError, isRetriableError } from './classify-error';
+import { isAuthenticationError, isBrokerOutageError, isFencedError, isRetriableError } from './classify-error';
 
 describe('retriable or not', () => {
   it('follows our own errors', () => {
@@ -48,5 +48,13 @@ describe('broker outages and fencing', () => {
     expect(isFencedError(Object.assign(new Error('Unknown error code 9'), { type: 'KAFKAJS_UNKNOWN_ERROR_CODE', code: -99 }))).toBe(false);
     expect(isRetriableError(Object.assign(new Error('retries exceeded', { cause: fenced }), { name: 'KafkaJSNumberOfRetriesExceeded' }))).toBe(false);
     expect(isFencedError(protocolError('UNKNOWN_MEMBER_ID', 25, false))).toBe(false);
+  });
+
+  it('waits out a refused login (kafkajs says final) instead of crash-looping, wrapped or not', () => {
+    const refused = Object.assign(new Error('SASL SCRAM SHA512 authentication failed: invalid credentials'), { name: 'KafkaJSSASLAuthenticationError', retriable: false });
+    expect(isAuthenticationError(refused)).toBe(true);
+    expect(isRetriableError(new Error('starting preprocessor: SASL SCRAM SHA512 authentication failed', { cause: refused }))).toBe(true);
+    expect(isRetriableError(protocolError('SASL_AUTHENTICATION_FAILED', 58, false))).toBe(true);
+    expect(isAuthenticationError(protocolError('TOPIC_AUTHORIZATION_FAILED', 29, false))).toBe(false);
   });
 });

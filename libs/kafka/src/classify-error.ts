@@ -11,7 +11,7 @@ export function isRetriableError(err: unknown): boolean {
   const e = err as { retriable?: boolean; code?: string; name?: string; message?: string } | undefined;
   if (!e) return false;
   if (isFencedError(err)) return false;
-  if (isBrokerOutageError(err)) return true;
+  if (isBrokerOutageError(err) || isAuthenticationError(err)) return true;
   if (typeof e.retriable === 'boolean') return e.retriable;
   if (typeof e.code === 'string') {
     if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(e.code)) return true;
@@ -84,4 +84,17 @@ const OUTAGE_TYPES = new Set([
 export function isBrokerOutageError(err: unknown): boolean {
   if (isFencedError(err)) return false;
   return anyInChain(err, (e) => (typeof e.name === 'string' && OUTAGE_NAMES.has(e.name)) || (typeof e.type === 'string' && OUTAGE_TYPES.has(e.type)));
+}
+
+// A refused login (SASL, RFC 4422: a wrong or rotated password, a user not yet created on the
+// broker). kafkajs marks it final, and a process that exits on it crash-loops under its
+// supervisor while the secret is being fixed. It is waited out like an outage instead: /ready
+// 503, kafkajs' own ERROR line on each attempt says why, and the stage exits only past the
+// outage budget (KAFKA_OUTAGE_BUDGET_SECONDS). Protocol codes 58 and 34 (KIP-152, KIP-43).
+const AUTHENTICATION_NAMES = new Set(['KafkaJSSASLAuthenticationError']);
+const AUTHENTICATION_TYPES = new Set(['SASL_AUTHENTICATION_FAILED', 'ILLEGAL_SASL_STATE']);
+
+/** The broker refused our credentials. */
+export function isAuthenticationError(err: unknown): boolean {
+  return anyInChain(err, (e) => (typeof e.name === 'string' && AUTHENTICATION_NAMES.has(e.name)) || (typeof e.type === 'string' && AUTHENTICATION_TYPES.has(e.type)));
 }
