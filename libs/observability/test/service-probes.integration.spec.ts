@@ -34,9 +34,9 @@ describe('service probes (integration)', () => {
     await waitFor('feature-engine /health', async () => (await httpJson(engine.port, '/health')).status === 200, 60_000, 200);
     const ready = await waitFor('a readiness report naming redis', async () => {
       const r = await httpJson(engine.port, '/ready');
-      return r.status === 503 && r.body.checks?.kafka === true && r.body.checks?.['kafka-feature-store'] === true ? r : undefined;
+      return r.status === 503 && r.body.checks?.kafka === true && r.body.checks?.['kafka-feature-store'] === true && r.body.checks?.broker === true ? r : undefined;
     }, 60_000, 200);
     // The compute stage and the Redis sink's consumer group are up; only the store is missing.
-    expect(ready!.body.checks).toEqual({ kafka: true, 'kafka-feature-store': true, redis: false });
+    expect(ready!.body.checks).toEqual({ kafka: true, 'kafka-feature-store': true, broker: true, redis: false });
   });
 });
