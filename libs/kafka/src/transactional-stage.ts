@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer, Topic
 import { BAR_PARTITIONS, TOPICS } from '@md/contracts';
 import { chunks } from './chunks';
 import { isFencedError, isRetriableError } from './classify-error';
+import { CommittedPositions } from './committed-positions';
 import { ConsumerSupervisor } from './consumer-supervisor';
 import { resumeOffset } from './group-offsets';
 import { createTransactionalProducer } from './producer';
@@ -79,6 +80,7 @@ export class TransactionalStage {
   private producerBroken = false;
   private readonly supervisor: ConsumerSupervisor;
   private readonly states = new Map<number, PartitionState>();
+  private readonly positions = new CommittedPositions();
   private restorePending = true;
   private starting?: Promise<void>;
   private stopping = false;
@@ -145,8 +147,14 @@ export class TransactionalStage {
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     const keepGoing = () => isRunning() && !isStale();
-    if (this.changelogTopic && this.restorePending) await this.restoreState(this.changelogTopic);
-    for (const chunk of chunks(batch.messages, this.ctx.maxBatchRecords)) {
+    if (this.changelogTopic && this.restorePending) await this.restoreState(this.changelogTopic, heartbeat);
+    const messages = this.positions.unprocessed(batch.topic, batch.partition, batch.messages);
+    if (messages.length < batch.messages.length) {
+      const skipped = batch.messages.length - messages.length;
+      this.logger.warn(`${batch.topic}/${batch.partition}: skipped ${skipped} record(s) this instance had already committed (the group's offset was read before the last commit's markers landed)`);
+      if (!messages.length) resolveOffset(batch.messages[batch.messages.length - 1].offset);
+    }
+    for (const chunk of chunks(messages, this.ctx.maxBatchRecords)) {
       if (!keepGoing()) return;
       const started = process.hrtime.bigint();
       try {
@@ -206,10 +214,13 @@ export class TransactionalStage {
   }
 
   /** Rebuilds every partition's state from the changelog (last record per key wins). */
-  private async restoreState(changelogTopic: string): Promise<void> {
+  private async restoreState(changelogTopic: string, heartbeat: () => Promise<void>): Promise<void> {
     const started = Date.now();
     this.states.clear();
-    const records = await readTopicRange(this.ctx.kafka, changelogTopic, new Map(), { maxMessages: Number.MAX_SAFE_INTEGER });
+    // Reading the changelog takes seconds (a reader joins its own group): keep this member alive
+    // meanwhile, or a short session timeout evicts it and every rejoin restores again.
+    const beat = setInterval(() => heartbeat().catch(() => undefined), 1000);
+    const records = await readTopicRange(this.ctx.kafka, changelogTopic, new Map(), { maxMessages: Number.MAX_SAFE_INTEGER }).finally(() => clearInterval(beat));
     for (const r of records) this.stateOf(r.partition).restore(r.key?.toString() ?? '', r.value ? r.value.toString() : null);
     this.restorePending = false;
     this.logger.log(`restored state from ${changelogTopic}: ${records.length} records in ${Date.now() - started} ms`);
@@ -259,6 +270,7 @@ export class TransactionalStage {
       throw err;
     }
     this.stateOf(partition).commit();
+    this.positions.committed(topic, partition, nextOffset);
     for (const [t, messages] of outputs) {
       if (t !== TOPICS.deadLetter && t !== this.changelogTopic) this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: t }, messages.length);
     }
