@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startLocalKafka, type LocalKafka } from '@md/testing';
+import { startLocalKafka, LocalKafka } from '../src/local-kafka';
 
 // Integration: a private single broker beside the shared stack (stack.sh up --only kafka in its
 // own state dir and ports) serves a client, dies by SIGKILL, comes back through start() with its
