@@ -7,27 +7,29 @@ import { TOPICS } from '@md/contracts';
 import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
 import { PgDb } from '@md/storage';
 import {
-  exitCode, httpJson, makeTestCerts, mdctl, metricValue, registerTestSecrets, startLocalKafka, startRegistryGateway, startService, startTlsPostgres,
+  exitCode, httpJson, makeTestCerts, mdctl, startRedisTls, type LocalRedisTls, metricValue, registerTestSecrets, startLocalKafka, startRegistryGateway, startService, startTlsPostgres,
   stopService, uniqueId, waitFor, waitReady, type LocalKafka, type RegistryGateway, type RunningService, type TestCerts, type TlsPostgres,
 } from '@md/testing';
 
 // The slice as it meets a managed cluster: a broker that only takes SASL_SSL (SCRAM) clients, a
 // registry behind https and Basic auth, PostgreSQL with ssl=on and SCRAM verified as
-// verify-full. Every secret comes from a *_FILE, every certificate is made here.
+// verify-full, Redis on a TLS port with an ACL user. Every secret comes from a *_FILE, every certificate is made here.
 describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integration)', () => {
   const symbol = uniqueId('SEC');
   const kafkaPassword = `kafka-${uniqueId('pw')}`;
   const registryPassword = `registry-${uniqueId('pw')}`;
   const dbPassword = `db-${uniqueId('pw')}`;
+  const redisPassword = `redis-${uniqueId('pw')}`;
   let dir: string;
   let certs: TestCerts;
   let kafka: LocalKafka;
   let registry: RegistryGateway;
   let pg: TlsPostgres;
+  let redisServer: LocalRedisTls;
   let db: PgDb;
   const services: RunningService[] = [];
   let env: Record<string, string>;
-  const redis = new Redis(LOCAL_STACK.redisUrl, { lazyConnect: true });
+  let redis: Redis;
 
   const secretFile = (name: string, value: string) => {
     const file = join(dir, name);
@@ -38,12 +40,15 @@ describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integra
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'md-secured-'));
     certs = makeTestCerts(join(dir, 'certs'));
-    registerTestSecrets(kafkaPassword, registryPassword, dbPassword);
-    [kafka, registry, pg] = await Promise.all([
+    registerTestSecrets(kafkaPassword, registryPassword, dbPassword, redisPassword);
+    [kafka, registry, pg, redisServer] = await Promise.all([
       startLocalKafka({ dir: join(dir, 'kafka'), security: { certs, users: [{ name: 'broker', password: uniqueId('b') }, { name: 'md-svc', password: kafkaPassword }] } }),
       startRegistryGateway(LOCAL_STACK.registryUrl, certs, { username: 'md-svc', password: registryPassword }),
       startTlsPostgres(dbPassword),
+      // The feature store's user may touch only its own prefix (the README's least privilege).
+      startRedisTls(certs, [['md-features', 'on', `>${redisPassword}`, `~test:${symbol}:*`, '-@all', '+@read', '+@write', '+@scripting', '+@connection', '+info']]),
     ]);
+    redis = new Redis({ host: '127.0.0.1', port: redisServer.port, username: 'md-features', password: redisPassword, tls: { ca: readFileSync(certs.caFile) }, lazyConnect: true });
     db = new PgDb(`postgres://${pg.user}@127.0.0.1:${pg.port}/${pg.database}?sslmode=verify-full&sslrootcert=${pg.certs.caFile}`, {}, { password: dbPassword });
     env = {
       KAFKA_BROKERS: kafka.bootstrap.join(','), KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: certs.caFile,
@@ -56,21 +61,25 @@ describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integra
 
   afterAll(async () => {
     await Promise.all(services.map((s) => stopService(s)));
-    await redis.quit();
+    await redis?.quit().catch(() => undefined);
     await db?.close();
-    await Promise.all([kafka?.stop(), registry?.stop()]);
+    await Promise.all([kafka?.stop(), registry?.stop(), redisServer?.stop()]);
     pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('replays bars through gateway, preprocessor, writer and feature-engine, every connection secured', async () => {
+  it('replays bars through gateway, preprocessor, writer and feature-engine, every connection secured (Kafka, registry, PostgreSQL, Redis)', async () => {
     const prefix = `test:${symbol}`;
     const writer = await startService('timescale-writer', {
       ...env, DATABASE_URL: `postgres://${pg.user}@127.0.0.1:${pg.port}/${pg.database}?sslmode=verify-full&sslrootcert=${pg.certs.caFile}`,
       DATABASE_PASSWORD_FILE: secretFile('db-password', dbPassword),
     }, `test-${symbol}-writer`);
     const preprocessor = await startService('preprocessor', { ...env, TRANSACTIONAL_ID: `prep-${symbol}` }, `test-${symbol}-preprocessor`);
-    const engine = await startService('feature-engine', { ...env, TRANSACTIONAL_ID: `features-${symbol}`, FEATURE_STORE_PREFIX: prefix }, `test-${symbol}-features`);
+    const engine = await startService('feature-engine', {
+      ...env, TRANSACTIONAL_ID: `features-${symbol}`, FEATURE_STORE_PREFIX: prefix,
+      REDIS_URL: `redis://127.0.0.1:${redisServer.port}`, REDIS_TLS: 'true', REDIS_TLS_CA_FILE: certs.caFile,
+      REDIS_USERNAME: 'md-features', REDIS_PASSWORD_FILE: secretFile('redis-password', redisPassword),
+    }, `test-${symbol}-features`);
     services.push(writer, preprocessor, engine);
     await Promise.all(services.map((s) => waitReady(s)));
 
@@ -84,7 +93,7 @@ describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integra
       const { rows: [r] } = await db.query<{ n: string }>('SELECT count(*) AS n FROM md.bars WHERE symbol = $1 AND timeframe = $2', [symbol, '1m']).catch(() => ({ rows: [{ n: '0' }] }));
       return Number(r.n) === rows;
     }, 120_000, 500);
-    await waitFor('features of the symbol in Redis', async () => {
+    await waitFor('features of the symbol in the TLS Redis', async () => {
       if (redis.status === 'wait') await redis.connect();
       return (await redis.keys(`${prefix}:*`)).length > 0;
     }, 120_000, 500);
