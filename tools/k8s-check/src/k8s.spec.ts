@@ -14,7 +14,7 @@ import { schemaProblems } from './schema-validate';
 // without kubectl >= 1.21 on PATH the file fails to run with one message saying so.
 
 const K8S = join(repoRoot(__dirname), 'deploy', 'k8s');
-const OVERLAYS = { dev: 'keda', prod: 'keda', 'prod-hpa': 'hpa' } as const;
+const OVERLAYS = { dev: 'keda', prod: 'keda', 'prod-hpa': 'hpa', 'prod-managed': 'keda' } as const;
 
 
 // The consuming stages and the topics whose lag drives them (DESIGN.md services table); the two
@@ -217,5 +217,13 @@ describe('the checks catch a broken manifest', () => {
     const so = structuredClone(named(render('prod'), 'ScaledObject', 'preprocessor'));
     so.spec.maxReplicaCount = '6';
     expect(schemaProblems(so)).toEqual(['ScaledObject/preprocessor: data/spec/maxReplicaCount must be integer']);
+  });
+
+  it('reports a lag trigger without credentials when the brokers need SASL (prod-managed)', () => {
+    const objs = structuredClone(render('prod-managed'));
+    delete named(objs, 'ScaledObject', 'quality-monitor').spec.triggers[1].authenticationRef;
+    expect(manifestProblems(objs, rules('keda'))).toEqual([
+      'ScaledObject/quality-monitor: the brokers need SASL (KAFKA_SASL_MECHANISM) but a trigger has no authenticationRef',
+    ]);
   });
 });

@@ -142,6 +142,8 @@ function checkAutoscaling(objs: Obj[], name: string, rule: ServiceRule, env: Map
     if (t.type !== 'kafka') problems.push(`ScaledObject/${so.metadata.name}: trigger ${t.type} is not a kafka lag trigger`);
     if (!groups.has(t.metadata?.consumerGroup)) problems.push(`ScaledObject/${so.metadata.name}: consumerGroup ${t.metadata?.consumerGroup} is not one of the service's GROUP_IDs`);
     if (t.metadata?.bootstrapServers !== env.get('KAFKA_BROKERS')) problems.push(`ScaledObject/${so.metadata.name}: bootstrapServers differ from KAFKA_BROKERS`);
+    // Brokers that want a login (KAFKA_SASL_MECHANISM) refuse KEDA's lag reads without one: no scaling.
+    if (env.get('KAFKA_SASL_MECHANISM') && !t.authenticationRef) problems.push(`ScaledObject/${so.metadata.name}: the brokers need SASL (KAFKA_SASL_MECHANISM) but a trigger has no authenticationRef`);
   }
 }
 
