@@ -71,7 +71,7 @@ describe('feature store over Redis TLS with an ACL user (integration)', () => {
       const r = await httpJson(bad.port, '/ready');
       return r.status === 503 && r.body.checks?.kafka === true && r.body.checks?.redis === false ? r : undefined;
     }, 60_000, 200);
-    expect(Object.entries(ready.body.checks as Record<string, boolean>).filter(([, ok]) => !ok).map(([name]) => name)).toEqual(['redis']);
+    expect(Object.entries(ready!.body.checks as Record<string, boolean>).filter(([, ok]) => !ok).map(([name]) => name)).toEqual(['redis']);
     // Redis counts the refused logins of one client in one ACL LOG entry: several means it retried.
     await waitFor('three refused logins in the server\'s ACL LOG', async () => (await refusedLogins(client)) >= 3, 30_000, 200);
     expect(bad.process.exitCode).toBeNull();

@@ -33,7 +33,7 @@ interface Sent {
 /** One symbol per input partition (Java-compatible murmur2, as every producer here): each member of the group gets input. */
 function symbolPerPartition(prefix: string): string[] {
   const partitionOf = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0 }));
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
   const byPartition = new Map<number, string>();
   for (let i = 0; byPartition.size < PARTITIONS; i++) {
     const symbol = `${prefix}S${i}`;

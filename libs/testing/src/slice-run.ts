@@ -22,11 +22,11 @@ export interface SliceRun {
 /**
  * Topics exist, and the run's preprocessor and writer groups start at the topics' current end,
  * so the run sees only what it produces, and the writer gets a schema of its own. `run` doubles
- * as the symbol to replay under.
+ * as the symbol to replay under. `brokers`: a private Kafka of the test (startLocalKafka), else the stack's.
  */
-export async function prepareSliceRun(prefix: string): Promise<SliceRun> {
+export async function prepareSliceRun(prefix: string, brokers: string[] = [LOCAL_STACK.kafkaBrokers]): Promise<SliceRun> {
   const run = uniqueId(prefix);
-  const kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
+  const kafka = createKafka(`test-${run}`, brokers);
   await ensureTopics(kafka, TOPIC_TABLE);
   await startGroupAtEnd(kafka, `prep-${run}`, [TOPICS.rawBars, TOPICS.corporateActions]);
   await startGroupAtEnd(kafka, `writer-${run}`, [TOPICS.bars]);
