@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
@@ -28,7 +28,7 @@ function sliceFile() {
   const [header, ...rows] = readFileSync(fixturePath(DBB_MINUTE_FILE), 'utf8').trim().split(/\r?\n/);
   const file = join(dir, 'dbb-slice.csv');
   writeFileSync(file, `${[header, ...rows.slice(0, ROWS)].join('\n')}\n`);
-  return { file, expected: expectedDbbBars(file) };
+  return { dir, file, expected: expectedDbbBars(file) };
 }
 
 async function replayStatus(gateway: RunningService): Promise<{ state: string; published: number } | null> {
@@ -55,7 +55,7 @@ function notOnce(values: readonly string[]): Record<string, number> {
 }
 
 describe('bars slice on three brokers, the leader killed mid-replay (integration)', () => {
-  const { file, expected } = sliceFile();
+  const { dir: fileDir, file, expected } = sliceFile();
   const services: RunningService[] = [];
   const exits: string[] = [];
   // The cluster is the run's own: the stages' default groups start at its (empty) beginning.
@@ -63,12 +63,14 @@ describe('bars slice on three brokers, the leader killed mid-replay (integration
   const schema = `t_${symbol.toLowerCase()}`;
   const db = new PgDb(LOCAL_STACK.databaseUrl);
   let cluster: LocalKafka;
+  // The cluster's state dir, then the replay file's: removed in afterAll.
+  const dirs = [mkdtempSync(join(tmpdir(), 'md-kafka3-')), fileDir];
   let kafka: Kafka;
   let setup = '';
 
   beforeAll(async () => {
     const t0 = Date.now();
-    cluster = await startLocalKafka({ dir: mkdtempSync(join(tmpdir(), 'md-kafka3-')), brokers: 3 });
+    cluster = await startLocalKafka({ dir: dirs[0], brokers: 3 });
     kafka = createKafka(`test-${symbol}`, cluster.bootstrap);
     await ensureTopics(kafka, TOPIC_TABLE);
     setup = `cluster up and topics created in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -81,6 +83,7 @@ describe('bars slice on three brokers, the leader killed mid-replay (integration
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await db.close();
     await cluster?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
     process.stdout.write(`three brokers: stages drained in ${((t1 - t0) / 1000).toFixed(1)} s, cluster stopped in ${((Date.now() - t1) / 1000).toFixed(1)} s\n`);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
@@ -65,9 +65,11 @@ describe('riding through a broker restart (integration)', () => {
   let slice: SliceRun | undefined;
   const services: RunningService[] = [];
   const schemas: string[] = [];
+  // The broker's state dir first, then the replay files: removed in afterAll.
+  const dirs = [mkdtempSync(join(tmpdir(), 'md-outage-kafka-'))];
 
   beforeAll(async () => {
-    broker = await startLocalKafka({ dir: mkdtempSync(join(tmpdir(), 'md-outage-kafka-')), brokers: 1 });
+    broker = await startLocalKafka({ dir: dirs[0], brokers: 1 });
     kafka = createKafka('broker-outage-test', broker.bootstrap);
   }, 120_000);
 
@@ -76,6 +78,7 @@ describe('riding through a broker restart (integration)', () => {
     if (slice) for (const schema of schemas) await slice.db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await finishSliceRun(slice);
     await broker?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }, 120_000);
 
   it('starts each service first and alone on an empty broker: /health at once, /ready once its topics are usable', async () => {
@@ -105,6 +108,7 @@ describe('riding through a broker restart (integration)', () => {
     // A budget above the outage, so an exit is a failure; retries capped at 2 s so the stages notice the broker back soon.
     const brokers = { KAFKA_BROKERS: broker.bootstrap.join(','), KAFKA_OUTAGE_BUDGET_SECONDS: '120', RETRY_MAX_MS: '2000' };
     const dir = mkdtempSync(join(tmpdir(), 'md-outage-'));
+    dirs.push(dir);
     const [header, ...rows] = readFileSync(fixturePath(DBB_MINUTE_FILE), 'utf8').trim().split(/\r?\n/);
     const file = join(dir, 'dbb.csv');
     writeFileSync(file, `${[header, ...rows.slice(0, ROWS)].join('\n')}\n`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
@@ -32,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kafka?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a client with the CA and a SCRAM-SHA-512 password produces and consumes', async () => {

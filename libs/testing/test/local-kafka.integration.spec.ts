@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -17,6 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kafka?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a private broker keeps its records across a kill -9 and a restart', async () => {
