@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { kafkaConnectionOf, registryConnectionOf } from './connections';
-import { commonConfig, connectionSchema, connectionsOf, parseConfig } from './parse-config';
+import { commonConfig, connectionSchema, connectionsOf, parseConfig, redactValue } from './parse-config';
 
 describe('Kafka and registry connection settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'md-connections-'));
@@ -84,5 +84,8 @@ describe('config errors never print a secret', () => {
       .toThrow('config: KAFKA_SASL_PASSWORD is invalid ("(hidden)")');
     expect(() => parseConfig(z.object({ DATABASE_URL: z.string().startsWith('postgres://') }), { DATABASE_URL: 'pg://db/md?sslmode=require&password=hunter2' }))
       .toThrow('config: DATABASE_URL is invalid ("pg://db/md?sslmode=require&password=…")');
+    // Unencoded '/' and '@' in a password (the case that makes a URL invalid in the first place).
+    expect(redactValue('DATABASE_URL', 'postgres://md:pa/ss@db/md')).toBe('postgres://…@db/md');
+    expect(redactValue('DATABASE_URL', 'postgres://md:p@ss@db/md?sslmode=verify-full')).toBe('postgres://…@db/md?sslmode=verify-full');
   });
 });

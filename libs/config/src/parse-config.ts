@@ -51,7 +51,8 @@ export function withFileSecrets(schema: z.ZodTypeAny, env: NodeJS.ProcessEnv): N
  */
 export function redactValue(variable: string, value: string): string {
   if (/(PASSWORD|TOKEN|SECRET|_KEY)$/.test(variable)) return '(hidden)';
-  return value.replace(/\/\/[^/@\s]*@/g, '//…@').replace(/([?&](?:password|pass|token)=)[^&]*/gi, '$1…');
+  // Up to the last '@' before the query: a password with an unencoded '/' or '@' is hidden too.
+  return value.replace(/\/\/[^?#\s]*@/g, '//…@').replace(/([?&](?:password|pass|token)=)[^&]*/gi, '$1…');
 }
 
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

@@ -74,4 +74,9 @@ describe('redactDatabaseUrl', () => {
     expect(redactDatabaseUrl('postgres://db/md?user=md&password=s3cret&sslpassword=k')).toBe('postgres://db/md?user=md&password=…&sslpassword=…');
     expect(redactDatabaseUrl('postgres://127.0.0.1:5432/test')).toBe('postgres://127.0.0.1:5432/test');
   });
+
+  it('hides a password with an unencoded / or @', () => {
+    expect(redactDatabaseUrl('postgres://md:pa/ss@db/md')).toBe('postgres://…@db/md');
+    expect(redactDatabaseUrl('postgres://md:p@ss@db/md?sslmode=require')).toBe('postgres://…@db/md?sslmode=require');
+  });
 });

@@ -23,7 +23,8 @@ export interface PgConnectionOptions {
 
 /** The URL for messages and logs: user and password (also `password=` parameters) replaced. */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//…@').replace(/([?&](?:ssl)?password=)[^&]*/gi, '$1…');
+  // Up to the last '@' before the query: a password with an unencoded '/' or '@' is hidden too.
+  return url.replace(/\/\/[^?#\s]*@/, '//…@').replace(/([?&](?:ssl)?password=)[^&]*/gi, '$1…');
 }
 
 /**
