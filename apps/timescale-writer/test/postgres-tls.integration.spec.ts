@@ -123,8 +123,9 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
     expect(ready.status).toBe(503);
     expect(ready.body.checks.database).toBe(false);
     // One error line per distinct reason, not one per attempt (the sinks holding records warn at
-    // most once per RETRY_MAX_MS each while they wait).
-    await new Promise((r) => setTimeout(r, 4000));
+    // most once per RETRY_MAX_MS each while they wait): after the server refused three attempts.
+    const refusals = () => (readFileSync(pg.logFile, 'utf8').match(/password authentication failed for user "md_tls"/g) ?? []).length;
+    await waitFor('three refused attempts in the server log', async () => refusals() >= 3, 30_000, 200);
     expect(stillRunning(writer)).toBe(true);
     expect(log(writer).match(/ERROR \[StorageService\]/g)).toHaveLength(1);
   });

@@ -36,6 +36,23 @@ const authorize = (authorization: string): Middleware => () => ({
   request: (req) => req.enhance({ headers: { authorization } }),
 });
 
+// Node's codes for a server certificate the client does not trust (tls.connect, checkServerIdentity).
+const CERTIFICATE_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/** What to fix when the registry refuses us (HTTP 401/403, RFC 9110 15.5.2/15.5.4) or we refuse its certificate. */
+function refusal(err: unknown, base: string): string | undefined {
+  const e = err as { status?: number; code?: string; cause?: { code?: string }; message?: string };
+  if (e?.status === 401 || e?.status === 403) {
+    return `schema registry at ${base} refused us (HTTP ${e.status}): check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD, or SCHEMA_REGISTRY_TOKEN`;
+  }
+  const code = e?.code ?? e?.cause?.code;
+  // mappersmith turns a failed TLS handshake into a status-400 ResponseError carrying Node's message.
+  if ((code && CERTIFICATE_CODES.test(code)) || /certificate|self[- ]signed|unable to verify/i.test(e?.message ?? '')) {
+    return `schema registry at ${base}: its TLS certificate is not trusted (${e.message ?? code}): check SCHEMA_REGISTRY_CA_FILE and the URL's host`;
+  }
+  return undefined;
+}
+
 export interface SchemaCodecOptions {
   /** Where a schema id is registered; default: the registry's GET /schemas/ids/{id}/versions. */
   subjectVersions?: SubjectVersionsOf;
@@ -53,10 +70,13 @@ export class SchemaCodec {
   readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, number>();
   private readonly guard: WriterSchemaGuard;
+  private readonly base: string;
+  private lastRefusal?: string;
 
   /** `registry`: the URL of a local, open registry, or the connection from config (registryConnectionOf). */
   constructor(registry: RegistryConnection | string, options: SchemaCodecOptions = {}) {
     const http = registryHttp(registry);
+    this.base = http.base;
     this.registry = new SchemaRegistry(
       { host: http.base, retry: { retries: 3 }, agent: http.agent, middlewares: http.authorization ? [authorize(http.authorization)] : [] },
       { [SchemaType.AVRO]: { logicalTypes: { decimal: DecimalType } } },
@@ -80,6 +100,8 @@ export class SchemaCodec {
         // compatibility-rule write with "A rule named 'COMPATIBILITY' already exists". The
         // subject is there now, so the retry succeeds.
         const raced = /rule named .* already exists/i.test((err as Error).message ?? '');
+        const refused = refusal(err, this.base);
+        if (refused) throw this.refused(refused, err);
         if (!(err instanceof TransientError || raced) || attempt + 1 >= REGISTER_ATTEMPTS) throw err;
         this.logger.warn(`${(err as Error).message}; retrying`);
         await sleep(backoffDelay(attempt));
@@ -89,6 +111,16 @@ export class SchemaCodec {
     this.guard.accept(subject, id);
     this.logger.log(`schema ${subject} registered as id ${id}`);
     return id;
+  }
+
+  /**
+   * A registry that refuses us (credentials, certificate) is waited out like one that is down,
+   * so a wrong secret gives /ready 503 and no crash loop: a TransientError, logged once per reason.
+   */
+  private refused(message: string, cause: unknown): TransientError {
+    if (message !== this.lastRefusal) this.logger.error(message);
+    this.lastRefusal = message;
+    return new TransientError(message, cause);
   }
 
   async registerAll(topics: readonly TopicName[] = TOPIC_TABLE.map((t) => t.name)): Promise<void> {

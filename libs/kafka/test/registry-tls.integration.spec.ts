@@ -105,14 +105,20 @@ describe('the schema codec through an https registry with credentials (integrati
   it('fails clearly, without the password, when the credentials are wrong', async () => {
     const refusedBefore = basic.refused;
     const codec = new SchemaCodec(settings(basic.url, { SCHEMA_REGISTRY_USERNAME: 'md-svc', SCHEMA_REGISTRY_PASSWORD: 'wrong-password' }));
-    const message = await codec.registerTopic(TOPICS.deadLetter).then(() => '', (err: Error) => err.message);
+    const failure = await codec.registerTopic(TOPICS.deadLetter).then(() => undefined, (err: Error) => err);
+    // Retriable: a stage waits a refusal out at /ready 503 (fixing the secret needs no restart loop).
+    expect(failure).toBeInstanceOf(TransientError);
+    const message = failure!.message;
     expect(message).toMatch(/401|Unauthorized/i);
+    expect(message).toContain('SCHEMA_REGISTRY_PASSWORD');
     expect(message).not.toContain('wrong-password');
     expect(basic.refused).toBeGreaterThan(refusedBefore);
   });
 
   it('refuses a registry whose certificate the configured CA did not sign', async () => {
     const codec = new SchemaCodec({ url: basic.url, auth: { username: 'md-svc', password } });
-    await expect(codec.registerTopic(TOPICS.deadLetter)).rejects.toThrow(/self.signed|unable to verify|certificate/i);
+    const failure = codec.registerTopic(TOPICS.deadLetter);
+    await expect(failure).rejects.toThrow(/certificate is not trusted .*(self.signed|unable to verify).*SCHEMA_REGISTRY_CA_FILE/i);
+    await expect(failure).rejects.toBeInstanceOf(TransientError);
   });
 });
