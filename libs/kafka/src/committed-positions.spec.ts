@@ -17,3 +17,15 @@ describe('CommittedPositions', () => {
     expect(positions.unprocessed('md.corporate-actions.v1', 0, at(5))).toHaveLength(1);
   });
 });
+
+describe('CommittedPositions: the changelog a restore may read', () => {
+  it('is stable once every partition this process committed to has its stable end past the commit', () => {
+    const positions = new CommittedPositions();
+    expect(positions.changelogStable(new Map())).toBe(true);
+    positions.changelogCommitted(2, '40');
+    positions.changelogCommitted(2, '12'); // an older commit never lowers the floor
+    expect(positions.changelogStable(new Map([[2, '40']]))).toBe(false); // markers not written: LSO still at the commit
+    expect(positions.changelogStable(new Map([[2, '43']]))).toBe(true);
+    expect(positions.changelogStable(new Map([[1, '99']]))).toBe(false);
+  });
+});

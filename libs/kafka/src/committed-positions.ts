@@ -15,6 +15,7 @@ import type { KafkaMessage } from 'kafkajs';
  */
 export class CommittedPositions {
   private readonly next = new Map<string, bigint>();
+  private readonly changelog = new Map<number, bigint>();
 
   /** After a commit: `nextOffset` of topic/partition is the first offset not yet processed. */
   committed(topic: string, partition: number, nextOffset: string): void {
@@ -25,5 +26,20 @@ export class CommittedPositions {
   unprocessed(topic: string, partition: number, messages: KafkaMessage[]): KafkaMessage[] {
     const floor = this.next.get(`${topic}/${partition}`);
     return floor === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= floor);
+  }
+
+  /**
+   * After a commit: the changelog offset its state records start at, per changelog partition. A
+   * restore must not read the changelog before its last stable offset has passed it (the same
+   * marker delay: a read_committed end taken earlier leaves the commit's state out).
+   */
+  changelogCommitted(partition: number, baseOffset: string): void {
+    const offset = BigInt(baseOffset);
+    if (offset > (this.changelog.get(partition) ?? -1n)) this.changelog.set(partition, offset);
+  }
+
+  /** Whether every changelog partition's stable end (read_committed end offsets) covers this process's commits. */
+  changelogStable(stableEnds: ReadonlyMap<number, string>): boolean {
+    return [...this.changelog].every(([partition, offset]) => BigInt(stableEnds.get(partition) ?? '0') > offset);
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
-import { BAR_PARTITIONS, TOPICS } from '@md/contracts';
+import { BAR_PARTITIONS, TOPICS, TransientError } from '@md/contracts';
 import { chunks } from './chunks';
 import { isFencedError, isRetriableError } from './classify-error';
 import { CommittedPositions } from './committed-positions';
@@ -12,7 +12,7 @@ import { retryUntil } from './retry-until';
 import { consumerConfig, deadLetterMessage, outageBudgetMs, subscribe, type StageContext } from './stage-context';
 import { PartitionState, type KeyedState } from './state-store';
 import { ensureChangelog } from './topic-admin';
-import { readTopicRange } from './topic-reader';
+import { endOffsets, readTopicRange } from './topic-reader';
 
 export interface OutputRecord {
   topic: string;
@@ -220,7 +220,12 @@ export class TransactionalStage {
     // Reading the changelog takes seconds (a reader joins its own group): keep this member alive
     // meanwhile, or a short session timeout evicts it and every rejoin restores again.
     const beat = setInterval(() => heartbeat().catch(() => undefined), 1000);
-    const records = await readTopicRange(this.ctx.kafka, changelogTopic, new Map(), { maxMessages: Number.MAX_SAFE_INTEGER }).finally(() => clearInterval(beat));
+    const records = await (async () => {
+      await retryUntil(`waiting for ${changelogTopic} to be stable past this instance's last commit`, async () => {
+        if (!this.positions.changelogStable(await endOffsets(this.ctx.kafka, changelogTopic))) throw new TransientError('commit markers not written yet');
+      }, 60_000, { initialMs: 50, maxMs: 1000 });
+      return readTopicRange(this.ctx.kafka, changelogTopic, new Map(), { maxMessages: Number.MAX_SAFE_INTEGER });
+    })().finally(() => clearInterval(beat));
     for (const r of records) this.stateOf(r.partition).restore(r.key?.toString() ?? '', r.value ? r.value.toString() : null);
     this.restorePending = false;
     this.logger.log(`restored state from ${changelogTopic}: ${records.length} records in ${Date.now() - started} ms`);
@@ -252,8 +257,9 @@ export class TransactionalStage {
   private async commit(outputs: Map<string, Message[]>, topic: string, partition: number, nextOffset: string): Promise<void> {
     if (this.producerBroken) await this.replaceProducer();
     const txn = await this.producer.transaction();
+    const written: Array<{ topicName: string; partition: number; baseOffset?: string }> = [];
     try {
-      for (const part of boundedParts(outputs)) await txn.sendBatch({ topicMessages: part });
+      for (const part of boundedParts(outputs)) written.push(...(await txn.sendBatch({ topicMessages: part })));
       await txn.sendOffsets({ consumerGroupId: this.ctx.groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await txn.commit();
     } catch (err) {
@@ -271,6 +277,7 @@ export class TransactionalStage {
     }
     this.stateOf(partition).commit();
     this.positions.committed(topic, partition, nextOffset);
+    for (const w of written) if (w.topicName === this.changelogTopic && w.baseOffset !== undefined) this.positions.changelogCommitted(w.partition, w.baseOffset);
     for (const [t, messages] of outputs) {
       if (t !== TOPICS.deadLetter && t !== this.changelogTopic) this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: t }, messages.length);
     }
