@@ -5,7 +5,7 @@ import { type CleanBar, type RawBar, REPROCESS_HEADER, TOPICS, timeframeMicros }
 import { nowMicros, sessionAt } from '@md/market';
 import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type QualityIssue } from '@md/quality';
 import {
-  StageKit, TransactionalStage, createIdempotentProducer, type KeyedState, type OutputRecord,
+  StageKit, TransactionalStage, createIdempotentProducer, exitUnstarted, retryUntil, type KeyedState, type OutputRecord,
 } from '@md/kafka';
 import type { QualityConfig } from './config';
 import { barEnd, checksConfig, cleanBarFindings, toRecord } from './findings';
@@ -40,7 +40,10 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.staleProducer.connect();
+    // In the background, like the stage itself (StageKit): a broker still away at start must not
+    // stop the boot; staleness checks fail (and warn) until it is connected.
+    retryUntil('connecting the staleness producer', () => this.staleProducer.connect(), this.config.KAFKA_OUTAGE_BUDGET_SECONDS * 1000)
+      .catch((err) => exitUnstarted(this.logger, err));
     this.stage = await this.kit.startTransactional({
       stage: 'quality-monitor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.bars], outputs: [TOPICS.qualityIssues],
       transform: (m, topic, state) => this.transform(m, topic, state),
