@@ -50,6 +50,11 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
     const c = this.config;
     // A bad TLS setting (unknown sslmode, unreadable CA file) throws a ConfigError here: one line, exit 1.
     this.database = await openDb(c.DATABASE_URL, c.EMBEDDED_DATA_DIR, { password: c.DATABASE_PASSWORD });
+    // libpq's weaker modes are allowed, as in libpq, but never silently (README, Production).
+    const mode = /[?&]sslmode=([^&#]*)/.exec(c.DATABASE_URL ?? '')?.[1];
+    if (mode === 'require' || mode === 'verify-ca') {
+      this.logger.warn(`DATABASE_URL has sslmode=${mode}: the server's ${mode === 'require' ? 'certificate (unless sslrootcert is set) and host name are' : 'host name is'} not verified; use sslmode=verify-full`);
+    }
     this.readiness.register('database', () => this.caps !== undefined && this.db.ping());
     const refused = await this.refusal();
     if (refused === undefined) await this.migrate();
