@@ -102,13 +102,13 @@ render_node() { # node id (node_vars already set)
     -e "s|@MIN_ISR@|$min_isr|g" \
     -e "s|@DATA_DIR@|$N_DATA|g" \
     "$SCRIPT_DIR/kafka/server.properties" >"$N_PROPS.tmp"
+  chmod 600 "$N_PROPS.tmp" # before any password is appended
   if [[ "$KAFKA_SECURITY" == sasl_ssl ]]; then
     local jaas entry
     jaas="username=\"${SCRAM_USERS[0]%%:*}\" password=\"${SCRAM_USERS[0]#*:}\""
     for entry in "${SCRAM_USERS[@]}"; do jaas+=" user_${entry%%:*}=\"${entry#*:}\""; done
     sed -e "s|@TLS_DIR@|$KAFKA_TLS_DIR|g" -e "s|@PLAIN_JAAS@|$jaas|g" "$SCRIPT_DIR/kafka/sasl-ssl.properties" >>"$N_PROPS.tmp"
   fi
-  chmod 600 "$N_PROPS.tmp" # it may hold passwords
   mv -f "$N_PROPS.tmp" "$N_PROPS"
 }
 
