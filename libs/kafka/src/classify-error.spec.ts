@@ -48,6 +48,9 @@ describe('broker outages and fencing', () => {
     expect(isFencedError(Object.assign(new Error('Unknown error code 9'), { type: 'KAFKAJS_UNKNOWN_ERROR_CODE', code: -99 }))).toBe(false);
     expect(isRetriableError(Object.assign(new Error('retries exceeded', { cause: fenced }), { name: 'KafkaJSNumberOfRetriesExceeded' }))).toBe(false);
     expect(isFencedError(protocolError('UNKNOWN_MEMBER_ID', 25, false))).toBe(false);
+    // An ACL refusal is not fencing (the exit message must not blame a newer instance), and not retried.
+    expect(isFencedError(protocolError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 53, false))).toBe(false);
+    expect(isRetriableError(protocolError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 53, false))).toBe(false);
   });
 
   it('waits out a refused login (kafkajs says final) instead of crash-looping, wrapped or not', () => {

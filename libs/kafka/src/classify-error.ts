@@ -49,8 +49,9 @@ function anyInChain(err: unknown, test: (e: NonNullable<ErrorChain>) => boolean)
 
 // Kafka protocol errors that mean "another producer owns this transactional id now" (KIP-98):
 // INVALID_PRODUCER_EPOCH (47), PRODUCER_FENCED (90, KIP-588; kafkajs 2.2.4 has no name for it and
-// the old request versions it speaks get 47 instead), TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53).
-const FENCED_TYPES = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+// the old request versions it speaks get 47 instead). TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53) is
+// an ACL problem, not fencing: kafkajs marks it final and the stage exits saying so in its own words.
+const FENCED_TYPES = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
 // kafkajs turns a code it does not know into type KAFKAJS_UNKNOWN_ERROR_CODE, code -99, keeping the code only in the message.
 const isUnknownFencedCode = (e: { type?: string; message?: string }) => e.type === 'KAFKAJS_UNKNOWN_ERROR_CODE' && /\bUnknown error code 90\b/.test(e.message ?? '');
 
