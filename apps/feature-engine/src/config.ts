@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FeatureStoreOptions, RedisNode, RedisSettings } from '@md/feature-store';
-import { LOCAL_STACK, SERVICE_PORTS, commonConfig, positiveInt } from '@md/config';
+import { LOCAL_STACK, SERVICE_PORTS, commonConfig, positiveInt, readPemFile } from '@md/config';
 import { transactionalStageConfig } from '@md/kafka';
 
 const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d'] as const;
@@ -71,15 +70,6 @@ function redisParts(c: Fields) {
   };
 }
 
-function readCa(path: string): string | Error {
-  try {
-    const pem = readFileSync(path, 'utf8');
-    return pem.includes('-----BEGIN CERTIFICATE-----') ? pem : new Error('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
-  } catch (err) {
-    return new Error(`cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
-
 /**
  * Redis settings that cannot work stop the process at start, naming the variable to fix (never
  * blaming a set secret: parseConfig prints the value of the variable it names).
@@ -95,7 +85,7 @@ function checkRedis(c: Fields, ctx: z.RefinementCtx): void {
   if (c.REDIS_TLS === false && r.url.protocol === 'rediss:') issue('REDIS_TLS', 'REDIS_URL is rediss:// (TLS): unset REDIS_TLS or use a redis:// URL');
   if (c.REDIS_TLS_CA_FILE && !r.tls) issue('REDIS_TLS', 'REDIS_TLS_CA_FILE is set, so set REDIS_TLS=true (or use a rediss:// REDIS_URL)');
   if (c.REDIS_TLS_CA_FILE) {
-    const ca = readCa(c.REDIS_TLS_CA_FILE);
+    const ca = readPemFile(c.REDIS_TLS_CA_FILE, 'certificate');
     if (ca instanceof Error) issue('REDIS_TLS_CA_FILE', ca.message);
   }
   if (r.username && !r.password) issue('REDIS_PASSWORD', 'required when REDIS_USERNAME is set (or set REDIS_PASSWORD_FILE)');
@@ -120,7 +110,7 @@ export function redisSettings(c: FeatureEngineConfig): RedisSettings {
     username: r.username,
     password: r.password,
   };
-  if (r.tls) settings.tls = { ca: c.REDIS_TLS_CA_FILE ? (readCa(c.REDIS_TLS_CA_FILE) as string) : undefined };
+  if (r.tls) settings.tls = { ca: c.REDIS_TLS_CA_FILE ? (readPemFile(c.REDIS_TLS_CA_FILE, 'certificate') as string) : undefined };
   return settings;
 }
 

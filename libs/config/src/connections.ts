@@ -53,12 +53,22 @@ export interface RegistryConnection {
   ca?: string;
 }
 
-function readPem(variable: string, path: string): string {
+const PEM = { certificate: /-----BEGIN CERTIFICATE-----/, 'private key': /-----BEGIN [A-Z ]*PRIVATE KEY-----/ };
+
+/** A PEM file's text, or why it cannot be used (unreadable, or no PEM block of that kind in it). */
+export function readPemFile(path: string, kind: keyof typeof PEM): string | Error {
   try {
-    return readFileSync(path, 'utf8');
+    const pem = readFileSync(path, 'utf8');
+    return PEM[kind].test(pem) ? pem : new Error(`holds no PEM ${kind}`);
   } catch (err) {
-    throw new ConfigError(`config: ${variable} is invalid ("${path}"): cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    return new Error(`cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+}
+
+function readPem(variable: string, path: string, kind: keyof typeof PEM = 'certificate'): string {
+  const pem = readPemFile(path, kind);
+  if (pem instanceof Error) throw new ConfigError(`config: ${variable} is invalid ("${path}"): ${pem.message}`);
+  return pem;
 }
 
 const missing = (variable: string, why: string) => new ConfigError(`config: ${variable} is invalid (unset): ${why}`);
@@ -74,7 +84,7 @@ export function kafkaConnectionOf(c: ConnectionSettings): KafkaConnection {
     connection.ssl = { rejectUnauthorized: true };
     if (c.KAFKA_SSL_CA_FILE) connection.ssl.ca = readPem('KAFKA_SSL_CA_FILE', c.KAFKA_SSL_CA_FILE);
     if (c.KAFKA_SSL_CERT_FILE) connection.ssl.cert = readPem('KAFKA_SSL_CERT_FILE', c.KAFKA_SSL_CERT_FILE);
-    if (c.KAFKA_SSL_KEY_FILE) connection.ssl.key = readPem('KAFKA_SSL_KEY_FILE', c.KAFKA_SSL_KEY_FILE);
+    if (c.KAFKA_SSL_KEY_FILE) connection.ssl.key = readPem('KAFKA_SSL_KEY_FILE', c.KAFKA_SSL_KEY_FILE, 'private key');
   }
   const sasl = c.KAFKA_SASL_MECHANISM;
   if (!sasl) {
