@@ -1,9 +1,9 @@
-import { CONFIG } from '@md/config';
+import { CONFIG, redactUrl } from '@md/config';
 import { TransientError } from '@md/contracts';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Readiness } from '@md/observability';
 import {
-  DEFAULT_STORAGE_OPTIONS, describePgFailure, migrate, openDb, redactDatabaseUrl, runMaintenance, type Db, type StorageCapabilities, type StorageOptions,
+  DEFAULT_STORAGE_OPTIONS, describePgFailure, migrate, openDb, runMaintenance, type Db, type StorageCapabilities, type StorageOptions,
 } from '@md/storage';
 import type { WriterConfig } from './config';
 
@@ -43,7 +43,7 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
 
   private get where(): string {
     const c = this.config;
-    return c.DATABASE_URL ? redactDatabaseUrl(c.DATABASE_URL) : `embedded TimescaleDB in ${c.EMBEDDED_DATA_DIR}`;
+    return c.DATABASE_URL ? redactUrl(c.DATABASE_URL) : `embedded TimescaleDB in ${c.EMBEDDED_DATA_DIR}`;
   }
 
   async onModuleInit(): Promise<void> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { kafkaConnectionOf, registryConnectionOf } from './connections';
-import { commonConfig, connectionSchema, connectionsOf, parseConfig, redactValue } from './parse-config';
+import { commonConfig, connectionSchema, connectionsOf, parseConfig, redactUrl, redactValue } from './parse-config';
 
 describe('Kafka and registry connection settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'md-connections-'));
@@ -87,5 +87,18 @@ describe('config errors never print a secret', () => {
     // Unencoded '/' and '@' in a password (the case that makes a URL invalid in the first place).
     expect(redactValue('DATABASE_URL', 'postgres://md:pa/ss@db/md')).toBe('postgres://…@db/md');
     expect(redactValue('DATABASE_URL', 'postgres://md:p@ss@db/md?sslmode=verify-full')).toBe('postgres://…@db/md?sslmode=verify-full');
+  });
+});
+
+describe('redactUrl (database URLs)', () => {
+  it('hides the user, the password and password parameters', () => {
+    expect(redactUrl('postgres://md:s3cret@db:5432/md?sslmode=verify-full')).toBe('postgres://…@db:5432/md?sslmode=verify-full');
+    expect(redactUrl('postgres://db/md?user=md&password=s3cret&sslpassword=k')).toBe('postgres://db/md?user=md&password=…&sslpassword=…');
+    expect(redactUrl('postgres://127.0.0.1:5432/test')).toBe('postgres://127.0.0.1:5432/test');
+  });
+
+  it('hides a password with an unencoded / or @', () => {
+    expect(redactUrl('postgres://md:pa/ss@db/md')).toBe('postgres://…@db/md');
+    expect(redactUrl('postgres://md:p@ss@db/md?sslmode=require')).toBe('postgres://…@db/md?sslmode=require');
   });
 });

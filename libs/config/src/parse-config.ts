@@ -46,13 +46,17 @@ export function withFileSecrets(schema: z.ZodTypeAny, env: NodeJS.ProcessEnv): N
 }
 
 /**
- * A value as a config error may print it: a secret's variable shows nothing of it, and a URL
- * loses its credentials (user:password@, ?password=), so a refused value never leaks into a log.
+ * A URL as a log or an error may print it: its credentials (user:password@, also with an
+ * unencoded '/' or '@': up to the last '@' before the query) and password or token parameters
+ * (libpq's password and sslpassword too) replaced by '…'.
  */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^?#\s]*@/g, '//…@').replace(/([?&](?:(?:ssl)?password|pass|token)=)[^&]*/gi, '$1…');
+}
+
+/** A value as a config error may print it: a secret's variable shows nothing of it, and URLs lose their credentials. */
 export function redactValue(variable: string, value: string): string {
-  if (/(PASSWORD|TOKEN|SECRET|_KEY)$/.test(variable)) return '(hidden)';
-  // Up to the last '@' before the query: a password with an unencoded '/' or '@' is hidden too.
-  return value.replace(/\/\/[^?#\s]*@/g, '//…@').replace(/([?&](?:password|pass|token)=)[^&]*/gi, '$1…');
+  return /(PASSWORD|TOKEN|SECRET|_KEY)$/.test(variable) ? '(hidden)' : redactUrl(value);
 }
 
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { PoolConfig } from 'pg';
+import { redactUrl } from '@md/config';
 import { ConfigError } from '@md/contracts';
 
 // TLS follows libpq's URL parameters (https://www.postgresql.org/docs/current/libpq-ssl.html,
@@ -21,12 +22,6 @@ export interface PgConnectionOptions {
   passwordName?: string;
 }
 
-/** The URL for messages and logs: user and password (also `password=` parameters) replaced. */
-export function redactDatabaseUrl(url: string): string {
-  // Up to the last '@' before the query: a password with an unencoded '/' or '@' is hidden too.
-  return url.replace(/\/\/[^?#\s]*@/, '//…@').replace(/([?&](?:ssl)?password=)[^&]*/gi, '$1…');
-}
-
 /**
  * pg Pool settings from a `postgres://` URL with libpq's TLS parameters: `sslmode` (disable,
  * require, verify-ca, verify-full), `sslrootcert` (a PEM CA file, or `system` for the CAs Node
@@ -36,7 +31,7 @@ export function redactDatabaseUrl(url: string): string {
  */
 export function pgPoolConfig(url: string, options: PgConnectionOptions = {}): PoolConfig {
   const name = options.urlName ?? 'DATABASE_URL';
-  const bad = (why: string) => new ConfigError(`config: ${name} is invalid ("${redactDatabaseUrl(url)}"): ${why}`);
+  const bad = (why: string) => new ConfigError(`config: ${name} is invalid ("${redactUrl(url)}"): ${why}`);
   if (!/^postgres(ql)?:\/\//.test(url)) throw bad('must be a postgres:// URL (postgres://user@host:5432/db)');
   let parsed: URL;
   try {

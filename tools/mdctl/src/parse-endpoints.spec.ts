@@ -1,4 +1,5 @@
-import { parseBaseUrl, parseBrokers, parseDatabaseUrl, redactUrl } from './parse-endpoints';
+import { redactUrl } from '@md/config';
+import { parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
 import { UsageError } from './usage-error';
 
 describe('parseBrokers', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, withFileSecrets } from '@md/config';
-import { pgPoolConfig, redactDatabaseUrl } from '@md/storage';
+import { redactUrl } from '@md/config';
+import { pgPoolConfig } from '@md/storage';
 import { UsageError } from './usage-error';
 
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
@@ -21,15 +22,10 @@ export function parseBaseUrl(text: string, option: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${option} "${text}" is not a URL: use http://host:port[/path]`);
+    throw new UsageError(`${option} "${redactUrl(text)}" is not a URL: use http://host:port[/path]`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} "${text}" must be an http:// or https:// URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} "${redactUrl(text)}" must be an http:// or https:// URL`);
   return text.replace(/\/+$/, '');
-}
-
-/** A connection URL with its password (and user) replaced, for messages: secrets never reach a log line. */
-export function redactUrl(url: string): string {
-  return redactDatabaseUrl(url);
 }
 
 /**

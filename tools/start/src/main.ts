@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
-import { connectionSchema, connectionsOf, loadConfigOrExit, redactValue, SERVICE_NAMES, SERVICE_PORTS } from '@md/config';
+import { connectionSchema, connectionsOf, loadConfigOrExit, redactUrl, SERVICE_NAMES, SERVICE_PORTS } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, registryHttp } from '@md/kafka';
 import { httpJson, metricValue, repoRoot, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService } from '@md/testing';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   say(`starting ${SERVICE_NAMES.length} services (logs in .stack/logs/start-*.log)…`);
   // The writer uses DATABASE_URL when the user set one, else embedded TimescaleDB in .stack/pglite.
   const embeddedDir = join(root, '.stack', 'pglite');
-  const database = process.env.DATABASE_URL ? redactValue('DATABASE_URL', process.env.DATABASE_URL) : `embedded TimescaleDB in ${embeddedDir}`;
+  const database = process.env.DATABASE_URL ? redactUrl(process.env.DATABASE_URL) : `embedded TimescaleDB in ${embeddedDir}`;
   // The quick start is one self-contained job: its stages join fresh consumer groups positioned
   // at the topics' current end, so they process exactly this replay (not what tests or earlier
   // runs left on the topics) and the summary can account for every row.

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import type { Kafka } from 'kafkajs';
 import { valueSubject } from '@md/contracts';
-import type { RegistryConnection } from '@md/config';
+import { redactUrl, type RegistryConnection } from '@md/config';
 import { SchemaCodec, createIdempotentProducer, registryHttp } from '@md/kafka';
 import {
   PgDb, REPLAYABLE_TOPICS, SQL_IDENTIFIER, countRawHistory, describePgFailure, isPgConnectFailure, rawHistoryPages, toIso, type RawHistoryRecord, type RawHistoryWindow, type ReplayableTopic,
 } from '@md/storage';
 import { databaseUrlOf, endpointsOf, type CliIo } from '../cli-context';
 import { cliKafka, withAdmin } from '../kafka-admin';
-import { databasePassword, redactUrl } from '../parse-endpoints';
+import { databasePassword } from '../parse-endpoints';
 import { parseSymbols } from '../parse-symbols';
 import { parseWindow } from '../parse-time';
 import { EXIT, OperationError, UsageError } from '../usage-error';
