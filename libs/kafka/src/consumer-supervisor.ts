@@ -3,6 +3,8 @@ import type { Consumer } from 'kafkajs';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { isFencedError, isRetriableError } from './classify-error';
 import { OutageBudget } from './outage-budget';
+import { StopRequested } from './retry-loop';
+import { retryUntil } from './retry-until';
 
 export interface SupervisorOptions {
   stage: string;
@@ -46,6 +48,7 @@ export class ConsumerSupervisor {
   private attempt = 0;
   private restartTimer?: NodeJS.Timeout;
   private watchdog?: NodeJS.Timeout;
+  private starting?: Promise<void>;
   private stopped = false;
 
   constructor(
@@ -65,6 +68,24 @@ export class ConsumerSupervisor {
 
   /** For /ready: in the group and hearing from the broker. */
   readonly ready = (): boolean => this.joined && Date.now() - this.lastContact < this.staleMs;
+
+  /**
+   * The stage's start: `connect` (topic creation, schemas, producers, subscribe) retried while the
+   * broker is not there yet or still electing leaders, for up to the outage budget; then the
+   * watchdog and the consumer's run. Resolves once consuming (or stopped while starting).
+   */
+  start(connect: () => Promise<void>): Promise<void> {
+    this.starting ??= (async () => {
+      await retryUntil(`starting ${this.opts.stage}`, async () => {
+        if (this.stopped) throw new StopRequested('stopped while starting');
+        await connect();
+      }, this.opts.outageBudgetMs, this.opts.backoff);
+      if (this.stopped) return;
+      this.watch();
+      await this.opts.run();
+    })();
+    return this.starting;
+  }
 
   /** Starts the outage clock: from now on, a consumer out of its group for the budget ends the process. */
   watch(): void {

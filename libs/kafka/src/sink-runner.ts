@@ -8,7 +8,6 @@ import { createIdempotentProducer } from './producer';
 import { writeIsolatingFailures } from './isolate-failures';
 import { retryWhileRetriable, StopRequested } from './retry-loop';
 import { ConsumerSupervisor } from './consumer-supervisor';
-import { retryUntil } from './retry-until';
 import { consumerConfig, deadLetterMessage, outageBudgetMs, subscribe, type StageContext } from './stage-context';
 
 export interface SinkHandler<T> {
@@ -38,8 +37,6 @@ export class SinkRunner<T> {
   /** The runner's own idempotent producer for md.dlq.v1: connected in start, closed in stop. */
   private readonly dlqProducer: Producer;
   private readonly supervisor: ConsumerSupervisor;
-  private starting?: Promise<void>;
-  private stopping = false;
 
   constructor(
     private readonly ctx: StageContext,
@@ -64,24 +61,16 @@ export class SinkRunner<T> {
    * `prepare` (topic creation) runs in the same retry. Later outages are the supervisor's.
    */
   start(prepare: () => Promise<unknown> = async () => undefined): Promise<void> {
-    this.starting ??= (async () => {
-      await retryUntil(`starting ${this.ctx.stage}`, async () => {
-        if (this.stopping) throw new StopRequested('stopped while starting');
-        await prepare();
-        await this.ctx.codec.registerAll([TOPICS.deadLetter]);
-        await this.dlqProducer.connect();
-        await subscribe(this.ctx, this.consumer);
-      }, outageBudgetMs(this.ctx), { initialMs: 200, maxMs: this.ctx.backoff.maxMs });
-      if (this.stopping) return;
-      this.supervisor.watch();
-      await this.run();
-    })();
-    return this.starting;
+    return this.supervisor.start(async () => {
+      await prepare();
+      await this.ctx.codec.registerAll([TOPICS.deadLetter]);
+      await this.dlqProducer.connect();
+      await subscribe(this.ctx, this.consumer);
+    });
   }
 
   /** Stops fetching, lets the in-flight chunk finish and commit, then closes both clients. */
   async stop(): Promise<void> {
-    this.stopping = true;
     this.supervisor.stop();
     await this.consumer.disconnect();
     await this.dlqProducer.disconnect();

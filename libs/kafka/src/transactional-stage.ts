@@ -82,8 +82,6 @@ export class TransactionalStage {
   private readonly states = new Map<number, PartitionState>();
   private readonly positions = new CommittedPositions();
   private restorePending = true;
-  private starting?: Promise<void>;
-  private stopping = false;
 
   /**
    * `changelogTopic`: a compacted topic with as many partitions as each input topic (inputs are
@@ -119,23 +117,15 @@ export class TransactionalStage {
    * the same retry. Resolves once consuming; later outages are the supervisor's.
    */
   start(prepare: () => Promise<unknown> = async () => undefined): Promise<void> {
-    this.starting ??= (async () => {
-      await retryUntil(`starting ${this.ctx.stage}`, async () => {
-        if (this.stopping) throw new StopRequested('stopped while starting');
-        await prepare();
-        if (this.changelogTopic) await ensureChangelog(this.ctx.kafka, this.changelogTopic, BAR_PARTITIONS);
-        await this.producer.connect();
-        await subscribe(this.ctx, this.consumer);
-      }, outageBudgetMs(this.ctx), { initialMs: 200, maxMs: this.ctx.backoff.maxMs });
-      if (this.stopping) return;
-      this.supervisor.watch();
-      await this.run();
-    })();
-    return this.starting;
+    return this.supervisor.start(async () => {
+      await prepare();
+      if (this.changelogTopic) await ensureChangelog(this.ctx.kafka, this.changelogTopic, BAR_PARTITIONS);
+      await this.producer.connect();
+      await subscribe(this.ctx, this.consumer);
+    });
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
     this.supervisor.stop();
     await this.consumer.disconnect();
     await this.producer.disconnect();
