@@ -157,7 +157,7 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
 
   it('stops at start with one line naming DATABASE_URL when the CA file is unreadable or sslmode unknown', async () => {
     const lines = [
-      /^config: DATABASE_URL is invalid \("postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\?sslmode=verify-full&sslrootcert=\S+missing-ca\.pem"\): sslrootcert "\S+" cannot be read \(ENOENT\)$/,
+      /^config: DATABASE_URL is invalid \("postgres:\/\/…@127\.0\.0\.1:\d+\/md_tls\?sslmode=verify-full&sslrootcert=\S+missing-ca\.pem"\): sslrootcert "\S+": cannot read it \(ENOENT\)$/,
       /^config: DATABASE_URL is invalid \(".*"\): sslmode must be one of disable, require, verify-ca, verify-full \(got "verify_full"\)$/,
     ];
     await Promise.all(badConfig.map(async (writer, i) => {

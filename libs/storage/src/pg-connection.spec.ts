@@ -57,7 +57,7 @@ describe('pgPoolConfig', () => {
     const url = (q: string) => `postgres://md:hunter2@h/db?${q}`;
     expect(message(() => pgPoolConfig(url('sslmode=verify_full')))).toBe(
       'config: DATABASE_URL is invalid ("postgres://…@h/db?sslmode=verify_full"): sslmode must be one of disable, require, verify-ca, verify-full (got "verify_full")');
-    expect(message(() => pgPoolConfig(url('sslmode=verify-full&sslrootcert=/nonexistent/ca.pem')))).toMatch(/: sslrootcert "\/nonexistent\/ca.pem" cannot be read \(ENOENT\)$/);
+    expect(message(() => pgPoolConfig(url('sslmode=verify-full&sslrootcert=/nonexistent/ca.pem')))).toMatch(/: sslrootcert "\/nonexistent\/ca.pem": cannot read it \(ENOENT\)$/);
     expect(message(() => pgPoolConfig(url(`sslmode=verify-full&sslrootcert=${key}`)))).toMatch(/holds no PEM certificate$/);
     expect(message(() => pgPoolConfig(url('sslmode=prefer')))).toMatch(/sslmode=prefer falls back to plaintext/);
     expect(message(() => pgPoolConfig(url(`sslrootcert=${ca}`)))).toMatch(/sslrootcert is set but sslmode is not: add sslmode=verify-full$/);

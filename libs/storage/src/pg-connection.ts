@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { PoolConfig } from 'pg';
-import { redactUrl } from '@md/config';
+import { readPemFile, redactUrl } from '@md/config';
 import { ConfigError } from '@md/contracts';
 
 // TLS follows libpq's URL parameters (https://www.postgresql.org/docs/current/libpq-ssl.html,
@@ -70,24 +69,19 @@ function sslOptions(params: URLSearchParams, bad: (why: string) => ConfigError):
     if (files.length) throw bad(`${files[0]} is set but ${given ? 'sslmode=disable' : 'sslmode is not'}: add sslmode=verify-full`);
     return false;
   }
-  const read = (param: string, pem: RegExp, what: string) => {
+  const read = (param: string, kind: 'certificate' | 'private key') => {
     const path = params.get(param);
     if (path === null) return undefined;
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw bad(`${param} "${path}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    if (!pem.test(text)) throw bad(`${param} "${path}" holds no PEM ${what}`);
+    const text = readPemFile(path, kind);
+    if (text instanceof Error) throw bad(`${param} "${path}": ${text.message}`);
     return text;
   };
   // libpq: sslrootcert=system trusts the system's CAs and is only allowed with verify-full.
   const system = params.get('sslrootcert') === 'system';
   if (system && mode !== 'verify-full') throw bad('sslrootcert=system needs sslmode=verify-full');
-  const ca = system ? undefined : read('sslrootcert', /-----BEGIN CERTIFICATE-----/, 'certificate');
-  const cert = read('sslcert', /-----BEGIN CERTIFICATE-----/, 'certificate');
-  const key = read('sslkey', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key');
+  const ca = system ? undefined : read('sslrootcert', 'certificate');
+  const cert = read('sslcert', 'certificate');
+  const key = read('sslkey', 'private key');
   if ((cert === undefined) !== (key === undefined)) throw bad('sslcert and sslkey go together (a client certificate and its key)');
   const verifyChain = mode !== 'require' || ca !== undefined;
   const verifyHost = mode === 'verify-full';
