@@ -30,19 +30,32 @@ export interface FeatureVectorRow {
 /** Feature vectors of one (symbol, timeframe) whose bar starts in [from, to), oldest first. */
 export async function featureVectors(db: Queryable, schema: string, q: DerivedRange & { symbol: string; timeframe: Timeframe }): Promise<FeatureVectorRow[]> {
   const s = sqlIdentifier(schema);
-  const available = `coalesce(available_time, time + INTERVAL '${TIMEFRAME_INTERVAL[q.timeframe]}')`;
+  const available = `coalesce(f.available_time, f.time + INTERVAL '${TIMEFRAME_INTERVAL[q.timeframe]}')`;
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT time, max(${available}) AS available_time, max(generation)::int AS generation, jsonb_object_agg(name, value) AS values
-       FROM ${s}.features
-      WHERE symbol = $1 AND timeframe = $2 AND time >= $3::timestamptz AND time < $4::timestamptz
+    `SELECT f.time, ${available} AS available_time, f.generation::int AS generation, l.names, f.feature_values::text AS feature_values
+       FROM ${s}.feature_vectors f JOIN ${s}.feature_layouts l ON l.id = f.layout
+      WHERE f.symbol = $1 AND f.timeframe = $2 AND f.time >= $3::timestamptz AND f.time < $4::timestamptz
         AND ($5::timestamptz IS NULL OR ${available} <= $5::timestamptz)
-      GROUP BY time ORDER BY time LIMIT $6`,
+      ORDER BY f.time LIMIT $6`,
     [q.symbol, q.timeframe, q.from.toISOString(), q.to.toISOString(), q.asOf?.toISOString() ?? null, q.limit],
   );
-  return rows.map((r) => ({
-    symbol: q.symbol, timeframe: q.timeframe, time: iso(r.time), availableTime: iso(r.available_time), generation: Number(r.generation),
-    values: (typeof r.values === 'string' ? JSON.parse(r.values) : r.values) as Record<string, number | null>,
-  }));
+  return rows.map((r) => {
+    const names = r.names as string[];
+    const values = floatArray(r.feature_values);
+    return {
+      symbol: q.symbol, timeframe: q.timeframe, time: iso(r.time), availableTime: iso(r.available_time), generation: Number(r.generation),
+      values: Object.fromEntries(names.map((n, i) => [n, values[i]])),
+    };
+  });
+}
+
+/**
+ * A float8[] in PostgreSQL's text form ({1.5,NULL,NaN}), read the same on both drivers:
+ * node-postgres' own array parser turns NULL into NaN, which would hide a missing value.
+ */
+function floatArray(text: unknown): Array<number | null> {
+  const body = String(text).slice(1, -1);
+  return body === '' ? [] : body.split(',').map((x) => (x === 'NULL' ? null : Number(x)));
 }
 
 export interface SignalRow {

@@ -1,12 +1,13 @@
 import type { AltSignalRecord, FeatureVectorRecord, IntrinsicBarRecord, VixRegimeRecord } from '@md/contracts';
 import { toIso } from './bar-writer';
+import { layoutOf } from './feature-layouts';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
 
 // Sinks for the derived topics (features, intrinsic bars, alt-data signals, VIX regimes). Each
 // statement sends column arrays through unnest(): one round trip per batch instead of one per
-// row, which matters for features (one row per value). Rows are deduplicated by key inside a
-// batch first (last wins, as in topic order): ON CONFLICT cannot touch one row twice per statement.
+// row. Rows are deduplicated by key inside a batch first (last wins, as in topic order): ON
+// CONFLICT cannot touch one row twice per statement.
 
 function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
   const byKey = new Map<string, T>();
@@ -15,27 +16,44 @@ function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
 }
 
 /**
- * Upsert on (symbol, timeframe, name, time): a replayed or recomputed vector rewrites its values,
- * unless the stored row is of a higher generation (a reprocess under newer rules replaced it
- * already). Values an older generation had and a newer one no longer produces are removed by the
- * reprocess marker (superseded.ts). A record from before availableTime existed is
- * stored with NULL there; the queries bound it by the bar's end.
+ * Upsert of whole vectors on (symbol, timeframe, time), one row each (migration 0008): a replayed
+ * or recomputed vector replaces the stored one, names included, unless the stored row is of a
+ * higher generation (a reprocess under newer rules replaced it already). The layouts of the
+ * batch are inserted first (usually one per feature set). A record from before availableTime
+ * existed is stored with NULL there; the queries bound it by the bar's end. Returns the number of
+ * values stored, as the long layout counted them.
  */
 export async function upsertFeatureVectors(db: Queryable, vectors: readonly FeatureVectorRecord[], schema = 'md'): Promise<number> {
-  const rows = lastByKey(vectors.flatMap((v) => Object.entries(v.values).map(([name, value]) => ({ v, name, value }))),
-    (r) => `${r.v.symbol}\u0000${r.v.timeframe}\u0000${r.name}\u0000${r.v.eventTime}`);
+  const rows = lastByKey(vectors, (v) => `${v.symbol}\u0000${v.timeframe}\u0000${v.eventTime}`);
   if (!rows.length) return 0;
   const s = sqlIdentifier(schema);
+  const layouts = rows.map((v) => layoutOf(Object.keys(v.values)));
+  const distinct = [...new Map(layouts.map((l) => [l.id, l])).values()];
   await db.query(
-    `INSERT INTO ${s}.features AS f (symbol, timeframe, name, time, value, available_time, generation)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::timestamptz[], $7::bigint[])
-     ON CONFLICT (symbol, timeframe, name, time) DO UPDATE
-       SET value = EXCLUDED.value, available_time = EXCLUDED.available_time, generation = EXCLUDED.generation
-       WHERE EXCLUDED.generation >= f.generation`,
-    [rows.map((r) => r.v.symbol), rows.map((r) => r.v.timeframe), rows.map((r) => r.name), rows.map((r) => toIso(r.v.eventTime)), rows.map((r) => r.value),
-      rows.map((r) => (r.v.availableTime == null ? null : toIso(r.v.availableTime))), rows.map((r) => r.v.generation ?? 0)],
+    `INSERT INTO ${s}.feature_layouts (id, names)
+     SELECT (e->>0)::bigint, ARRAY(SELECT jsonb_array_elements_text(e->1)) FROM jsonb_array_elements($1::jsonb) AS e
+     ON CONFLICT (id) DO NOTHING`,
+    [JSON.stringify(distinct.map((l) => [l.id, l.names]))],
   );
-  return rows.length;
+  await db.query(
+    `INSERT INTO ${s}.feature_vectors AS f (symbol, timeframe, time, feature_set, layout, feature_values, available_time, generation)
+     SELECT u.symbol, u.timeframe, u.time, u.feature_set, u.layout, u.vals::float8[], u.available_time, u.generation
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::bigint[])
+         AS u(symbol, timeframe, time, feature_set, layout, vals, available_time, generation)
+     ON CONFLICT (symbol, timeframe, time) DO UPDATE
+       SET feature_set = EXCLUDED.feature_set, layout = EXCLUDED.layout, feature_values = EXCLUDED.feature_values,
+           available_time = EXCLUDED.available_time, generation = EXCLUDED.generation
+       WHERE EXCLUDED.generation >= f.generation`,
+    [rows.map((v) => v.symbol), rows.map((v) => v.timeframe), rows.map((v) => toIso(v.eventTime)), rows.map((v) => v.featureSet),
+      layouts.map((l) => l.id), rows.map((v, i) => arrayLiteral(layouts[i].names.map((n) => v.values[n]))),
+      rows.map((v) => (v.availableTime == null ? null : toIso(v.availableTime))), rows.map((v) => v.generation ?? 0)],
+  );
+  return layouts.reduce((n, l) => n + l.names.length, 0);
+}
+
+/** A float8[] literal: each vector travels as one text element (unnest of a 2-D array would flatten it). */
+function arrayLiteral(values: ReadonlyArray<number | null | undefined>): string {
+  return `{${values.map((x) => (x == null ? 'NULL' : String(x))).join(',')}}`;
 }
 
 /**

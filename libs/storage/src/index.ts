@@ -16,6 +16,7 @@ export * from './migrations';
 export * from './market-events-writer';
 export * from './quality-queries';
 export * from './derived-writer';
+export * from './feature-layouts';
 export * from './superseded';
 export * from './sink-transaction';
 export * from './session-bars';

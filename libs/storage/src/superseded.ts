@@ -11,7 +11,7 @@ import { sqlIdentifier } from './sql-identifier';
 
 /** Per stage: the table its outputs are stored in and the column the marker's window applies to. */
 const TABLES: Record<string, { table: string; time: string }> = {
-  'feature-engine': { table: 'features', time: 'time' },
+  'feature-engine': { table: 'feature_vectors', time: 'time' },
   preprocessor: { table: 'bars', time: 'time' },
   'quality-monitor': { table: 'quality_issues', time: 'window_start' },
 };

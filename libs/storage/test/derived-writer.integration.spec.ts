@@ -3,6 +3,8 @@ import { LOCAL_STACK } from '@md/config';
 import type { AltSignalRecord, FeatureVectorRecord, IntrinsicBarRecord, VixRegimeRecord } from '@md/contracts';
 import type { Db } from '../src/db-port';
 import { upsertAltSignals, upsertFeatureVectors, upsertIntrinsicBars, upsertVixRegimes } from '../src/derived-writer';
+import { featureVectors } from '../src/derived-queries';
+import { LAYOUT_ID_SQL, layoutOf } from '../src/feature-layouts';
 import { migrate } from '../src/migrations';
 import { PgDb } from '../src/pg-db';
 import { PgliteDb } from '../src/pglite-db';
@@ -29,17 +31,36 @@ describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
   });
   const rows = async (sql: string) => (await db.query<Record<string, unknown>>(sql.replaceAll('$s', schema))).rows;
 
-  it('stores one row per feature value, nulls included, and a replay or recomputation rewrites instead of adding', async () => {
-    const v = (i: number, sma: number | null): FeatureVectorRecord =>
-      ({ symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime: T0 + i * MIN, ingestTime: T0, featureSet: 'default-v1', values: { sma_20: sma, ret_1: 0.25 * i },
-        availableTime: T0 + (i + 1) * MIN, generation: 0 });
-    expect(await upsertFeatureVectors(db, [v(0, null), v(1, 15.5), v(1, 15.6)], schema)).toBe(4);
-    await upsertFeatureVectors(db, [v(0, null), v(1, 15.6)], schema);
-    const stored = await rows(`SELECT name, extract(epoch FROM time)::bigint AS t, value FROM $s.features ORDER BY time, name`);
-    expect(stored).toEqual([
-      { name: 'ret_1', t: String(T0 / 1e6), value: 0 }, { name: 'sma_20', t: String(T0 / 1e6), value: null },
-      { name: 'ret_1', t: String(T0 / 1e6 + 60), value: 0.25 }, { name: 'sma_20', t: String(T0 / 1e6 + 60), value: 15.6 },
+  it('stores one row per vector, nulls included; a replay or recomputation replaces the vector instead of adding', async () => {
+    const v = (i: number, values: Record<string, number | null>, generation = 0): FeatureVectorRecord =>
+      ({ symbol: 'DBB', timeframe: '1m', provider: 'file', eventTime: T0 + i * MIN, ingestTime: T0, featureSet: 'default-v1', values,
+        availableTime: T0 + (i + 1) * MIN, generation });
+    expect(await upsertFeatureVectors(db, [v(0, { sma_20: null, ret_1: 0 }), v(1, { sma_20: 15.5, ret_1: 0.25 }), v(1, { sma_20: 15.6, ret_1: 0.25 })], schema)).toBe(4);
+    await upsertFeatureVectors(db, [v(0, { ret_1: 0, sma_20: null }), v(1, { sma_20: 15.6, ret_1: 0.25 })], schema);
+    expect(await rows(`SELECT count(*)::int AS n FROM $s.feature_vectors`)).toEqual([{ n: 2 }]);
+    // The long view keeps the old shape for SQL readers.
+    const long = () => rows(`SELECT name, extract(epoch FROM time)::bigint AS t, value, generation::int AS g FROM $s.features ORDER BY time, name`);
+    expect(await long()).toEqual([
+      { name: 'ret_1', t: String(T0 / 1e6), value: 0, g: 0 }, { name: 'sma_20', t: String(T0 / 1e6), value: null, g: 0 },
+      { name: 'ret_1', t: String(T0 / 1e6 + 60), value: 0.25, g: 0 }, { name: 'sma_20', t: String(T0 / 1e6 + 60), value: 15.6, g: 0 },
     ]);
+    // A newer generation replaces the vector whole (a dropped name goes); an older one changes nothing.
+    await upsertFeatureVectors(db, [v(1, { rsi_14: 55, ret_1: 0.5 }, 2)], schema);
+    await upsertFeatureVectors(db, [v(1, { sma_20: 1, ret_1: 1 }, 1)], schema);
+    expect((await long()).slice(2)).toEqual([
+      { name: 'ret_1', t: String(T0 / 1e6 + 60), value: 0.5, g: 2 }, { name: 'rsi_14', t: String(T0 / 1e6 + 60), value: 55, g: 2 },
+    ]);
+    const read = await featureVectors(db, schema, { symbol: 'DBB', timeframe: '1m', from: new Date(T0 / 1000), to: new Date(T0 / 1000 + 120_000), limit: 10 });
+    expect(read.map((r) => [r.time, r.generation, r.values])).toEqual([
+      [new Date(T0 / 1000).toISOString(), 0, { ret_1: 0, sma_20: null }], [new Date(T0 / 1000 + 60_000).toISOString(), 2, { ret_1: 0.5, rsi_14: 55 }],
+    ]);
+  });
+
+  it('gives a layout the same id in SQL as in TypeScript, so the migration of long rows and the writer agree', async () => {
+    const layout = layoutOf(['sma_20', 'ret_1', 'vol_20', 'rsi_14']);
+    const [row] = await rows(`SELECT (${LAYOUT_ID_SQL(`ARRAY['ret_1', 'rsi_14', 'sma_20', 'vol_20']`)})::text AS id`);
+    expect(row.id).toBe(layout.id);
+    expect(layout.names).toEqual(['ret_1', 'rsi_14', 'sma_20', 'vol_20']);
   });
 
   it('keeps two intrinsic bars that open and close in the same millisecond apart by their seq', async () => {

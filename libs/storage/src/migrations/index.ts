@@ -10,13 +10,15 @@ import { adjustmentSegmentsMigration } from './0004-adjustment-segments.migratio
 import { derivedTablesMigration } from './0005-derived-tables.migration';
 import { rawMarketTablesMigration } from './0006-raw-market-tables.migration';
 import { pointInTimeMigration } from './0007-point-in-time.migration';
+import { wideFeaturesMigration } from './0008-wide-features.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
 export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
-export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration];
+export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration,
+  wideFeaturesMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied
@@ -35,7 +37,8 @@ export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMig
  * plain PostgreSQL stays plain (timescale false) even if the extension appears later, because
  * its tables are not hypertables and its aggregates are materialised views.
  */
-export async function migrate(db: Db, options: StorageOptions): Promise<{ applied: string[]; capabilities: StorageCapabilities }> {
+/** `to` stops after that migration (tests of a migration over data of the layout before it). */
+export async function migrate(db: Db, options: StorageOptions, to?: string): Promise<{ applied: string[]; capabilities: StorageCapabilities }> {
   const opts = parseStorageOptions(options);
   const schema = sqlIdentifier(opts.schema);
   const detected = await detectCapabilities(db);
@@ -58,7 +61,7 @@ export async function migrate(db: Db, options: StorageOptions): Promise<{ applie
       storage: new SchemaMigrationsStorage(tx, schema, capabilities.timescale),
       logger: undefined,
     });
-    const applied = await umzug.up();
+    const applied = await umzug.up(to ? { to } : {});
     return { applied: applied.map((m) => m.name), capabilities };
   });
 }
