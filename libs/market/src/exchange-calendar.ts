@@ -90,7 +90,21 @@ const REGULAR_OPEN = 9 * 60 + 30;
 const REGULAR_CLOSE = 16 * 60;
 const EARLY_CLOSE = 13 * 60;
 
+const DAY_CACHE_LIMIT = 20_000;
+const dayCache = new Map<string, TradingDay>();
+
+/** The NYSE day of a New York date; memoised (bounded, frozen): sessions and detectors ask per bar. */
 export function tradingDay(date: string): TradingDay {
+  let day = dayCache.get(date);
+  if (!day) {
+    if (dayCache.size >= DAY_CACHE_LIMIT) dayCache.clear();
+    day = Object.freeze(computeTradingDay(date));
+    dayCache.set(date, day);
+  }
+  return day;
+}
+
+function computeTradingDay(date: string): TradingDay {
   const [y, m, d] = date.split('-').map(Number);
   const wd = weekday(y, m, d);
   const holiday = holidays(y).get(date) ?? null;

@@ -18,3 +18,4 @@ export * from './revision-packing';
 export * from './revision-horizon';
 export * from './revision-budget';
 export * from './symbol-adjustments';
+export * from './new-york-clock';

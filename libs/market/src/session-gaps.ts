@@ -1,23 +1,10 @@
 import { DateTime } from 'luxon';
 import { tradingDay } from './exchange-calendar';
-import { MICROS_PER_MS } from './time';
+import { newYorkWallClock } from './new-york-clock';
 
-const MICROS_PER_HOUR = 3_600_000_000;
-let cachedHour = Number.NaN;
-let cachedDate = '';
-
-/**
- * New York calendar date of a UTC-micros instant. New York's offsets are whole hours, so its
- * midnight falls on a UTC hour boundary and the date is constant within a UTC hour: one luxon
- * conversion per hour instead of per bar (this runs for every bar in the preprocessor).
- */
+/** New York calendar date of a UTC-micros instant. */
 export function newYorkDate(eventTimeUs: number): string {
-  const hour = Math.floor(eventTimeUs / MICROS_PER_HOUR);
-  if (hour !== cachedHour) {
-    cachedDate = DateTime.fromMillis((hour * MICROS_PER_HOUR) / MICROS_PER_MS, { zone: 'America/New_York' }).toISODate()!;
-    cachedHour = hour;
-  }
-  return cachedDate;
+  return newYorkWallClock(eventTimeUs).date;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Timeframe } from '@md/contracts';
 import { tradingDay } from './exchange-calendar';
+import { newYorkWallClock } from './new-york-clock';
 import { MICROS_PER_MINUTE, MICROS_PER_MS } from './time';
 
 // New York wall-clock helpers shared by the quality detectors. Sessions follow NYSE Rule 7.34
@@ -11,6 +12,7 @@ const PRE_OPEN_MINUTE = 4 * 60;
 const POST_CLOSE_MINUTE = 20 * 60;
 const EARLY_POST_CLOSE_MINUTE = 17 * 60;
 const HALF_DAY_US = 720 * MICROS_PER_MINUTE;
+const DAY_MS = 86_400_000;
 
 
 export interface NewYorkClock {
@@ -21,8 +23,8 @@ export interface NewYorkClock {
 }
 
 export function newYorkClock(eventTimeUs: number): NewYorkClock {
-  const t = DateTime.fromMillis(Math.floor(eventTimeUs / MICROS_PER_MS), { zone: ZONE });
-  return { date: t.toISODate()!, minute: t.hour * 60 + t.minute };
+  const { date, minute } = newYorkWallClock(eventTimeUs);
+  return { date, minute };
 }
 
 /**
@@ -48,7 +50,7 @@ export function clockText(minute: number): string {
 }
 
 export function nextDate(date: string): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days: 1 }).toISODate()!;
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 }
 
 export interface SessionWindow {
