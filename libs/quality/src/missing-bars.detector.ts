@@ -66,6 +66,13 @@ export class MissingBarsDetector {
     return structuredClone(this.state.completed);
   }
 
+  /** Finished days after `date` (all when null), oldest first; cheap when there are none, as on most bars. */
+  completedAfter(date: string | null): DayCompleteness[] {
+    const done = this.state.completed;
+    if (!done.length || (date !== null && done[done.length - 1].date <= date)) return [];
+    return structuredClone(done.filter((d) => date === null || d.date > date));
+  }
+
   observe(bar: TimedBar): QualityIssue[] {
     const previous = this.state.lastEventUs;
     if (previous !== null && bar.eventTime <= previous) return []; // replayed or late: judged already

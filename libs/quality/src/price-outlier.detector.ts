@@ -1,6 +1,6 @@
 import { type CleanBar, timeframeMicros } from '@md/contracts';
 import { newIssue, type QualityIssue, type QualityStream } from './quality-issue';
-import { robustScale } from './robust-stats';
+import { SortedWindow } from './robust-stats';
 import { barDate } from '@md/market';
 
 // Price outliers: the log return of the adjusted close (raw x splitFactor x dividendFactor)
@@ -59,10 +59,13 @@ export type PricedBar = Pick<CleanBar, 'eventTime' | 'close' | 'session' | 'spli
 export class PriceOutlierDetector {
   private readonly config: PriceOutlierConfig;
   private readonly state: PriceOutlierState;
+  /** state.returns, sorted (not part of the state: rebuilt from it). */
+  private readonly window: SortedWindow;
 
   constructor(private readonly stream: QualityStream, config: Partial<PriceOutlierConfig> = {}, state?: PriceOutlierState) {
     this.config = { ...DEFAULT_PRICE_OUTLIER_CONFIG, ...config };
     this.state = state ? structuredClone(state) : { lastEventUs: null, reference: null, pendingSpike: false, returns: [] };
+    this.window = new SortedWindow(this.state.returns);
   }
 
   static fromJSON(stream: QualityStream, state: PriceOutlierState, config: Partial<PriceOutlierConfig> = {}): PriceOutlierDetector {
@@ -84,7 +87,7 @@ export class PriceOutlierDetector {
     }
     const r = Math.log(next.adjustedClose / ref.adjustedClose);
     if (this.state.returns.length < this.config.minPeriods) return this.accept(next, r);
-    const { median, scale } = robustScale(this.state.returns);
+    const { median, scale } = this.window.robustScale();
     const floor = Math.log(1 + this.config.tickSize / ref.rawClose);
     const sigmas = (r - median) / Math.max(scale, floor);
     if (Math.abs(sigmas) <= this.config.thresholdSigmas) return this.accept(next, r);
@@ -109,7 +112,8 @@ export class PriceOutlierDetector {
     this.state.pendingSpike = false;
     if (logReturn !== null) {
       this.state.returns.push(logReturn);
-      this.state.returns.splice(0, Math.max(0, this.state.returns.length - this.config.window));
+      this.window.add(logReturn);
+      for (const old of this.state.returns.splice(0, Math.max(0, this.state.returns.length - this.config.window))) this.window.remove(old);
     }
     return [];
   }

@@ -92,7 +92,7 @@ export class CleanBarChecks {
 
   /** Days finished since the last call, each once (published as 'completeness' rows). */
   newlyScoredDays(): DayCompleteness[] {
-    const fresh = this.missing.completeness().filter((d) => this.scoredThrough === null || d.date > this.scoredThrough);
+    const fresh = this.missing.completedAfter(this.scoredThrough);
     if (fresh.length) this.scoredThrough = fresh[fresh.length - 1].date;
     return fresh;
   }
