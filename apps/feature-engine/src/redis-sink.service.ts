@@ -24,8 +24,9 @@ export class RedisSinkService extends TopicSink {
   ) {
     super(kit, {
       stage: 'feature-store', groupId: config.REDIS_GROUP_ID, topics: [TOPICS.features], readiness: 'kafka-feature-store', into: 'Redis',
-      // Small chunks: one Lua call per vector, and a chunk is what a crash repeats.
-      settings: { ...config, MAX_BATCH_RECORDS: 500 },
+      // A chunk is what a crash repeats; a replay's long runs of one key are cut to the history
+      // length before Redis (writeFeatures), so a bigger chunk sends fewer calls, not more.
+      settings: { ...config, MAX_BATCH_RECORDS: 5000 },
     });
     this.featureStoreMetrics = new FeatureStoreMetrics(kit.metrics.registry);
   }

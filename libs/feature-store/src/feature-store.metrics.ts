@@ -10,7 +10,7 @@ export class FeatureStoreMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.writes = new Counter({ name: METRICS.featureStoreWrites, help: 'Feature vectors written to Redis: applied, or stale (older than the stored one, e.g. a replay).', labelNames: ['outcome'], registers });
+    this.writes = new Counter({ name: METRICS.featureStoreWrites, help: 'Feature vectors written to Redis: applied, stale (older than the stored one, e.g. a replay), or superseded (a newer one of the same key in the batch pushed it out of the history; not sent).', labelNames: ['outcome'], registers });
     this.reads = new Counter({ name: METRICS.featureStoreReads, help: 'Feature store lookups by result: hit or miss.', labelNames: ['result'], registers });
     this.staleness = new Histogram({
       name: METRICS.featureStoreStaleness,

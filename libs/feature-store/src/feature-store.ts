@@ -22,7 +22,8 @@ export interface FeatureStoreOptions {
   historyLength: number;
 }
 
-export type WriteOutcome = 'applied' | 'stale';
+/** superseded: dropped before Redis, as a newer vector of the same key in the same batch would trim it from the history anyway. */
+export type WriteOutcome = 'applied' | 'stale' | 'superseded';
 
 // Feast-like online layout. Both keys of a (symbol, timeframe) share a hash tag {…}, so they
 // live in one Redis Cluster slot and one script can touch both atomically (a script's keys must
@@ -131,18 +132,52 @@ async function pipelined<T>(client: RedisClient, items: readonly T[], keyOf: (it
   return replies;
 }
 
-/** Writes a batch pipelined (one round trip; on a cluster, one per key, all in flight at once); returns what happened to each vector. */
+/**
+ * Writes a batch pipelined (one round trip; on a cluster, one per key, all in flight at once);
+ * returns what happened to each vector. A replay hands over long runs of one key; only the
+ * newest `historyLength` of a run can survive the history trim and only the newest can be the
+ * latest, so the older ones are not sent (see supersededInBatch).
+ */
 export async function writeFeatures(client: RedisClient, o: FeatureStoreOptions, batch: readonly StoredFeatures[]): Promise<WriteOutcome[]> {
   if (!batch.length) return [];
   defineFeatureScripts(client);
-  const results = await pipelined(client, batch, (f) => latestKey(o, f.symbol, f.timeframe), (p, f) => {
+  const dropped = supersededInBatch(batch, (f) => latestKey(o, f.symbol, f.timeframe), o.historyLength);
+  const sent = batch.filter((_, i) => !dropped.has(i));
+  const results = await pipelined(client, sent, (f) => latestKey(o, f.symbol, f.timeframe), (p, f) => {
     const member = JSON.stringify({ t: f.eventTime, g: f.generation ?? 0, s: f.featureSet, v: f.values });
     (p as unknown as ScriptedRedis).mdWriteFeatures(latestKey(o, f.symbol, f.timeframe), historyKey(o, f.symbol, f.timeframe), f.eventTime, o.ttlSeconds, o.historyLength, member, f.generation ?? 0, ...hashFields(f));
   });
-  return results.map(([err, applied]) => {
+  let next = 0;
+  return batch.map((_, i) => {
+    if (dropped.has(i)) return 'superseded';
+    const [err, applied] = results[next++];
     if (err) throw err;
     return applied === 1 ? 'applied' : 'stale';
   });
+}
+
+/**
+ * Indices of vectors whose write could not change the store's final state: per key, when the
+ * batch's vectors of that key have strictly rising event times and one generation, all but the
+ * newest `historyLength`. Each dropped one is older than `historyLength` sent ones of its key, so
+ * the trim to the newest N would remove it, and the newest sent one decides the latest. Any other
+ * run (a revision, mixed generations, times out of order) is sent whole.
+ */
+export function supersededInBatch<T extends Pick<StoredFeatures, 'eventTime' | 'generation'>>(batch: readonly T[], keyOf: (f: T) => string, historyLength: number): Set<number> {
+  const byKey = new Map<string, number[]>();
+  batch.forEach((f, i) => {
+    const key = keyOf(f);
+    const run = byKey.get(key);
+    if (run) run.push(i);
+    else byKey.set(key, [i]);
+  });
+  const dropped = new Set<number>();
+  for (const run of byKey.values()) {
+    if (run.length <= historyLength) continue;
+    const ordered = run.every((idx, k) => k === 0 || (batch[idx].eventTime > batch[run[k - 1]].eventTime && (batch[idx].generation ?? 0) === (batch[run[0]].generation ?? 0)));
+    if (ordered) for (const idx of run.slice(0, run.length - historyLength)) dropped.add(idx);
+  }
+  return dropped;
 }
 
 function fromHash(symbol: string, timeframe: string, hash: Record<string, string>): StoredFeatures | null {
