@@ -20,16 +20,18 @@ import { scalingRates } from './scaling';
 import { streamLatency } from './stream-latency';
 import { formatIntrinsicBench, intrinsicBench } from './intrinsic-bench';
 import { featuresBench, formatFeaturesBench } from './features-bench';
+import { formatStageTable, stageTable } from './stage-table';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
-const SECTIONS = ['e2e', 'sink', 'read', 'stream', 'intrinsic', 'features', 'scale'];
+const SECTIONS = ['e2e', 'sink', 'stages', 'read', 'stream', 'intrinsic', 'features', 'scale'];
 const program = new Command()
   .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
   .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
   .option('--read-targets <list>', 'pg,embedded', 'pg,embedded')
   .option('--scale-bars <n>', 'bars sent to the preprocessor for each instance count of the scaling run', (v) => Number.parseInt(v, 10), 300_000)
+  .option('--stage-bars <n>', 'bars replayed through all five bar stages for the per-stage CPU table', (v) => Number.parseInt(v, 10), 300_000)
   .option('--stream-rate <n>', 'simulator messages per second for the stream latency', (v) => Number.parseInt(v, 10), 5000)
   .option('--only <list>', `sections: ${SECTIONS.join(',')}`, SECTIONS.join(','))
   .option('--database-url <url>', 'PostgreSQL for the sink, COPY and reads', LOCAL_STACK.databaseUrl)
@@ -48,7 +50,7 @@ function readBars(file: string): CleanBar[] {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
-  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number; scaleBars: number }>();
+  const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number; scaleBars: number; stageBars: number }>();
   const only = new Set(o.only.split(','));
   if (only.has('intrinsic')) console.log(formatIntrinsicBench(await intrinsicBench()));
   if (only.has('features')) console.log(formatFeaturesBench(featuresBench()));
@@ -80,6 +82,11 @@ async function main(): Promise<void> {
     const sink = await sinkRates(o.databaseUrl, bars);
     console.log(`sink upsert, unnest:         ${Math.round(sink.unnest)} rows/s = ${(sink.unnest / copyRate).toFixed(3)} x COPY`);
     console.log(`sink upsert, COPY + merge:   ${Math.round(sink.copyMerge)} rows/s = ${(sink.copyMerge / copyRate).toFixed(3)} x COPY`);
+  }
+  if (only.has('stages')) {
+    const stageFile = join(dir, 'stage-bars.csv');
+    await generateBars(fixturePath(DBB_MINUTE_FILE), o.stageBars, stageFile);
+    for (const line of formatStageTable(await stageTable(stageFile, o.stageBars, o.databaseUrl), o.stageBars)) console.log(line);
   }
   if (only.has('read')) {
     const series = readBars(fixturePath(DBB_MINUTE_FILE));

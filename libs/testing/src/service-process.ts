@@ -34,7 +34,7 @@ export async function startService(name: ServiceName, env: Record<string, string
   const logFile = join(stackLogDir(), `${label}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   // MD_CPU_PROFILE_DIR: each service writes a V8 CPU profile there when it exits (the bench's per-stage table).
-  const profileDir = process.env.MD_CPU_PROFILE_DIR;
+  const profileDir = env.MD_CPU_PROFILE_DIR ?? process.env.MD_CPU_PROFILE_DIR;
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${label}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profile, join(repoRoot(), 'dist/apps', name, 'src/main.js')], {
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
