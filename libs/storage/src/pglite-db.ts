@@ -28,6 +28,11 @@ async function handle({ op, sql, params }) {
     // node-postgres counts rows returned (SELECT) or touched (DML); PGlite's affectedRows only the latter.
     return { rows: r.rows, rowCount: Math.max(r.affectedRows || 0, r.rows.length) };
   }
+  if (op === 'copy') {
+    // PGlite reads COPY ... FROM '/dev/blob' from the blob option (its docs, "COPY TO/FROM").
+    const r = await pg.query(sql, [], { blob: new Blob([params[0]]) });
+    return { rows: [], rowCount: r.affectedRows || 0 };
+  }
   if (op === 'close') {
     if (pg && !pg.closed) await pg.close();
     return null;
@@ -44,7 +49,7 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-type Op = 'open' | 'query' | 'close';
+type Op = 'open' | 'query' | 'copy' | 'close';
 interface Reply { id: number; ok: boolean; result?: unknown; error?: { message: string; code?: string; detail?: string; hint?: string } }
 
 /**
@@ -98,7 +103,15 @@ export class PgliteDb implements Db {
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
-      const tx: Queryable = { query: <R>(sql: string, params: unknown[] = []) => this.call<QueryResult<R>>('query', sql, params) };
+      const tx: Queryable = {
+        query: <R>(sql: string, params: unknown[] = []) => this.call<QueryResult<R>>('query', sql, params),
+        copyFrom: async (sql, chunks) => {
+          // One blob per statement: the text is joined here and crosses to the worker once.
+          let text = '';
+          for await (const chunk of chunks) text += chunk;
+          await this.call('copy', sql.replace(/FROM\s+STDIN\b/i, "FROM '/dev/blob'"), [text]);
+        },
+      };
       await tx.query('BEGIN');
       try {
         const result = await work(tx);

@@ -56,6 +56,24 @@ describe.each(TARGETS)('derived-topic sinks on $name', (target) => {
     ]);
   });
 
+  it('stores the same through COPY (a transaction of either adapter) as through the unnest statement, odd feature-set names included', async () => {
+    const vectors = (symbol: string): FeatureVectorRecord[] => [0, 1, 2].map((i) => ({
+      symbol, timeframe: '5m', provider: 'file', eventTime: T0 + i * 5 * MIN, ingestTime: T0, featureSet: 'set\twith\\odd\nname',
+      values: { a: i === 0 ? null : 1 / 3 + i, b: -1e-300 * i, c: Number.NaN }, availableTime: i === 2 ? null : T0 + (i + 1) * 5 * MIN, generation: i,
+    }));
+    await upsertFeatureVectors(db, vectors('UNNEST'), schema);
+    await db.transaction(async (tx) => {
+      expect(tx.copyFrom).toBeDefined();
+      await upsertFeatureVectors(tx, vectors('COPY'), schema);
+    });
+    const stored = (symbol: string) => rows(`SELECT timeframe, time, feature_set, layout::text, feature_values::text AS v, available_time, generation::int AS g
+      FROM $s.feature_vectors WHERE symbol = '${symbol}' ORDER BY time`);
+    const copied = await stored('COPY');
+    expect(copied).toHaveLength(3);
+    expect(copied[0].feature_set).toBe('set\twith\\odd\nname');
+    expect(copied).toEqual(await stored('UNNEST'));
+  });
+
   it('gives a layout the same id in SQL as in TypeScript, so the migration of long rows and the writer agree', async () => {
     const layout = layoutOf(['sma_20', 'ret_1', 'vol_20', 'rsi_14']);
     const [row] = await rows(`SELECT (${LAYOUT_ID_SQL(`ARRAY['ret_1', 'rsi_14', 'sma_20', 'vol_20']`)})::text AS id`);
