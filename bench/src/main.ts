@@ -20,12 +20,13 @@ import { scalingRates } from './scaling';
 import { streamLatency } from './stream-latency';
 import { formatIntrinsicBench, intrinsicBench } from './intrinsic-bench';
 import { featuresBench, formatFeaturesBench } from './features-bench';
-import { formatStageTable, stageTable } from './stage-table';
+import { formatStageTable, stageRates, stageTable } from './stage-table';
+import { RECORDED_RATES, capacityPlan, formatCapacityPlan } from './capacity';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
-const SECTIONS = ['e2e', 'sink', 'stages', 'read', 'stream', 'intrinsic', 'features', 'scale'];
+const SECTIONS = ['e2e', 'sink', 'stages', 'capacity', 'read', 'stream', 'intrinsic', 'features', 'scale'];
 const program = new Command()
   .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
   .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
@@ -53,8 +54,10 @@ async function main(): Promise<void> {
   const o = program.opts<{ bars: number; readRows: number; readTargets: string; only: string; databaseUrl: string; streamRate: number; scaleBars: number; stageBars: number }>();
   const only = new Set(o.only.split(','));
   if (only.has('intrinsic')) console.log(formatIntrinsicBench(await intrinsicBench()));
+  // Without the stages section the plan runs on the rates docs/capacity.md records, and says so.
+  if (only.has('capacity') && !only.has('stages')) console.log(formatCapacityPlan(capacityPlan(RECORDED_RATES)).join('\n'));
   if (only.has('features')) console.log(formatFeaturesBench(featuresBench()));
-  if ([...only].every((s) => s === 'intrinsic' || s === 'features')) return; // pure sections: no stack, no generated bars
+  if ([...only].every((s) => ['intrinsic', 'features', 'capacity'].includes(s))) return; // pure sections: no stack, no generated bars
   // KAFKA_BROKERS with KAFKA_SSL / KAFKA_SASL_* and SCHEMA_REGISTRY_* measure a cluster of the user's (as the services read them).
   const connections = connectionsOf(loadConfigOrExit(connectionSchema));
   if (!process.env.KAFKA_BROKERS) execFileSync('bash', [join(repoRoot(), 'deploy/local/stack.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -86,7 +89,9 @@ async function main(): Promise<void> {
   if (only.has('stages')) {
     const stageFile = join(dir, 'stage-bars.csv');
     await generateBars(fixturePath(DBB_MINUTE_FILE), o.stageBars, stageFile);
-    for (const line of formatStageTable(await stageTable(stageFile, o.stageBars, o.databaseUrl), o.stageBars)) console.log(line);
+    const rows = await stageTable(stageFile, o.stageBars, o.databaseUrl);
+    for (const line of formatStageTable(rows, o.stageBars)) console.log(line);
+    if (only.has('capacity')) console.log(formatCapacityPlan(capacityPlan(stageRates(rows))).join('\n'));
   }
   if (only.has('read')) {
     const series = readBars(fixturePath(DBB_MINUTE_FILE));

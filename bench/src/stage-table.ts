@@ -6,6 +6,7 @@ import {
   GENERATED_COLUMNS, finishSliceRun, httpJson, metricValue, prepareSliceRun, startService, stopService, waitCaughtUp, waitFor, waitReady,
   type RunningService, type ServiceName,
 } from '@md/testing';
+import type { StageRates } from './capacity';
 import { summarizeProfile } from './cpu-profile';
 
 // Where the time goes (issue 14, goal 6): the five bar stages over the same replay, each as its
@@ -88,4 +89,10 @@ export function formatStageTable(rows: StageRow[], bars: number): string[] {
     ...sorted.map((r) => `  ${r.stage.padEnd(18)} ${String(r.records).padStart(10)} ${r.cpuSeconds.toFixed(1).padStart(7)} ${Math.round(r.barsPerCore).toString().padStart(17)} ` +
       `${Math.round(r.recordsPerCore).toString().padStart(20)}   ${r.parts.map(([part, share]) => `${part} ${(share * 100).toFixed(0)}%`).join(', ')}`),
   ];
+}
+
+/** The table as the capacity plan's input: records taken per CPU-second, per stage. */
+export function stageRates(rows: StageRow[]): StageRates {
+  const rate = (stage: ServiceName) => rows.find((r) => r.stage === stage)!.recordsPerCore;
+  return { gateway: rate('feed-gateway'), preprocessor: rate('preprocessor'), writer: rate('timescale-writer'), featureEngine: rate('feature-engine'), qualityMonitor: rate('quality-monitor') };
 }
