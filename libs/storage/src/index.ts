@@ -26,3 +26,4 @@ export * from './raw-market-writer';
 export * from './raw-history-queries';
 export * from './bar-history';
 export * from './adjustment-history';
+export * from './db-usage';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool, type PoolConfig } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db, QueryResult, Queryable } from './db-port';
+import type { Db, PoolStats, QueryResult, Queryable } from './db-port';
 import { pgPoolConfig, type PgConnectionOptions } from './pg-connection';
 
 /** PostgreSQL/TimescaleDB server adapter over a bounded pg Pool. */
@@ -66,6 +66,12 @@ export class PgDb implements Db {
     } catch {
       return false;
     }
+  }
+
+  /** node-postgres' own counters (totalCount, idleCount, waitingCount). */
+  poolStats(): PoolStats {
+    const { totalCount, idleCount, waitingCount, options } = this.pool;
+    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: options.max ?? 10 };
   }
 
   async close(): Promise<void> {

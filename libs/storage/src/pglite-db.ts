@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Db, QueryResult, Queryable } from './db-port';
+import type { Db, PoolStats, QueryResult, Queryable } from './db-port';
 
 // The code of the worker thread that owns the PGlite instance (see PgliteDb below for why a
 // worker). Kept as source text run with `eval: true` so the compiled build needs no extra .js
@@ -73,6 +73,8 @@ export class PgliteDb implements Db {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Statements and transactions submitted and not finished: the one running, and those queued behind it. */
+  private inFlight = 0;
   private failure?: Error;
 
   private constructor(private readonly worker: Worker) {
@@ -133,6 +135,12 @@ export class PgliteDb implements Db {
     }
   }
 
+  /** One connection, busy or not; whatever waits for it is queued in `exclusive`. */
+  poolStats(): PoolStats {
+    const busy = this.inFlight > 0 ? 1 : 0;
+    return { total: this.failure ? 0 : 1, idle: this.failure ? 0 : 1 - busy, waiting: Math.max(0, this.inFlight - 1), max: 1 };
+  }
+
   async close(): Promise<void> {
     if (this.failure) return;
     await this.exclusive(() => this.call('close'));
@@ -141,7 +149,8 @@ export class PgliteDb implements Db {
 
   /** Runs `task` after every earlier statement or transaction has finished. */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    this.inFlight++;
+    const run = this.queue.then(task, task).finally(() => this.inFlight--);
     this.queue = run.catch(() => undefined);
     return run;
   }
