@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { serviceModule } from '@md/kafka';
 import type { WriterConfig } from './config';
+import { DbMetricsService } from './db-metrics.service';
 import { DerivedApiController } from './derived-api.controller';
 import { QualityReportController } from './quality-report.controller';
 import { ReadApiController } from './read-api.controller';
@@ -13,7 +14,7 @@ export class AppModule {
   static with(config: WriterConfig): DynamicModule {
     return serviceModule(AppModule, 'timescale-writer', config, {
       controllers: [ReadApiController, DerivedApiController, QualityReportController],
-      providers: [StorageService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK), tableSink(RAW_SINK)],
+      providers: [StorageService, DbMetricsService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK), tableSink(RAW_SINK)],
     });
   }
 }

@@ -30,6 +30,8 @@ export const WriterConfig = z.object({
   RETENTION_BARS_1M: intervalOrNone.default('none'),
   /** Seconds between maintenance runs (refresh views; on embedded TimescaleDB also run its policy jobs). */
   MAINTENANCE_INTERVAL_SECONDS: positiveInt(60),
+  /** Seconds between reads of the database's disk use (md_db_size_bytes): pg_database_size stats every file, so not per scrape. */
+  DB_SIZE_INTERVAL_SECONDS: positiveInt(60),
   /**
    * The bars sink's GROUP_ID, and for all four sinks SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (rows
    * per database transaction; the offset commit follows each one) and RETRY_MAX_MS (backoff cap

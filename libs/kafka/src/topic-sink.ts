@@ -53,7 +53,7 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
     const ctx = kit.context(spec.stage, spec.groupId, spec.topics, spec.settings, spec.fetch);
     this.runner = new SinkRunner<TopicEvent>(ctx, {
       decode: async (m, topic) => ({ topic, value: await kit.codec.decode(topic, m.value) }),
-      write: (events) => this.write(events),
+      write: (events) => this.write(events).then(() => kit.metrics.observeCommitted(spec.stage, events)),
     });
     kit.readiness.register(spec.readiness, this.runner.ready);
     this.runner.start(() => ensureTopics(kit.kafka, spec.topics.map(topicSpec))).then(

@@ -5,3 +5,7 @@ export * from './health.controller';
 export * from './observability.module';
 export * from './bootstrap';
 export * from './query-params';
+export * from './provider-time';
+export * from './end-to-end';
+export * from './query-timing.interceptor';
+export * from './db-metrics';

@@ -20,4 +20,11 @@ export const METRICS = {
   featureStoreStaleness: 'md_feature_store_staleness_seconds',
   featuresComputed: 'md_features_computed_total',
   intrinsicBars: 'md_intrinsic_bars_total',
+  // What operators watch (issue 14): sink latency, read API latency, the database's pool and disk.
+  endToEndLatency: 'md_end_to_end_latency_seconds',
+  queryDuration: 'md_query_duration_seconds',
+  dbPoolConnections: 'md_db_pool_connections',
+  dbPoolMaxConnections: 'md_db_pool_max_connections',
+  dbSize: 'md_db_size_bytes',
+  dbSizeRefreshed: 'md_db_size_refreshed_timestamp_seconds',
 } as const;

@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HealthController } from './health.controller';
+import { QueryTimingInterceptor } from './query-timing.interceptor';
 import { Readiness } from './readiness';
 import { StageMetrics } from './stage-metrics';
 
@@ -10,7 +12,7 @@ export class ObservabilityModule {
     return {
       module: ObservabilityModule,
       controllers: [HealthController],
-      providers: [{ provide: StageMetrics, useValue: new StageMetrics(service) }, Readiness],
+      providers: [{ provide: StageMetrics, useValue: new StageMetrics(service) }, Readiness, { provide: APP_INTERCEPTOR, useClass: QueryTimingInterceptor }],
       exports: [StageMetrics, Readiness],
     };
   }
