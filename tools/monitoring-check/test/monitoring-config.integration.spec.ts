@@ -102,7 +102,9 @@ describe('Prometheus rules, Grafana provisioning and compose mounts (integration
     const overview = boards.find((b) => b.file === 'overview.json')!.board;
     const names = new Set(dashboardQueries(overview).flatMap((q) => metricNamesInPromQL(q.expr)));
     for (const n of ['up', 'md_records_in_total', 'md_records_out_total', 'md_quality_freshness_seconds', 'md_alpaca_stream_publish_latency_seconds_bucket',
-      'kafka_consumergroup_lag_sum', 'md_records_rejected_total', 'md_retries_total']) expect(names).toContain(n);
+      'kafka_consumergroup_lag_sum', 'md_records_rejected_total', 'md_retries_total',
+      // What operators watch (issue 14): sink latency, read API duration, pool, disk, feature store hits.
+      'md_end_to_end_latency_seconds_bucket', 'md_query_duration_seconds_bucket', 'md_db_pool_connections', 'md_db_size_bytes', 'md_feature_store_reads_total']) expect(names).toContain(n);
   });
 
   it('shows on the data-quality board completeness, freshness, outliers and duplicates per symbol', () => {
