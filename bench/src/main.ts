@@ -21,12 +21,13 @@ import { streamLatency } from './stream-latency';
 import { formatIntrinsicBench, intrinsicBench } from './intrinsic-bench';
 import { featuresBench, formatFeaturesBench } from './features-bench';
 import { formatStageTable, stageRates, stageTable } from './stage-table';
+import { formatPipelineLatency, pipelineLatency } from './pipeline-latency';
 import { RECORDED_RATES, capacityPlan, formatCapacityPlan } from './capacity';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 
 // `npm run bench`: every figure is printed next to the limit it is measured against, from the
 // same run on the same rows (raw KafkaJS produce->consume, PostgreSQL COPY).
-const SECTIONS = ['e2e', 'sink', 'stages', 'capacity', 'read', 'stream', 'intrinsic', 'features', 'scale'];
+const SECTIONS = ['e2e', 'sink', 'stages', 'capacity', 'latency', 'read', 'stream', 'intrinsic', 'features', 'scale'];
 const program = new Command()
   .option('--bars <n>', 'bars to replay end to end and to sink', (v) => Number.parseInt(v, 10), 1_000_000)
   .option('--read-rows <n>', 'rows stored before measuring read latency', (v) => Number.parseInt(v, 10), 10_000_000)
@@ -92,6 +93,10 @@ async function main(): Promise<void> {
     const rows = await stageTable(stageFile, o.stageBars, o.databaseUrl);
     for (const line of formatStageTable(rows, o.stageBars)) console.log(line);
     if (only.has('capacity')) console.log(formatCapacityPlan(capacityPlan(stageRates(rows))).join('\n'));
+  }
+  if (only.has('latency')) {
+    const latency = await pipelineLatency(createKafka('md-bench-latency', connections.kafka), new SchemaCodec(connections.registry), o.databaseUrl);
+    console.log(formatPipelineLatency(latency));
   }
   if (only.has('read')) {
     const series = readBars(fixturePath(DBB_MINUTE_FILE));
