@@ -14,6 +14,7 @@ import { generateBars, repoRoot } from '@md/testing';
 import { postgresCopyRate } from './copy-baseline';
 import { endToEndRate } from './end-to-end';
 import { kafkaProduceConsumeRate } from './kafka-baseline';
+import { clientSwapRate } from './client-swap';
 import { sinkRates } from './sink-bench';
 import { readLatency } from './storage-bench';
 import { scalingRates } from './scaling';
@@ -80,6 +81,12 @@ async function main(): Promise<void> {
     const kafkaRate = await kafkaProduceConsumeRate(kafka, messages, 6);
     console.log(`end to end:                  ${Math.round(e2e)} bars/s`);
     console.log(`kafkajs produce→consume:     ${Math.round(kafkaRate)} msgs/s`);
+    // What swapping the client behind libs/kafka would add to the Kafka limit (README, Performance).
+    if (connections.kafka.ssl || connections.kafka.sasl) console.log('client swap: measured on plaintext brokers only (KAFKA_SSL / KAFKA_SASL_* set): skipped');
+    else {
+      const swap = await clientSwapRate({ ...connections.kafka, messages: messages as Array<{ key: string; value: Buffer }>, partitions: 6 });
+      console.log(`${swap.client} ${swap.version} produce→consume: ${Math.round(swap.messagesPerSecond)} msgs/s = ${(swap.messagesPerSecond / kafkaRate).toFixed(2)} x kafkajs`);
+    }
     console.log(`ratio end-to-end / min(kafka, copy) = ${(e2e / Math.min(kafkaRate, copyRate)).toFixed(3)}`);
   }
   if (only.has('sink')) {
