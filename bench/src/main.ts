@@ -16,6 +16,8 @@ import { endToEndRate } from './end-to-end';
 import { kafkaProduceConsumeRate } from './kafka-baseline';
 import { clientSwapRate } from './client-swap';
 import { sinkRates } from './sink-bench';
+import { connectPeerRate } from './connect-peer';
+import { kafkaPerfTools } from './kafka-perf-tools';
 import { readLatency } from './storage-bench';
 import { scalingRates } from './scaling';
 import { streamLatency } from './stream-latency';
@@ -87,12 +89,22 @@ async function main(): Promise<void> {
       const swap = await clientSwapRate({ ...connections.kafka, messages: messages as Array<{ key: string; value: Buffer }>, partitions: 6 });
       console.log(`${swap.client} ${swap.version} produce→consume: ${Math.round(swap.messagesPerSecond)} msgs/s = ${(swap.messagesPerSecond / kafkaRate).toFixed(2)} x kafkajs`);
     }
-    console.log(`ratio end-to-end / min(kafka, copy) = ${(e2e / Math.min(kafkaRate, copyRate)).toFixed(3)}`);
+    console.log(`ratio end-to-end / min(kafka, copy) = ${(e2e / Math.min(kafkaRate, copyRate)).toFixed(3)} (goal >= 0.5); end to end / 60,000 bars/s goal = ${(e2e / 60_000).toFixed(3)}`);
+    // The broker's own limit: Kafka's Java perf tools at the bars' average encoded size.
+    const recordSize = Math.round(messages.reduce((n, m) => n + (m.value as Buffer).length, 0) / messages.length);
+    const tools = await kafkaPerfTools({ ...connections.kafka, records: bars.length, recordSize, partitions: 6 });
+    console.log(`kafka-producer-perf-test:    ${Math.round(tools.produceRecordsPerSec)} records/s (${tools.produceMbPerSec.toFixed(1)} MiB/s, ${recordSize} B, acks=all); ` +
+      `kafka-consumer-perf-test: ${Math.round(tools.consumeRecordsPerSec)} records/s (${tools.consumeMbPerSec.toFixed(1)} MiB/s)`);
   }
   if (only.has('sink')) {
     const sink = await sinkRates(o.databaseUrl, bars);
     console.log(`sink upsert, unnest:         ${Math.round(sink.unnest)} rows/s = ${(sink.unnest / copyRate).toFixed(3)} x COPY`);
     console.log(`sink upsert, COPY + merge:   ${Math.round(sink.copyMerge)} rows/s = ${(sink.copyMerge / copyRate).toFixed(3)} x COPY`);
+    // The peer on the same rows: Kafka Connect with Debezium's JDBC sink, upsert into the same table.
+    const peer = await connectPeerRate({ ...connections.kafka, databaseUrl: o.databaseUrl, bars });
+    console.log(`peer: Kafka Connect + Debezium JDBC sink (upsert, ${peer.tasks} tasks): ${Math.round(peer.rowsPerSecond)} rows/s ` +
+      `(${peer.steadyRowsPerSecond ? Math.round(peer.steadyRowsPerSecond) : '-'} once started, first row after ${peer.firstRowSeconds.toFixed(1)} s); ` +
+      `sink COPY + merge / peer = ${(sink.copyMerge / peer.rowsPerSecond).toFixed(2)} (goal >= 1.5)`);
   }
   if (only.has('stages')) {
     const stageFile = join(dir, 'stage-bars.csv');
