@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { DbMetrics, StageMetrics, type PoolSnapshot } from '@md/observability';
-import { databaseSizes } from '@md/storage';
+import { databaseSizes, directorySize } from '@md/storage';
 import type { WriterConfig } from './config';
 import { StorageService } from './storage.service';
 
@@ -16,8 +16,13 @@ export class DbMetricsService implements OnApplicationBootstrap, BeforeApplicati
   constructor(@Inject(CONFIG) config: WriterConfig, private readonly storage: StorageService, stage: StageMetrics) {
     this.metrics = new DbMetrics(stage.registry, {
       pool: () => this.pool(),
-      // `capabilities` throws until the database is migrated: the first read waits for that.
-      sizes: () => databaseSizes(storage.db, storage.schema, storage.capabilities.timescale),
+      // `capabilities` throws until the database is migrated: the first read waits for that. The
+      // embedded database is measured on disk, never by a query holding its one connection.
+      sizes: async () => {
+        if (config.DATABASE_URL) return databaseSizes(storage.db, storage.schema, storage.capabilities.timescale);
+        const bytes = await directorySize(config.EMBEDDED_DATA_DIR);
+        return { database: bytes, schema: bytes };
+      },
       intervalMs: config.DB_SIZE_INTERVAL_SECONDS * 1000,
     });
   }

@@ -1,3 +1,5 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Queryable } from './db-port';
 
 /** Bytes on disk: the whole database, and the writer's schema within it. */
@@ -33,4 +35,20 @@ export async function databaseSizes(db: Queryable, schema: string, timescale: bo
   const { rows } = await db.query<{ database: string; schema: string }>(
     `SELECT pg_database_size(current_database())::bigint AS database, (${timescale ? TIMESCALE : PLAIN})::bigint AS schema`, [schema]);
   return { database: Number(rows[0].database), schema: Number(rows[0].schema) };
+}
+
+/**
+ * Bytes of the files under `dir` (the embedded database's data folder). The embedded database is
+ * one connection: a size query there (pg_database_size, hypertable_size over every chunk) holds
+ * it for seconds of WASM work and stalls the sinks, so its size is read from the filesystem. It
+ * holds only this writer's data, so the schema's size is the same figure.
+ */
+export async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await directorySize(path);
+    else if (entry.isFile()) total += (await stat(path)).size;
+  }
+  return total;
 }

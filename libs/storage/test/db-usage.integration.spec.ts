@@ -3,7 +3,10 @@ import { LOCAL_STACK } from '@md/config';
 import type { CleanBar } from '@md/contracts';
 import { barMonths, upsertBars } from '../src/bar-writer';
 import type { Db } from '../src/db-port';
-import { databaseSizes } from '../src/db-usage';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { databaseSizes, directorySize } from '../src/db-usage';
 import { migrate } from '../src/migrations';
 import { ensureMonthlyPartitions } from '../src/partitions';
 import { PgDb } from '../src/pg-db';
@@ -76,5 +79,20 @@ describe.each(TARGETS)('database usage on $name (integration)', (target) => {
     await Promise.all([tx, queued]);
     const after = db.poolStats();
     expect([after.total - after.idle, after.waiting]).toEqual([0, 0]);
+  });
+});
+
+describe('directorySize (the embedded database measured on disk)', () => {
+  it('sums the bytes of every file below the folder, nested folders included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-dirsize-'));
+    try {
+      mkdirSync(join(dir, 'base', '16384'), { recursive: true });
+      writeFileSync(join(dir, 'PG_VERSION'), 'x'.repeat(3));
+      writeFileSync(join(dir, 'base', '16384', '1259'), Buffer.alloc(8192));
+      writeFileSync(join(dir, 'base', '16384', '1259_fsm'), Buffer.alloc(24_576));
+      expect(await directorySize(dir)).toBe(3 + 8192 + 24_576);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
