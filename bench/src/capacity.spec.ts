@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { TOPICS } from '@md/contracts';
 import {
-  CITATIONS, CO_PARTITIONED, GROUPS, MODEL, RECORDED_RATES, RECORD_BYTES, SCALED_ON, SCENARIOS, SOURCES, STAGES,
+  CITATIONS, CO_PARTITIONED, GROUPS, MODEL, RECORD_BYTES, SCALED_ON, SCENARIOS, SOURCES, STAGES,
   capacityPlan, formatCapacityPlan, sensiblePartitions, topShare, type CapacityPlan, type ScenarioPlan, type Stage, type StageRates,
 } from './capacity';
 
+// Fixed example rates the exact figures below are pinned on (the recorded ones move with each bench run).
+const PINNED: StageRates = { gateway: 30_000, preprocessor: 25_000, writer: 40_000, featureEngine: 15_000, qualityMonitor: 50_000 };
 const rate = fc.integer({ min: 1_000, max: 500_000 });
 const rates = fc.record<StageRates>({ gateway: rate, preprocessor: rate, writer: rate, featureEngine: rate, qualityMonitor: rate });
 const scenario = (plan: CapacityPlan, id: string): ScenarioPlan => plan.scenarios.find((p) => p.scenario.id === id)!;
@@ -50,13 +52,13 @@ describe('capacityPlan', () => {
   });
 
   it('keeps the changelogged stages\' inputs co-partitioned, within each scenario and in the proposal', () => {
-    const plan = capacityPlan(RECORDED_RATES);
+    const plan = capacityPlan(PINNED);
     for (const p of plan.scenarios) expect(new Set(CO_PARTITIONED.map((t) => partitions(p, t))).size).toBe(1);
     expect(new Set(CO_PARTITIONED.map((t) => plan.proposal.partitions[t])).size).toBe(1);
   });
 
   it('never puts more bytes on a partition than the planned per-partition bound, on average', () => {
-    for (const p of capacityPlan(RECORDED_RATES).scenarios) {
+    for (const p of capacityPlan(PINNED).scenarios) {
       for (const t of p.topics) expect(t.recordsPerSecond * RECORD_BYTES[t.topic]!).toBeLessThanOrEqual(t.partitions * MODEL.partitionBytesPerSecond);
     }
   });
@@ -73,8 +75,8 @@ describe('capacityPlan', () => {
   });
 
   it('moves with the measured rates: a slower writer needs more partitions for the raw topics, never fewer', () => {
-    const base = capacityPlan(RECORDED_RATES);
-    const slow = capacityPlan({ ...RECORDED_RATES, writer: RECORDED_RATES.writer / 4 });
+    const base = capacityPlan(PINNED);
+    const slow = capacityPlan({ ...PINNED, writer: PINNED.writer / 4 });
     for (const t of [TOPICS.rawTrades, TOPICS.rawQuotes]) expect(slow.proposal.partitions[t]!).toBeGreaterThan(base.proposal.partitions[t]!);
     fc.assert(fc.property(rates, fc.double({ min: 0.1, max: 1, noNaN: true }), (r, f) => {
       const slower = capacityPlan({ gateway: r.gateway * f, preprocessor: r.preprocessor * f, writer: r.writer * f, featureEngine: r.featureEngine * f, qualityMonitor: r.qualityMonitor * f });
@@ -84,10 +86,10 @@ describe('capacityPlan', () => {
   });
 
   it('warns when one key outgrows one instance, which more partitions cannot fix', () => {
-    const plan = capacityPlan(RECORDED_RATES);
+    const plan = capacityPlan(PINNED);
     expect(scenario(plan, 'a').warnings.filter((w) => w.includes('busiest key'))).toEqual([]);
     expect(scenario(plan, 'b').warnings).toContainEqual(expect.stringMatching(/^md-timescale-writer-raw: the busiest key of md\.raw\.quotes\.v1/));
-    const fast = capacityPlan({ ...RECORDED_RATES, writer: 10_000_000, featureEngine: 10_000_000 });
+    const fast = capacityPlan({ ...PINNED, writer: 10_000_000, featureEngine: 10_000_000 });
     expect(scenario(fast, 'b').warnings.filter((w) => w.includes('busiest key'))).toEqual([]);
   });
 
@@ -106,12 +108,12 @@ describe('capacityPlan', () => {
   });
 
   it('refuses a rate that is not a positive number', () => {
-    expect(() => capacityPlan({ ...RECORDED_RATES, writer: 0 })).toThrow('the writer rate must be a positive number (got 0)');
-    expect(() => capacityPlan({ ...RECORDED_RATES, gateway: Number.NaN })).toThrow(RangeError);
+    expect(() => capacityPlan({ ...PINNED, writer: 0 })).toThrow('the writer rate must be a positive number (got 0)');
+    expect(() => capacityPlan({ ...PINNED, gateway: Number.NaN })).toThrow(RangeError);
   });
 
-  it('pins the plan for the placeholder rates (what docs/capacity.md shows until a measured table replaces them)', () => {
-    const plan = capacityPlan(RECORDED_RATES);
+  it('pins the plan for fixed example rates', () => {
+    const plan = capacityPlan(PINNED);
     const b = scenario(plan, 'b');
     expect(STAGES.map((s) => cores(b, s))).toEqual([50, 1, 1, 13, 32]);
     expect(plan.proposal.partitions).toEqual({
@@ -124,7 +126,7 @@ describe('capacityPlan', () => {
 
 describe('formatCapacityPlan', () => {
   it('prints every scenario with its tables, the proposal, the assumptions and every citation', () => {
-    const text = formatCapacityPlan(capacityPlan(RECORDED_RATES)).join('\n');
+    const text = formatCapacityPlan(capacityPlan(PINNED)).join('\n');
     for (const s of SCENARIOS) expect(text).toContain(`(${s.id}) ${s.title}`);
     for (const c of Object.values(CITATIONS)) expect(text).toContain(c);
     expect(text).toMatch(/^proposal \(targets a, b, c-snap\): partitions md\.raw\.bars\.v1 36/m);

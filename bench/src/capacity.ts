@@ -16,7 +16,7 @@ export const STAGES: readonly Stage[] = ['gateway', 'preprocessor', 'qualityMoni
 export const SERVICE: Record<Stage, string> = { gateway: 'feed-gateway', preprocessor: 'preprocessor', qualityMonitor: 'quality-monitor', featureEngine: 'feature-engine', writer: 'timescale-writer' };
 
 /** The per-stage table of the last recorded bench run (docs/capacity.md, README Performance); `npm run bench -- --only stages,capacity` plans from a fresh one. */
-export const RECORDED_RATES: StageRates = { gateway: 30_000, preprocessor: 25_000, writer: 40_000, featureEngine: 15_000, qualityMonitor: 50_000 };
+export const RECORDED_RATES: StageRates = { gateway: 4_117, preprocessor: 3_084, writer: 7_192, featureEngine: 4_306, qualityMonitor: 4_634 };
 
 /** Published figures; the key in brackets names the entry of CITATIONS. */
 export const SOURCES = {
