@@ -18,9 +18,10 @@ import { transactionState } from './transaction-state';
 // had committed before it was paused.
 
 const PARTITIONS = TOPIC_TABLE.find((t) => t.name === TOPICS.rawBars)!.partitions;
-// Big transactions (2,000 bars each); the input is several seconds of work, so the pause always
-// has work in flight.
-const BEFORE_PAUSE = 3000;
+// Big transactions (2,000 bars each); the input is six of them, several seconds of work even for
+// the faster preprocessor of issue 14, so the pause always finds work in flight and ahead (with
+// 3,000 bars the second and last transaction could finish while the test looked for the state).
+const BEFORE_PAUSE = 12_000;
 const AFTER_RESUME = 300;
 
 interface Sent {
