@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { KafkaConnection } from '@md/config';
-import { repoRoot, waitFor } from '@md/testing';
+import { freePort, repoRoot, waitFor } from '@md/testing';
 import { javaClientSettings, kafkaVersion, propertyLine, startJava, writeSecret, type JavaRun } from './kafka-perf-java';
 
 /** Where deploy/local/connect/fetch.sh put Kafka Connect's jars and the Debezium JDBC sink bundle. */
@@ -33,18 +32,6 @@ export interface ConnectWorker {
   logFile: string;
   /** Stops the worker (its tasks close their consumers and JDBC connections first). */
   stop(): Promise<void>;
-}
-
-/** A free loopback port for the worker's REST listener (taken by Connect right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
