@@ -24,6 +24,11 @@ describe('kafkajs log levels', () => {
     expect(kafkajsLogLevel(1, 'Response SaslAuthenticate(key: 36, version: 1)', { error: 'Request is not valid given the current SASL state' })).toBe('error');
   });
 
+  it('writes a CreateTopics answer with per-topic errors at debug: the admin client resolves or rejects it', () => {
+    expect(kafkajsLogLevel(1, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors', correlationId: 7, size: 146 })).toBe('debug');
+    expect(kafkajsLogLevel(1, 'Response DeleteTopics(key: 20, version: 1)', { error: 'Topic creation errors' })).toBe('error');
+  });
+
   it('keeps a crash and a failure without retry information at error', () => {
     expect(kafkajsLogLevel(1, 'Crash: KafkaJSNumberOfRetriesExceeded: The group coordinator is not available', { retryCount: 5, retryTime: 3000 })).toBe('error');
     expect(kafkajsLogLevel(1, 'Failed to execute listener: boom', {})).toBe('error');

@@ -21,6 +21,13 @@ const NOT_APPLICABLE = new Set(['Limiting retries for the idempotent producer ma
 // (a session timeout) and rejoins; the chunk it held is read again. Worth a warning, not an error.
 const HANDLED = new Set(['The coordinator is not aware of this member, re-joining the group']);
 
+// A CreateTopics answer with per-topic errors (protocol/requests/createTopics/v0/response.js).
+// When services start together, two of them create the same topic and one meets
+// TOPIC_ALREADY_EXISTS, which admin.createTopics resolves to `false` (admin/index.js); any other
+// per-topic error rejects the call, and ensureTopics' caller fails loudly with it. The connection
+// logs the answer before the admin client has looked inside it, so it is not the failure itself.
+const AGGREGATE_ANSWERS = new Set(['Topic creation errors']);
+
 const LEVELS: Record<number, LogLevelName> = { 1: 'error', 2: 'warn', 4: 'log', 5: 'debug' };
 
 /** The level a kafkajs log entry is written at in our log (kafkajs levels: 1 error, 2 warn, 4 info, 5 debug). */
@@ -32,6 +39,7 @@ export function kafkajsLogLevel(level: number, message: string, extra: Record<st
   const attempt = typeof extra.retryCount === 'number' && !/^(Crash|Restarting)/.test(message);
   const answer = typeof extra.error === 'string' ? extra.error : message.replace(/^Failed to send messages: /, '');
   if ((message.startsWith('Response ') || attempt) && RETRIABLE_ANSWERS.has(answer)) return 'debug';
+  if (message.startsWith('Response CreateTopics(') && AGGREGATE_ANSWERS.has(answer)) return 'debug';
   if (attempt && level === 1) return 'warn';
   return LEVELS[level] ?? 'debug';
 }
