@@ -10,15 +10,28 @@ import { retryWhileRetriable, StopRequested } from './retry-loop';
 import { ConsumerSupervisor } from './consumer-supervisor';
 import { consumerConfig, deadLetterMessage, outageBudgetMs, subscribe, type StageContext } from './stage-context';
 
+/** What one write covers: its topic partition, stored (or dead-lettered) up to `nextOffset`. */
+export interface Covered {
+  topic: string;
+  partition: number;
+  /** The offset after the batch's last record, as Kafka commits it. */
+  nextOffset: string;
+}
+
 export interface SinkHandler<T> {
   decode(message: KafkaMessage, topic: string): Promise<T>;
-  /** Idempotent write of a batch (upsert on the natural key); throws to reject or retry. */
-  write(records: T[]): Promise<void>;
+  /**
+   * Idempotent write of a batch (upsert on the natural key); throws to reject or retry. A sink
+   * that keeps its position beside its rows stores `covered` in the same transaction.
+   */
+  write(records: T[], covered: Covered): Promise<void>;
 }
 
 const DLQ_SEND_BATCH = 200;
 
 const firstReason = (rejected: Array<{ error: unknown }>) => (rejected.length ? String((rejected[0].error as Error)?.message ?? rejected[0].error) : 'undecodable record');
+
+const nextOffset = (message: KafkaMessage) => (BigInt(message.offset) + 1n).toString();
 
 interface Decoded<T> {
   message: KafkaMessage;
@@ -150,7 +163,15 @@ export class SinkRunner<T> {
         dead.push(await deadLetterMessage(this.ctx, err, topic, partition, message));
       }
     }
-    const rejected = await writeIsolatingFailures(good, (items) => this.handler.write(items.map((d) => d.value)));
+    // A batch that ends with the chunk's last good record covers the whole chunk (dead records
+    // after it are dead-lettered below); a half written while a bad row is isolated covers up to
+    // its own last record. Halves are written in order, so the mark only moves forward.
+    const chunkEnd = nextOffset(chunk[chunk.length - 1]);
+    const rejected = await writeIsolatingFailures(good, (items) => {
+      const last = items[items.length - 1];
+      const covered = { topic, partition, nextOffset: last === good[good.length - 1] ? chunkEnd : nextOffset(last.message) };
+      return this.handler.write(items.map((d) => d.value), covered);
+    });
     for (const { item, error } of rejected) dead.push(await deadLetterMessage(this.ctx, error, topic, partition, item.message));
     this.ctx.metrics.recordsOut.inc({ stage: this.ctx.stage, topic: 'database' }, good.length - rejected.length);
     if (dead.length) this.logger.warn(`${dead.length} of ${chunk.length} records dead-lettered (${topic}/${partition}); first: ${firstReason(rejected)}`);

@@ -1,6 +1,6 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { topicSpec, type TopicName } from '@md/contracts';
-import { SinkRunner } from './sink-runner';
+import { SinkRunner, type Covered } from './sink-runner';
 import type { StageSettings } from './stage-config';
 import type { StageContext } from './stage-context';
 import { exitUnstarted, type StageKit } from './stage-kit';
@@ -44,8 +44,8 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
     this.logger = new Logger(spec.stage);
   }
 
-  /** Idempotent write of one chunk (upsert on the natural key), in topic order per partition. */
-  protected abstract write(events: TopicEvent[]): Promise<void>;
+  /** Idempotent write of one chunk (upsert on the natural key), in topic order per partition; `covered` says which offsets it stores. */
+  protected abstract write(events: TopicEvent[], covered: Covered): Promise<void>;
 
   /** Starts in the background (StageKit.startTransactional says why); /ready is 503 until the group is joined. */
   async onApplicationBootstrap(): Promise<void> {
@@ -53,7 +53,7 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
     const ctx = kit.context(spec.stage, spec.groupId, spec.topics, spec.settings, spec.fetch);
     this.runner = new SinkRunner<TopicEvent>(ctx, {
       decode: async (m, topic) => ({ topic, value: await kit.codec.decode(topic, m.value) }),
-      write: (events) => this.write(events).then(() => kit.metrics.observeCommitted(spec.stage, events)),
+      write: (events, covered) => this.write(events, covered).then(() => kit.metrics.observeCommitted(spec.stage, events)),
     });
     kit.readiness.register(spec.readiness, this.runner.ready);
     this.runner.start(() => ensureTopics(kit.kafka, spec.topics.map(topicSpec))).then(

@@ -37,7 +37,7 @@ describe.each(TARGETS)('migration 0008 (wide features) on $name', (target) => {
       await db.query(`INSERT INTO ${schema}.features (symbol, timeframe, time, name, value, available_time, generation) VALUES ('DBB', $1, $2, $3, $4, $5, $6)`,
         [tf, time, name, value, available, generation]);
     }
-    expect((await migrate(db, options)).applied).toEqual(['0008-wide-features']);
+    expect((await migrate(db, options, '0008-wide-features')).applied).toEqual(['0008-wide-features']);
     const range = { symbol: 'DBB', from: new Date('2024-05-01T00:00:00Z'), to: new Date('2024-05-02T00:00:00Z'), limit: 10 };
     const minute = await featureVectors(db, schema, { ...range, timeframe: '1m' });
     expect(minute.map((r) => [r.time, r.availableTime, r.generation, r.values])).toEqual([

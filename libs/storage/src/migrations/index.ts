@@ -11,6 +11,7 @@ import { derivedTablesMigration } from './0005-derived-tables.migration';
 import { rawMarketTablesMigration } from './0006-raw-market-tables.migration';
 import { pointInTimeMigration } from './0007-point-in-time.migration';
 import { wideFeaturesMigration } from './0008-wide-features.migration';
+import { sinkOffsetsMigration } from './0009-sink-offsets.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
@@ -18,7 +19,7 @@ export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
 export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration,
-  wideFeaturesMigration];
+  wideFeaturesMigration, sinkOffsetsMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied
