@@ -5,6 +5,7 @@ import { DbMetricsService } from './db-metrics.service';
 import { DerivedApiController } from './derived-api.controller';
 import { QualityReportController } from './quality-report.controller';
 import { ReadApiController } from './read-api.controller';
+import { SnapshotApiController } from './snapshot-api.controller';
 import { StorageService } from './storage.service';
 import { tableSink } from './table-sink';
 import { BARS_SINK, DERIVED_SINK, EVENTS_SINK, RAW_SINK } from './table-sinks';
@@ -13,7 +14,7 @@ import { BARS_SINK, DERIVED_SINK, EVENTS_SINK, RAW_SINK } from './table-sinks';
 export class AppModule {
   static with(config: WriterConfig): DynamicModule {
     return serviceModule(AppModule, 'timescale-writer', config, {
-      controllers: [ReadApiController, DerivedApiController, QualityReportController],
+      controllers: [ReadApiController, SnapshotApiController, DerivedApiController, QualityReportController],
       providers: [StorageService, DbMetricsService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK), tableSink(RAW_SINK)],
     });
   }
