@@ -11,11 +11,13 @@ const { TEST_FILES, pureLibsConfig } = require('./tools/lint/pure-libs');
 /** Production code gets `layers`; test files may also read the fixtures. */
 const LAYERS = {
   'type:contracts': [],
+  // The subscriber package (@md-platform/client): published on its own, so it imports nothing of ours.
+  'type:client': [],
   'type:domain': ['type:domain', 'type:contracts'],
   'type:config': ['type:contracts'],
   'type:fixtures': [],
-  'type:io': ['type:domain', 'type:contracts', 'type:io', 'type:config', 'type:fixtures'],
-  'type:app': ['type:domain', 'type:contracts', 'type:io', 'type:config'],
+  'type:io': ['type:domain', 'type:contracts', 'type:io', 'type:config', 'type:fixtures', 'type:client'],
+  'type:app': ['type:domain', 'type:contracts', 'type:io', 'type:config', 'type:client'],
 };
 const boundaries = (withFixtures) => [
   'error',
