@@ -5,8 +5,8 @@ import { GAP_POLICIES, SESSION_SCOPES, type GapPolicy, type SessionScope } from 
 // Query parameters of the read API. Symbols by pattern, times as ISO-8601 with a zone, and a
 // mandatory row limit: an unbounded query on 10 million rows is how a dashboard takes a
 // database down.
-const symbol = z.string().regex(/^[A-Z][A-Z0-9.\-/]{0,20}$/, 'must be an upper-case ticker such as DBB');
-const instant = z.string().datetime({ offset: true, message: 'must be ISO-8601 with a zone, e.g. 2024-07-01T13:30:00Z' }).transform((v) => new Date(v));
+export const symbol = z.string().regex(/^[A-Z][A-Z0-9.\-/]{0,20}$/, 'must be an upper-case ticker such as DBB');
+export const instant = z.string().datetime({ offset: true, message: 'must be ISO-8601 with a zone, e.g. 2024-07-01T13:30:00Z' }).transform((v) => new Date(v));
 const symbolList = z
   .string()
   .optional()

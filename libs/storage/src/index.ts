@@ -27,3 +27,4 @@ export * from './raw-history-queries';
 export * from './bar-history';
 export * from './adjustment-history';
 export * from './db-usage';
+export * from './sink-offsets';
