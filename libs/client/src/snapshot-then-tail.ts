@@ -17,6 +17,8 @@ export interface SnapshotThenTailOptions extends BrokerOptions {
   from: Date;
   /** Rows per snapshot request (at most the API's MAX_QUERY_ROWS). */
   pageSize?: number;
+  /** Ends the tail (the iteration then finishes normally). */
+  signal?: AbortSignal;
 }
 
 /** A bar and where it came from: the stored snapshot, or the live topic after it. */
@@ -56,10 +58,15 @@ export async function* snapshotThenTail(options: SnapshotThenTailOptions): Async
     if (!page.truncated || page.bars.length === 0) break;
     page = await snapshotPage(options, timeframe, new Date(Math.floor(page.bars[page.bars.length - 1].eventTime / 1000) + 1));
   }
+  if (options.signal?.aborted) return;
   const tail: Subscription<Bar> = subscribe({
     ...options, topics: [TOPIC], groupId: `md-client-tail-${randomUUID()}`, commit: false, decoder: new RecordDecoder(options.registryUrl),
     from: await tailStart(options, first.offsets),
+    // Bars are keyed by symbol (DESIGN.md, Topics): skip other symbols without decoding them.
+    acceptKey: (key) => key === options.symbol,
   });
+  const stop = () => void tail.close();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     for await (const record of tail) {
       const bar = record.value;
@@ -67,6 +74,7 @@ export async function* snapshotThenTail(options: SnapshotThenTailOptions): Async
       if (seen.accept(bar)) yield { source: 'tail', bar };
     }
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     await tail.close();
   }
 }

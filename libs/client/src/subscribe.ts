@@ -22,6 +22,8 @@ export interface SubscribeOptions<K extends string> extends BrokerOptions {
   commit?: boolean;
   /** Commit after this many processed records or this many ms, whichever first (and at the end). */
   commitEvery?: { records: number; ms: number };
+  /** Skips a record by its key before decoding it (it still counts as processed). */
+  acceptKey?: (key: string | null) => boolean;
   /** A decoder to share between subscriptions (its schema cache); default: one of its own. */
   decoder?: RecordDecoder;
 }
@@ -122,8 +124,13 @@ class TopicReader<K extends string> {
       if (!isRunning() || isStale() || this.closed) return;
       // A batch fetched before the seek took effect: never hand out what lies before the start.
       if (start !== undefined && BigInt(message.offset) < start) continue;
+      const key = message.key?.toString() ?? null;
+      if (this.options.acceptKey && !this.options.acceptKey(key)) {
+        resolveOffset(message.offset);
+        continue;
+      }
       const record: MdRecord<ValueOf<K>> = {
-        topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString() ?? null,
+        topic: batch.topic, partition: batch.partition, offset: message.offset, key,
         timestamp: new Date(Number(message.timestamp)), value: await this.decoder.decode<ValueOf<K>>(message.value),
       };
       const beat = setInterval(() => heartbeat().catch(() => undefined), 3_000);
