@@ -19,13 +19,15 @@ const LAYERS = {
   'type:io': ['type:domain', 'type:contracts', 'type:io', 'type:config', 'type:fixtures', 'type:client'],
   'type:app': ['type:domain', 'type:contracts', 'type:io', 'type:config', 'type:client'],
 };
+// The client's own tests run it against the real stack, through the same test kit as the services.
+const TEST_LAYERS = { 'type:client': ['type:io', 'type:config', 'type:contracts', 'type:domain'] };
 const boundaries = (withFixtures) => [
   'error',
   {
     allow: [],
     depConstraints: Object.entries(LAYERS).map(([sourceTag, tags]) => ({
       sourceTag,
-      onlyDependOnLibsWithTags: withFixtures && sourceTag !== 'type:fixtures' ? [...new Set([...tags, 'type:fixtures'])] : tags,
+      onlyDependOnLibsWithTags: withFixtures && sourceTag !== 'type:fixtures' ? [...new Set([...tags, ...(TEST_LAYERS[sourceTag] ?? []), 'type:fixtures'])] : tags,
     })),
   },
 ];
