@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ENDPOINT_DEFAULTS, type CliIo } from './cli-context';
+import { registerAsyncApi } from './commands/asyncapi.command';
 import { registerBackfill } from './commands/backfill.command';
 import { registerLag } from './commands/lag.command';
 import { registerOffsetCommands } from './commands/offsets.command';
@@ -26,6 +27,7 @@ Examples:
   FEATURE_SET_FILE=v2.json mdctl reprocess --stage feature-engine --from 2024-05-01 --to 2024-06-01 --generation 1
   mdctl backfill --provider alpaca --symbols DBB,SPY --from 2023-07-10 --to 2025-07-09
   mdctl quality report --from 2024-04-01 --to 2024-05-01 --format html --out quality.html
+  mdctl asyncapi --check                           exit 1 if schemas/asyncapi.yaml is not what the topic table gives
 
 Times: YYYY-MM-DD (UTC midnight) or ISO 8601 with a zone (Z or ±hh:mm); naive times are refused.
 replay/rewind times are Kafka record timestamps: when a record was published, not its bar time;
@@ -62,6 +64,7 @@ export function buildProgram(io: CliIo): Command {
   registerLag(program, io);
   registerQuality(program, io);
   registerReprocess(program, io);
+  registerAsyncApi(program, io);
   return program;
 }
 
