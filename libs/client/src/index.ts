@@ -5,4 +5,5 @@ export { latestPerKey, naturalKey, type LatestPerKey, type Versioned } from './d
 export type { Bar, FeatureVector, MdRecord, TopicValues, ValueOf } from './records';
 export { snapshotThenTail, type SnapshotBar, type SnapshotThenTailOptions } from './snapshot-then-tail';
 export { subscribe, type StartFrom, type SubscribeOptions, type Subscription } from './subscribe';
+export { AvroDeserializer, type NestKafkaMessage } from './nest-deserializer';
 export { MicrosType } from './times';
