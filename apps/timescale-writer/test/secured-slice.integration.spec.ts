@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { subscribe, type Bar } from '@md-platform/client';
 import { LOCAL_STACK } from '@md/config';
 import { TOPICS } from '@md/contracts';
 import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
@@ -100,6 +101,23 @@ describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integra
     expect(await metricValue(preprocessor.port, 'md_records_in_total', { topic: TOPICS.rawBars })).toBe(rows);
     expect(registry.forwarded).toBeGreaterThan(0);
     expect(registry.refused).toBe(0);
+  });
+
+  it('the client package subscribes through SASL_SSL and the https registry with Basic auth', async () => {
+    const rows = readFileSync(fixturePath(DBB_EXCERPT_FILE), 'utf8').trim().split('\n').length - 1;
+    const bars = subscribe({
+      brokers: kafka.bootstrap, ssl: { ca: readFileSync(certs.caFile) }, sasl: { mechanism: 'scram-sha-512', username: 'md-svc', password: kafkaPassword },
+      registryUrl: { url: registry.url, username: 'md-svc', password: registryPassword, ca: readFileSync(certs.caFile) },
+      topics: [TOPICS.bars], groupId: `client-${symbol}`, from: 'earliest', acceptKey: (key) => key === symbol,
+    });
+    const received: Bar[] = [];
+    for await (const record of bars) {
+      received.push(record.value as Bar);
+      if (received.length === rows) break;
+    }
+    expect(received).toHaveLength(rows);
+    expect(received[0]).toMatchObject({ symbol, timeframe: '1m', open: '17.90000000' });
+    expect(received[0].eventTime).toEqual(new Date('2023-07-10T13:30:00Z'));
   });
 
   it('a wrong Kafka password: one clear error, /ready 503, and the process keeps retrying instead of crash-looping', async () => {
