@@ -1,10 +1,12 @@
-import { Controller, Get, Inject, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res, UseFilters } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { type Timeframe } from '@md/contracts';
 import { BadQueryFilter, parseQuery } from '@md/observability';
+import { BAR_COLUMNS, barCells, exportFileName } from '@md/columnar';
 import { barsSummary, corporateActions, latestBars, optionChain } from '@md/storage';
 import { readBars } from './bars-reader';
 import type { WriterConfig } from './config';
+import { barPages, sendExport, type ExportReply } from './export-response';
 import { actionsQuery, barsQuery, chainQuery, latestQuery, summaryQuery } from './read-api.schemas';
 import { StorageService } from './storage.service';
 
@@ -14,15 +16,23 @@ import { StorageService } from './storage.service';
 export class ReadApiController {
   constructor(@Inject(CONFIG) private readonly config: WriterConfig, private readonly storage: StorageService) {}
 
-  /** 1m rows as stored; coarser bars session-aligned (regular session unless sessions=extended); asOf: only bars ended by then. */
+  /**
+   * 1m rows as stored; coarser bars session-aligned (regular session unless sessions=extended); asOf: only bars ended by then.
+   * format=csv|arrow|parquet: the same rows as a file (export-response.ts); the JSON answer is written here too (@Res).
+   */
   @Get('bars')
-  async bars(@Query() query: unknown) {
+  async bars(@Query() query: unknown, @Res() res: ExportReply): Promise<void> {
     const q = parseQuery(barsQuery(this.config.MAX_QUERY_ROWS), query);
     const timeframe = q.timeframe as Timeframe;
     const sessions = q.sessions ?? (timeframe === '1m' ? 'extended' : 'regular');
-    const rows = await readBars(this.storage.db, this.storage.schema, { ...q, timeframe, sessions });
+    const request = { ...q, timeframe, sessions };
+    if (q.format !== 'json') {
+      const pages = barPages(this.storage.db, this.storage.schema, request);
+      return sendExport(res, { format: q.format, fileName: exportFileName([q.symbol, timeframe, 'bars'], q.format), columns: BAR_COLUMNS, pages, cells: barCells });
+    }
+    const rows = await readBars(this.storage.db, this.storage.schema, request);
     const { symbol, adjusted, fill } = q;
-    return { symbol, timeframe, adjusted, fill, sessions, asOf: q.asOf?.toISOString() ?? null, count: rows.length, truncated: rows.length === q.limit, bars: rows };
+    res.json({ symbol, timeframe, adjusted, fill, sessions, asOf: q.asOf?.toISOString() ?? null, count: rows.length, truncated: rows.length === q.limit, bars: rows });
   }
 
   @Get('bars/latest')

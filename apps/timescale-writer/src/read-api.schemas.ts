@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '@md/contracts';
 import { GAP_POLICIES, SESSION_SCOPES, type GapPolicy, type SessionScope } from '@md/market';
+import { EXPORT_FORMATS } from '@md/columnar';
 
 // Query parameters of the read API. Symbols by pattern, times as ISO-8601 with a zone, and a
 // mandatory row limit: an unbounded query on 10 million rows is how a dashboard takes a
@@ -12,6 +13,9 @@ const symbolList = z
   .optional()
   .transform((v) => (v ? v.split(',').map((s) => s.trim()) : []))
   .pipe(z.array(symbol).max(500));
+
+// json: the answer as it always was; csv, arrow, parquet: a file of the same rows (columnar-export.ts).
+const exportFormat = z.enum(EXPORT_FORMATS).default('json');
 
 export const barsQuery = (maxRows: number) =>
   z
@@ -30,6 +34,7 @@ export const barsQuery = (maxRows: number) =>
       sessions: z.enum(SESSION_SCOPES as [SessionScope, ...SessionScope[]]).optional(),
       // Point in time: only bars whose end is at or before it (their minutes known by then).
       asOf: instant.optional(),
+      format: exportFormat,
     })
     .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
@@ -73,7 +78,8 @@ const derivedRange = (maxRows: number) => ({
 const fromBeforeTo = { message: 'from must be before to', path: ['from'] };
 
 export const featuresQuery = (maxRows: number) =>
-  z.object({ symbol, timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'), ...derivedRange(maxRows) }).refine((q) => q.from < q.to, fromBeforeTo);
+  z.object({ symbol, timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'), ...derivedRange(maxRows), format: exportFormat })
+    .refine((q) => q.from < q.to, fromBeforeTo);
 
 export const issuesQuery = (maxRows: number) => z.object({ symbols: symbolList, ...derivedRange(maxRows) }).refine((q) => q.from < q.to, fromBeforeTo);
 

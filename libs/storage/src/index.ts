@@ -28,3 +28,4 @@ export * from './bar-history';
 export * from './adjustment-history';
 export * from './db-usage';
 export * from './sink-offsets';
+export * from './feature-names';

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ENDPOINT_DEFAULTS, type CliIo } from './cli-context';
 import { registerAsyncApi } from './commands/asyncapi.command';
 import { registerBackfill } from './commands/backfill.command';
+import { registerExport } from './commands/export.command';
 import { registerLag } from './commands/lag.command';
 import { registerOffsetCommands } from './commands/offsets.command';
 import { registerQuality } from './commands/quality.command';
@@ -27,6 +28,7 @@ Examples:
   FEATURE_SET_FILE=v2.json mdctl reprocess --stage feature-engine --from 2024-05-01 --to 2024-06-01 --generation 1
   mdctl backfill --provider alpaca --symbols DBB,SPY --from 2023-07-10 --to 2025-07-09
   mdctl quality report --from 2024-04-01 --to 2024-05-01 --format html --out quality.html
+  mdctl export --format parquet --symbols DBB,SPY --from 2024-07-01 --to 2024-08-01 --out data   one file per symbol, from the writer
   mdctl asyncapi --check                           exit 1 if schemas/asyncapi.yaml is not what the topic table gives
 
 Times: YYYY-MM-DD (UTC midnight) or ISO 8601 with a zone (Z or ±hh:mm); naive times are refused.
@@ -64,6 +66,7 @@ export function buildProgram(io: CliIo): Command {
   registerLag(program, io);
   registerQuality(program, io);
   registerReprocess(program, io);
+  registerExport(program, io);
   registerAsyncApi(program, io);
   return program;
 }

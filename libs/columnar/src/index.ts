@@ -1,0 +1,2 @@
+export * from './columnar-export';
+export * from './arrow-stream';
