@@ -9,7 +9,7 @@ export type StartFrom = 'earliest' | 'latest' | Date | Record<number, string | n
 
 export interface SubscribeOptions<K extends string> extends BrokerOptions {
   registryUrl: string | RegistryOptions;
-  topics: K[];
+  topics: readonly K[];
   groupId: string;
   /**
    * 'earliest' / 'latest': where the group starts when it has no committed offsets (Kafka's
@@ -81,7 +81,7 @@ class TopicReader<K extends string> {
     const { consumer, options } = this;
     const seeks = await this.startOffsets();
     await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.from === 'earliest' });
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.from === 'earliest' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
     for (const s of seeks) {
       this.starts.set(`${s.topic}/${s.partition}`, BigInt(s.offset));
