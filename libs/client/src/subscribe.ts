@@ -50,7 +50,7 @@ export function subscribe<K extends string>(options: SubscribeOptions<K>): Subsc
   return {
     close,
     [Symbol.asyncIterator]() {
-      started ??= reader.start().catch((err) => handoff.end(err));
+      started ??= reader.start().catch((err) => reader.fail(err));
       return {
         next: () => handoff.pull(),
         return: async () => {
@@ -80,6 +80,11 @@ class TopicReader<K extends string> {
   async start(): Promise<void> {
     const { consumer, options } = this;
     const seeks = await this.startOffsets();
+    // kafkajs gives up after its retries (or on a non-retriable error) with a crash it does not
+    // restart from: the loop would wait forever, so the iteration ends with that error instead.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) void this.fail(payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.from === 'earliest' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
@@ -87,6 +92,12 @@ class TopicReader<K extends string> {
       this.starts.set(`${s.topic}/${s.partition}`, BigInt(s.offset));
       consumer.seek(s);
     }
+  }
+
+  /** Ends the iteration with `error` (the reader's next() rejects) and leaves the group. */
+  async fail(error: unknown): Promise<void> {
+    this.handoff.end(error);
+    await this.close().catch(() => undefined);
   }
 
   close(): Promise<void> {
@@ -129,9 +140,17 @@ class TopicReader<K extends string> {
         resolveOffset(message.offset);
         continue;
       }
+      let value: ValueOf<K>;
+      try {
+        value = await this.decoder.decode<ValueOf<K>>(message.value);
+      } catch (err) {
+        // Not skipped silently: the caller learns which record, and its offset stays uncommitted.
+        // Not awaited: leaving the group waits for this batch handler to return.
+        void this.fail(new Error(`${batch.topic}/${batch.partition}@${message.offset}: cannot decode: ${(err as Error).message}`, { cause: err }));
+        return;
+      }
       const record: MdRecord<ValueOf<K>> = {
-        topic: batch.topic, partition: batch.partition, offset: message.offset, key,
-        timestamp: new Date(Number(message.timestamp)), value: await this.decoder.decode<ValueOf<K>>(message.value),
+        topic: batch.topic, partition: batch.partition, offset: message.offset, key, timestamp: new Date(Number(message.timestamp)), value,
       };
       const beat = setInterval(() => heartbeat().catch(() => undefined), 3_000);
       const taken = await this.handoff.offer(record).finally(() => clearInterval(beat));

@@ -27,7 +27,8 @@ describe('subscribe (integration)', () => {
     await producer.connect();
     const messages = [];
     for (let i = 0; i < 20; i++) messages.push({ key: 'CLNT', value: await codec.encode(TOPICS.bars, bar(i)), timestamp: String(t0 + i * 1000) });
-    await producer.send({ topic, messages });
+    // After the bars, one record that is not registry-framed Avro.
+    await producer.send({ topic, messages: [...messages, { key: 'CLNT', value: Buffer.from('{"not":"avro"}'), timestamp: String(t0 + 20_000) }] });
     await producer.disconnect();
   });
 
@@ -77,5 +78,13 @@ describe('subscribe (integration)', () => {
     // Offsets 0..3 were done when the next one was asked for; 4 was not: the loop broke on it.
     const secondRun = await take(bars(group, 'earliest'), 2);
     expect(secondRun.map((r) => r.offset)).toEqual(['4', '5']);
+  });
+
+  it('ends the iteration with an error naming the record it cannot decode, instead of skipping it', async () => {
+    const sub = bars(uniqueId('g'), { 0: 19 });
+    const iterator = sub[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.offset).toBe('19');
+    await expect(iterator.next()).rejects.toThrow(`${topic}/0@20: cannot decode: not a registry-framed Avro record`);
+    await sub.close();
   });
 });
