@@ -1,11 +1,18 @@
 import { DateTime } from 'luxon';
+import type { CalendarOverrides } from './calendar-overrides';
+import { type EarlyClose, earlyCloseOf } from './exchange-calendar-early-closes';
 
 // NYSE/Nasdaq trading calendar, 1990-2035, by rule (NYSE Rule 7.2 holidays and its observance
-// rules) plus a table of one-off closures. Dates are New York calendar dates, 'YYYY-MM-DD'.
+// rules) plus tables of one-off closures and early closes, and the runtime overrides. Dates are
+// New York calendar dates, 'YYYY-MM-DD'. Checked day by day against the independent reference
+// fixtures/calendar/nyse-1990-2035.csv (exchange-calendar-history.spec.ts).
 export const CALENDAR_FIRST_YEAR = 1990;
 export const CALENDAR_LAST_YEAR = 2035;
 
-/** Unscheduled full-day closures (national days of mourning, weather, 9/11). */
+/**
+ * Unscheduled full-day closures (national days of mourning, weather, 9/11): the NYSE closings
+ * history, pandas_market_calendars and exchange_calendars; 2025-01-09 by NYSE/ICE release of 2024-12-31.
+ */
 export const SPECIAL_CLOSURES: Readonly<Record<string, string>> = {
   '1994-04-27': 'National Day of Mourning (Richard Nixon)',
   '2001-09-11': 'September 11 attacks', '2001-09-12': 'September 11 attacks',
@@ -70,6 +77,7 @@ export function holidays(year: number): ReadonlyMap<string, string> {
   h.set(nthWeekday(year, 11, 4, 4), 'Thanksgiving Day');
   h.set(observed(year, 12, 25), 'Christmas Day');
   for (const [date, name] of Object.entries(SPECIAL_CLOSURES)) if (date.startsWith(`${year}-`)) h.set(date, name);
+  for (const [date, reason] of overrides.closures) if (date.startsWith(`${year}-`)) h.set(date, reason);
   cache.set(year, h);
   return h;
 }
@@ -79,7 +87,10 @@ export interface TradingDay {
   open: boolean;
   /** Why the market is closed (weekend or the holiday's name). */
   closedFor: string | null;
-  /** 13:00 New York close (July 3, the day after Thanksgiving, Christmas Eve). */
+  /**
+   * The regular session ends before 16:00: the scheduled 13:00 closes (14:00 before 1993) around
+   * Independence Day, Thanksgiving and Christmas, the one-offs, and the overrides; closeMinute says when.
+   */
   earlyClose: boolean;
   /** Minutes after New York midnight: regular open and close. */
   openMinute: number;
@@ -88,7 +99,14 @@ export interface TradingDay {
 
 const REGULAR_OPEN = 9 * 60 + 30;
 const REGULAR_CLOSE = 16 * 60;
-const EARLY_CLOSE = 13 * 60;
+
+interface OverrideIndex {
+  closures: ReadonlyMap<string, string>;
+  earlyCloses: ReadonlyMap<string, EarlyClose>;
+}
+
+const NO_OVERRIDES: OverrideIndex = { closures: new Map(), earlyCloses: new Map() };
+let overrides = NO_OVERRIDES;
 
 const DAY_CACHE_LIMIT = 20_000;
 const dayCache = new Map<string, TradingDay>();
@@ -104,12 +122,27 @@ export function tradingDay(date: string): TradingDay {
   return day;
 }
 
+/**
+ * Applies a validated overrides document (parseCalendarOverrides) on top of the rules: its closures
+ * close the day for their reason, its early closes end the session at closeTime (replacing a
+ * scheduled early close). null removes them. Clears the memo caches; call it at boot, before other
+ * memoised results (revision-horizon.ts keeps its own) are built from the calendar.
+ */
+export function setCalendarOverrides(next: CalendarOverrides | null): void {
+  overrides = !next ? NO_OVERRIDES : {
+    closures: new Map(next.closures.map((c) => [c.date, c.reason])),
+    earlyCloses: new Map(next.earlyCloses.map((e) => [e.date, { closeMinute: Number(e.closeTime.slice(0, 2)) * 60 + Number(e.closeTime.slice(3, 5)), reason: e.reason }])),
+  };
+  cache.clear();
+  dayCache.clear();
+}
+
 function computeTradingDay(date: string): TradingDay {
   const [y, m, d] = date.split('-').map(Number);
   const wd = weekday(y, m, d);
   const holiday = holidays(y).get(date) ?? null;
   const closedFor = wd > 5 ? 'weekend' : holiday;
-  const dayAfterThanksgiving = DateTime.fromISO(nthWeekday(y, 11, 4, 4), { zone: 'utc' }).plus({ days: 1 }).toISODate();
-  const earlyClose = !closedFor && ((m === 7 && d === 3) || (m === 12 && d === 24) || date === dayAfterThanksgiving);
-  return { date, open: !closedFor, closedFor, earlyClose, openMinute: REGULAR_OPEN, closeMinute: earlyClose ? EARLY_CLOSE : REGULAR_CLOSE };
+  const dayAfterThanksgiving = DateTime.fromISO(nthWeekday(y, 11, 4, 4), { zone: 'utc' }).plus({ days: 1 }).toISODate()!;
+  const early = closedFor ? null : overrides.earlyCloses.get(date) ?? earlyCloseOf(date, wd, dayAfterThanksgiving);
+  return { date, open: !closedFor, closedFor, earlyClose: early !== null, openMinute: REGULAR_OPEN, closeMinute: early?.closeMinute ?? REGULAR_CLOSE };
 }
