@@ -104,6 +104,12 @@ export const commonConfig = {
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(20),
   /** Nest log levels, comma separated (error,warn,log,debug,verbose). */
   LOG_LEVEL: z.string().default('log,warn,error'),
+  /**
+   * JSON file of NYSE closures and early closes announced after this release
+   * ({"closures": [{"date", "reason"}], "earlyCloses": [{"date", "closeTime", "reason"}]});
+   * read and checked at boot (calendar-overrides-file.ts in @md/observability).
+   */
+  CALENDAR_OVERRIDES_FILE: z.string().min(1).optional(),
 };
 
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -1,6 +1,7 @@
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@md/contracts';
+import { applyCalendarOverridesFile } from './calendar-overrides-file';
 
 export interface ServiceBoot {
   name: string;
@@ -59,17 +60,21 @@ export interface ServiceConfigBase {
   HTTP_HOST: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_SECONDS: number;
+  CALENDAR_OVERRIDES_FILE?: string;
 }
 
 /** main.ts in one call: boot with a parsed config, or log why not and exit 1. */
 export function runService<C extends ServiceConfigBase>(name: string, config: C, module: unknown): void {
-  bootService({
-    name,
-    module,
-    port: config.HTTP_PORT,
-    host: config.HTTP_HOST,
-    logLevels: config.LOG_LEVEL,
-    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  Promise.resolve().then(() => {
+    applyCalendarOverridesFile(config.CALENDAR_OVERRIDES_FILE, name);
+    return bootService({
+      name,
+      module,
+      port: config.HTTP_PORT,
+      host: config.HTTP_HOST,
+      logLevels: config.LOG_LEVEL,
+      graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+    });
   }).catch((err) => {
     // A config problem found while wiring (a cross-file check, an unreadable spec file) is one
     // line naming what to fix, like a bad variable; anything else is a bug and keeps its stack.
