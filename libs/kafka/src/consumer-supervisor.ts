@@ -116,10 +116,20 @@ export class ConsumerSupervisor {
     }
   }
 
+  /**
+   * The stage's producer was fenced. Ends the process here rather than by the error's way back
+   * through kafkajs: when the group has already dropped this member (a zombie's session timed out
+   * too), kafkajs' runner answers the batch's failure by rejoining the group, and the fenced error
+   * never becomes a crash.
+   */
+  fenced(error: unknown): void {
+    if (!this.stopped) void this.exit(`producer fenced, a newer instance owns the transactional id: ${(error as Error)?.message}`);
+  }
+
   private async onCrash(error: Error | undefined, restartedByKafkajs: boolean): Promise<void> {
     this.joined = false;
     if (this.stopped) return;
-    if (isFencedError(error)) return this.exit(`producer fenced, a newer instance owns the transactional id: ${error?.message}`);
+    if (isFencedError(error)) return this.fenced(error);
     if (restartedByKafkajs) return; // kafkajs restarts it after its retry time; the watchdog bounds how long
     if (!isRetriableError(error)) return this.exit(`consumer crashed, exiting so the supervisor restarts from committed offsets: ${error?.message}`);
     this.scheduleRestart(error);

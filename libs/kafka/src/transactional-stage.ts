@@ -253,13 +253,19 @@ export class TransactionalStage {
       await txn.sendOffsets({ consumerGroupId: this.ctx.groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await txn.commit();
     } catch (err) {
-      if (isFencedError(err)) throw err;
+      if (isFencedError(err)) {
+        this.supervisor.fenced(err);
+        throw err;
+      }
       // kafkajs leaves a transaction whose EndTxn failed in COMMITTING or ABORTING for good, and
       // a commit whose answer was lost (the broker died meanwhile) may have happened.
       const abortError: unknown = await txn.abort().then(() => undefined, (e) => e ?? new Error('abort failed'));
       if (abortError) {
         // Fenced while the commit failed for another reason: still a zombie, never a new producer.
-        if (isFencedError(abortError)) throw abortError;
+        if (isFencedError(abortError)) {
+          this.supervisor.fenced(abortError);
+          throw abortError;
+        }
         this.producerBroken = true;
         throw new CommitOutcomeUnknown(`${topic}/${partition}: transaction neither committed nor aborted (${(err as Error).message})`, { cause: err });
       }
