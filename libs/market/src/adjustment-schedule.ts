@@ -33,7 +33,15 @@ export function newYorkMidnightUs(date: string): number {
   return DateTime.fromISO(date, { zone: 'America/New_York' }).toMillis() * MICROS_PER_MS;
 }
 
-/** LEAN's dividend factor (close - dividend) / close, with the raw close before the ex-date. */
+/**
+ * LEAN's dividend factor (close - dividend) / close, with the raw close of the trading day before
+ * the ex-date (CorporateFactorRow.Apply(Dividend)). Exported so a provider that derives amounts
+ * from factors (lean-corporate-actions.ts) rounds against the very number computed here.
+ */
+export function cashDividendFactor(amount: string, close: number): number {
+  return 1 - Number(amount) / close;
+}
+
 function dividendFactor(a: CorporateAction, previousClose: PreviousClose): number {
   const close = previousClose(a.exDate);
   const where = `${a.symbol} cash_dividend ex ${a.exDate}`;
@@ -42,7 +50,7 @@ function dividendFactor(a: CorporateAction, previousClose: PreviousClose): numbe
   }
   const amount = Number(a.amount);
   if (amount >= close) throw new InvalidRecordError(`${where}: amount ${a.amount} is not below the previous close ${close}; check it is per share, in pre-ex-date prices`);
-  return 1 - amount / close;
+  return cashDividendFactor(a.amount!, close);
 }
 
 function factorsOf(a: CorporateAction, previousClose: PreviousClose): AdjustmentFactors {

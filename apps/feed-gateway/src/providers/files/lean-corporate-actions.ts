@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DateTime } from 'luxon';
 import { type CorporateActionRecord, InvalidRecordError } from '@md/contracts';
-import { MICROS_PER_MS, corporateActionViolations, parseDecimal, tradingDay } from '@md/market';
+import { MICROS_PER_MS, cashDividendFactor, corporateActionViolations, fromScaled, parseDecimal, tradingDay } from '@md/market';
 import { leanFileDate, parseLeanFactorFile, type LeanFactorRow } from '@md/providers';
 import { asCheckpointed, type JobSink } from '@md/ingest';
 
@@ -11,9 +11,16 @@ import { asCheckpointed, type JobSink } from '@md/ingest';
 // Factor file row `yyyyMMdd,price factor,split factor,reference price`: the factors apply to
 // bars dated on or before the row, which is the trading day before an ex-date; the reference
 // price is that day's raw close. Between a row and the next:
-//   split      to/from = split factor(next) / split factor(row)
+//   split      to/from = split factor(next) / split factor(row), a whole ratio
 //   dividend   amount  = (1 - price factor(row) / price factor(next)) x reference price(row)
-// (the dividend factor is 1 - dividend / previous close), rounded to cents as paid.
+// (LEAN's CorporateFactorRow.Apply(Dividend): pf(row) = pf(next) x (close - dividend) / close).
+// The amount is NOT rounded to cents, though LEAN's own reader does (CorporateFactorRow.
+// GetDividend, decimalPlaces = 2): funds pay fractions of a cent, and cents left the shipped
+// funds' factors 1.3e-4 (SPY) to 1.5e-3 (WM) off the file. It is kept at the contract's scale
+// (md.corporate-actions.v1 amount is decimal(20,8)); see dividendAction for the last digit.
+// LEAN adjusts with the factors as printed, 7 decimals (CorporateFactorRow.GetFileFormat), so
+// the amount is the one that reproduces the printed factors: it may differ from the declared
+// dividend by a few times close x 1e-7 (AAPL: up to 0.025 cents).
 // Map file row `yyyyMMdd,ticker[,exchange]`: the ticker in use up to that date.
 
 export interface LeanMapRow {
@@ -49,11 +56,13 @@ export interface LeanActionOptions {
   readonly revision?: number;
 }
 
-/** Factors are printed to 7 significant digits, so a 7:1 split reads 1 / 0.142857 = 7.000007. */
+/** Split factors are printed to 6 significant digits in older files, so a 7:1 split reads 1 / 0.142857 = 7.000007. */
 const RATIO_TOLERANCE = 1e-5;
 /** Real ratios have one small term (2:1, 3:2, 1:10, 1:200); without it 355:113 would "match" pi. */
 const MAX_SMALL_TERM = 10;
 const MAX_RATIO_TERM = 1000;
+/** md.corporate-actions.v1 amount: decimal(20,8). */
+const AMOUNT_SCALE = 8;
 
 /** The first NYSE trading day after `date` (exchange-calendar.ts). */
 export function nextTradingDay(date: string): string {
@@ -83,12 +92,34 @@ function splitAction(row: LeanFactorRow, next: LeanFactorRow, exDate: string, o:
   return record(o, exDate, { kind: 'SPLIT', ratioTo: ratio.to, ratioFrom: ratio.from, amount: null, referencePrice: null });
 }
 
-function dividendAction(row: LeanFactorRow, next: LeanFactorRow, exDate: string, o: LeanActionOptions): CorporateActionRecord {
-  if (!row.referencePrice) throw new InvalidRecordError('a dividend step needs the row\'s reference price (4-column factor file); none is given');
-  const cents = Math.round((1 - row.priceFactor / next.priceFactor) * row.referencePrice * 100);
-  if (cents <= 0) throw new InvalidRecordError(`price factor ${row.priceFactor} -> ${next.priceFactor} gives a dividend of ${cents} cents`);
-  const amount = parseDecimal((cents / 100).toFixed(2));
-  return record(o, exDate, { kind: 'CASH_DIVIDEND', ratioTo: null, ratioFrom: null, amount, referencePrice: parseDecimal(String(row.referencePrice)) });
+/**
+ * Products, over the dividends derived so far (newest first), of the file's factor ratios and of
+ * the factors the platform computes from the published amounts (adjustment-schedule.ts).
+ */
+interface DividendDrift {
+  file: number;
+  platform: number;
+}
+
+/**
+ * The dividend of a price-factor step, rounded to AMOUNT_SCALE places. The file's ratio is
+ * rational and rarely ends within 8 places; rounding each amount alone leaves each dividend
+ * factor up to 5e-9 / close off, and those errors add up over a fund's hundreds of dividends.
+ * So the amount is rounded for the factor that brings the platform's product back onto the
+ * file's: every row's cumulative factor then stays within one rounding (5e-9 / close) of it.
+ */
+function dividendAction(row: LeanFactorRow, next: LeanFactorRow, exDate: string, o: LeanActionOptions, drift: DividendDrift): { action: CorporateActionRecord; factor: number } {
+  const close = row.referencePrice;
+  if (!close) throw new InvalidRecordError('a dividend step needs the row\'s reference price (4-column factor file); none is given');
+  const target = (row.priceFactor / next.priceFactor) * (drift.file / drift.platform);
+  // Doubles err by ~1e-14 of the amount here, far below its eighth decimal.
+  const units = Math.round((1 - target) * close * 10 ** AMOUNT_SCALE);
+  if (units <= 0 || units >= close * 10 ** AMOUNT_SCALE) {
+    throw new InvalidRecordError(`price factor ${row.priceFactor} -> ${next.priceFactor} gives a dividend of ${units} x 1e-${AMOUNT_SCALE} on a close of ${close}`);
+  }
+  const amount = fromScaled(BigInt(units), AMOUNT_SCALE);
+  const action = record(o, exDate, { kind: 'CASH_DIVIDEND', ratioTo: null, ratioFrom: null, amount, referencePrice: parseDecimal(String(close)) });
+  return { action, factor: cashDividendFactor(amount, close) };
 }
 
 /** The same checks as an action sent by hand (corporate-actions.ts): ticker, trading-day ex-date, amounts. */
@@ -99,27 +130,34 @@ function assertValid(a: CorporateActionRecord): void {
   if (problems.length > 0) throw new InvalidRecordError(problems.join('; '));
 }
 
-function stepActions(row: LeanFactorRow, next: LeanFactorRow, o: LeanActionOptions): CorporateActionRecord[] {
+function stepActions(row: LeanFactorRow, next: LeanFactorRow, o: LeanActionOptions, drift: DividendDrift): CorporateActionRecord[] {
   const exDate = nextTradingDay(row.date);
   const actions: CorporateActionRecord[] = [];
   if (next.splitFactor !== row.splitFactor) actions.push(splitAction(row, next, exDate, o));
-  if (next.priceFactor !== row.priceFactor) actions.push(dividendAction(row, next, exDate, o));
+  const dividend = next.priceFactor !== row.priceFactor ? dividendAction(row, next, exDate, o, drift) : undefined;
+  if (dividend) actions.push(dividend.action);
   actions.forEach(assertValid);
+  if (dividend) {
+    // Only a published dividend counts: a rejected one must not be folded into an older one.
+    drift.file *= row.priceFactor / next.priceFactor;
+    drift.platform *= dividend.factor;
+  }
   return actions;
 }
 
-/** Every split and dividend a factor file records, oldest first. */
+/** Every split and dividend a factor file records, oldest first (derived newest first, as LEAN builds the file). */
 export function factorFileActions(rows: readonly LeanFactorRow[], o: LeanActionOptions): DerivedActions {
-  const actions: CorporateActionRecord[] = [];
+  const steps: CorporateActionRecord[][] = [];
   const rejected: DerivedActions['rejected'] = [];
-  for (let i = 0; i + 1 < rows.length; i++) {
+  const drift: DividendDrift = { file: 1, platform: 1 };
+  for (let i = rows.length - 2; i >= 0; i--) {
     try {
-      actions.push(...stepActions(rows[i], rows[i + 1], o));
+      steps.push(stepActions(rows[i], rows[i + 1], o, drift));
     } catch (err) {
       rejected.push({ row: rows[i], reason: `factor file row ${rows[i].date}: ${(err as Error).message}` });
     }
   }
-  return { actions, rejected };
+  return { actions: steps.reverse().flat(), rejected: rejected.reverse() };
 }
 
 export function parseLeanMapFile(text: string, source = 'LEAN map file'): LeanMapRow[] {
