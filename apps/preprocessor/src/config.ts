@@ -29,6 +29,12 @@ export const PreprocessorFields = z.object({
    * ({reason="total_cap"}) and its repeats pass on as new.
    */
   REVISION_MEMORY_MAX_ENTRIES: positiveInt(3_000_000),
+  /**
+   * Bar versions whose values are held in process memory (~250 bytes each, so ~25 MB by default)
+   * so that a `bar_revised` issue names the values a revision replaced; older ones are named
+   * unknown (the writer's `bar_revisions` table has them).
+   */
+  REVISION_EVIDENCE_MAX_BARS: positiveInt(100_000),
 });
 
 /** The preprocessor's config; a series' cap must fit in a partition's share of the total. */

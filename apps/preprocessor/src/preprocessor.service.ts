@@ -6,12 +6,14 @@ import { SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type Cor
 import { StageKit, TransactionalStage, type KeyedState, type OutputRecord } from '@md/kafka';
 import { PreprocessorConfig } from './config';
 import { PreprocessorMetrics } from './preprocessor-metrics';
-import { toRestatement, toCorporateAction } from './records';
+import { barWasFinished, toBarRevisedIssue, toRestatement, toCorporateAction } from './records';
+import { RecentBarVersions } from './recent-bar-versions';
 import { RevisionMemory } from './revision-memory';
 
 /**
  * md.raw.bars.v1 -> validate, session-tag, de-duplicate by revision, adjustment factors ->
- * md.bars.v1; md.corporate-actions.v1 -> md.restatements.v1; rejects -> md.dlq.v1. One Kafka
+ * md.bars.v1 (a finished bar replaced with other content also -> md.quality.issues.v1
+ * `bar_revised`); md.corporate-actions.v1 -> md.restatements.v1; rejects -> md.dlq.v1. One Kafka
  * transaction per chunk carries the outputs, the state changelog and the input offsets.
  */
 @Injectable()
@@ -21,6 +23,8 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   private stage?: TransactionalStage;
   /** Repeats over REVISION_MEMORY_DAYS trading days, in the keyed state. */
   private readonly revisions: RevisionMemory;
+  /** The values of recent versions, for the evidence of `bar_revised` issues. */
+  private readonly versions: RecentBarVersions;
 
   constructor(
     @Inject(CONFIG) private readonly config: PreprocessorConfig,
@@ -28,11 +32,12 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
   ) {
     this.counters = new PreprocessorMetrics(kit.metrics);
     this.revisions = new RevisionMemory(config, this.counters.revisions);
+    this.versions = new RecentBarVersions(config.REVISION_EVIDENCE_MAX_BARS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.stage = await this.kit.startTransactional({
-      stage: 'preprocessor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.corporateActions], outputs: [TOPICS.bars, TOPICS.restatements],
+      stage: 'preprocessor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.corporateActions], outputs: [TOPICS.bars, TOPICS.restatements, TOPICS.qualityIssues],
       transform: (m, topic, state) => this.transform(m, topic, state),
     });
   }
@@ -55,12 +60,17 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
         `${bar.symbol} ${bar.timeframe} bar at ${new Date(bar.eventTime / 1000).toISOString()}: same revision ${bar.revision} as an earlier bar with different prices or volume; the first is kept — send a correction with a higher revision`,
       );
     }
+    const replaced = this.versions.replace(bar);
     const adjustments = state.load(`adj|${bar.symbol}`, SymbolAdjustments.fromJSON);
     const change = adjustments.observeBar(bar);
     const { splitFactor, dividendFactor } = adjustments.factorsAt(bar.eventTime);
     const out: CleanBar = { ...bar, splitFactor, dividendFactor };
     const records: OutputRecord[] = [{ topic: TOPICS.bars, key: bar.symbol, value: await this.kit.codec.encode(TOPICS.bars, out) }];
     if (change) records.push(...(await this.restatement(bar.symbol, change)));
+    if (decision === 'revision' && barWasFinished(bar)) {
+      const issue = toBarRevisedIssue(bar, replaced, nowMicros(), this.config.GENERATION);
+      records.push({ topic: TOPICS.qualityIssues, key: bar.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, issue) });
+    }
     return records;
   }
 

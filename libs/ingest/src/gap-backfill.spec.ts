@@ -45,6 +45,15 @@ describe('gap backfill', () => {
     expect(reports).toEqual([{ window: { symbols: ['AAA', 'BBB'], fromUs: T0, toUs: T0 + 5 * MINUTE_US }, bars: 10, error: null }]);
   });
 
+  it('asks only for finished minutes: the running one comes live, complete', async () => {
+    const rest = new FakeRest();
+    const backfill = new GapBackfill(rest, new MemorySink(), { logger: quiet, onDone: () => undefined });
+    backfill.request({ symbols: ['AAA'], fromUs: T0, toUs: T0 + 2.5 * MINUTE_US });
+    backfill.request({ symbols: ['AAA'], fromUs: T0 + 3 * MINUTE_US, toUs: T0 + 3.5 * MINUTE_US });
+    await backfill.idle();
+    expect(rest.calls).toEqual([{ symbols: ['AAA'], fromUs: T0, toUs: T0 + 2 * MINUTE_US }]);
+  });
+
   it('merges the windows asked for while one runs into one more walk, not one per reconnect', async () => {
     const rest = new FakeRest();
     let release!: () => void;

@@ -9,6 +9,8 @@ import type { RecordSink } from './record-sink';
 // queued window, so a flapping connection queues at most one more REST walk instead of one per
 // reconnect (STYLE.md habit 10).
 
+const MINUTE_US = 60_000_000;
+
 export interface GapWindow {
   symbols: readonly string[];
   /** UTC epoch micros, [fromUs, toUs). */
@@ -42,7 +44,10 @@ export class GapBackfill {
   constructor(private readonly source: HistoricalBars, private readonly sink: RecordSink, private readonly options: GapBackfillOptions) {}
 
   /** Queues a window of 1-minute bars; returns at once (the walk runs in the background). */
-  request(window: GapWindow): void {
+  request(asked: GapWindow): void {
+    // Finished minutes only: a REST bar is settled (it outranks the live one, settledRevision in
+    // @md/market), so a partial bar of the running minute would outrank the complete live bar after it.
+    const window = { ...asked, toUs: Math.floor(asked.toUs / MINUTE_US) * MINUTE_US };
     if (this.stopped || !window.symbols.length || window.fromUs >= window.toUs) return;
     this.queued = this.queued ? mergeGapWindows(this.queued, window) : window;
     this.running ??= this.drain();

@@ -19,5 +19,6 @@ export * from './revision-series';
 export * from './revision-packing';
 export * from './revision-horizon';
 export * from './revision-budget';
+export * from './settled-revision';
 export * from './symbol-adjustments';
 export * from './new-york-clock';

@@ -36,6 +36,14 @@ describe('revision log', () => {
     expect(log.decide(bar(0, 2))).toBe('conflict');
   });
 
+  it('reads a higher revision with the same content (a settled REST re-fetch) as a duplicate that raises the revision', () => {
+    const log = new RevisionLog(options());
+    log.decide(bar(0));
+    expect(log.decide(bar(0, 5))).toBe('duplicate');
+    expect(log.decide(bar(0, 3, { close: '20.70000000' }))).toBe('stale');
+    expect(log.decide(bar(0, 6, { close: '20.70000000' }))).toBe('revision');
+  });
+
   it('keys by symbol, timeframe and time, not by provider', () => {
     const log = new RevisionLog(options());
     log.decide(bar(0));

@@ -8,7 +8,7 @@ import { RevisionSeries, type RevisionSeriesJson, type RevisionSeriesOptions } f
 export type RevisionDecision =
   /** Never seen: pass on. */
   | 'new'
-  /** Same revision, same content: drop. */
+  /** Same content at the same or a higher revision (a settled re-fetch that confirms the bar): drop. */
   | 'duplicate'
   /**
    * Same revision, different content: report, keep the first, drop this one. The first is what
@@ -16,7 +16,7 @@ export type RevisionDecision =
    * first again, so keeping it is deterministic; a real correction must carry a higher revision.
    */
   | 'conflict'
-  /** Higher revision than seen: replaces, pass on. */
+  /** Higher revision than seen, with other content: replaces, pass on. */
   | 'revision'
   /** Lower revision than seen: drop. */
   | 'stale'

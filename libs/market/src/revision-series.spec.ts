@@ -21,7 +21,7 @@ function referenceDecisions(bars: readonly RevisionKeyed[]): RevisionDecision[] 
     const prior = seen.get(b.eventTime);
     if (!prior || b.revision > prior.revision) {
       seen.set(b.eventTime, { revision: b.revision, content: barContent(b) });
-      return prior ? 'revision' : 'new';
+      return prior ? (prior.content === barContent(b) ? 'duplicate' : 'revision') : 'new';
     }
     if (b.revision < prior.revision) return 'stale';
     return prior.content === barContent(b) ? 'duplicate' : 'conflict';

@@ -4,8 +4,8 @@ import type { RevisionDecision, RevisionKeyed } from './revision-log';
 import { contentHash, packEntries, unpackEntries, type ContentHash } from './revision-packing';
 
 // One series' memory of the bar versions passed on, (event time, revision, content hash) per
-// minute, over a horizon: a repeat of a remembered (time, revision) is a duplicate (or, with other
-// content, a conflict), a lower revision is stale, and anything older than the horizon is late
+// minute, over a horizon: a repeat of a remembered content is a duplicate (at its revision or a
+// higher one; the same revision with other content is a conflict), a lower revision is stale, and anything older than the horizon is late
 // (passed on; the sink's revision rule settles it). Bounded twice: by the horizon, and by
 // `maxEntries`, past which the oldest entries are forgotten early (counted as cap evictions).
 
@@ -88,12 +88,15 @@ export class RevisionSeries {
       return 'new';
     }
     if (bar.revision < this.revisions[i]) return 'stale';
+    const same = this.hashes[i] === hash;
     if (bar.revision > this.revisions[i]) {
+      // A higher revision with the same content (a REST re-fetch of a settled bar, settled-revision.ts)
+      // confirms the bar: remembered at its revision, but nothing changes downstream.
       this.revisions[i] = bar.revision;
       this.hashes[i] = hash;
-      return 'revision';
+      return same ? 'duplicate' : 'revision';
     }
-    return this.hashes[i] === hash ? 'duplicate' : 'conflict';
+    return same ? 'duplicate' : 'conflict';
   }
 
   /** Entries remembered. */

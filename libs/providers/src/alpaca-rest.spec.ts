@@ -28,7 +28,7 @@ describe('Alpaca REST bars page', () => {
     expect(page.records).toEqual([{
       symbol: 'DBB', timeframe: '1m', provider: 'alpaca', eventTime: Date.UTC(2023, 6, 10, 13, 30) * 1000, ingestTime: 7,
       open: '17.90000000', high: '17.91000000', low: '17.90000000', close: '17.91000000', volume: 3057,
-      tradeCount: 12, vwap: '17.90512300', revision: 0,
+      tradeCount: 12, vwap: '17.90512300', revision: 1, // settled: its response time in ms, at least 1
     }]);
   });
 

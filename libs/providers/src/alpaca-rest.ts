@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidRecordError, type RawBar, type Timeframe } from '@md/contracts';
-import { RFC3339, parseDecimal, plainDecimal, rfc3339Micros } from '@md/market';
+import { RFC3339, parseDecimal, plainDecimal, rfc3339Micros, settledRevision } from '@md/market';
 import { parseEnvelope, parseItem } from './zod-reason';
 
 // Alpaca Market Data API v2, historical stocks (docs.alpaca.markets, "Historical bars",
@@ -135,7 +135,8 @@ export function mapAlpacaRestBars(body: unknown, scope: AlpacaRestScope & { time
       tradeCount: b.n ?? null,
       // vw is a computed average, not a print: rounded to the price scale instead of rejected.
       vwap: b.vw === undefined ? null : parseDecimal(b.vw.toFixed(8)),
-      revision: 0,
+      // Settled as of the response: it replaces a live bar of the minute it disagrees with.
+      revision: settledRevision(scope.ingestTime),
     };
   });
   return { ...mapped, nextPageToken: page.next_page_token ?? null };

@@ -88,7 +88,7 @@ describe('Polygon aggregates page', () => {
     const mapped = mapPolygonAggsPage(page([result], { next_url: next }), scope);
     expect(mapped).toEqual({ rejected: [], nextUrl: next, records: [{
       symbol: 'DBB', timeframe: '1m', provider: 'polygon', eventTime: START_MS * 1000, ingestTime: 7,
-      open: '17.90000000', high: '17.91000000', low: '17.90000000', close: '17.91000000', volume: 3057, tradeCount: 12, vwap: '17.90510000', revision: 0,
+      open: '17.90000000', high: '17.91000000', low: '17.90000000', close: '17.91000000', volume: 3057, tradeCount: 12, vwap: '17.90510000', revision: 1, // settled: its response time in ms, at least 1
     }] });
   });
 

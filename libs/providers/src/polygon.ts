@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidRecordError, type RawBar, type Timeframe } from '@md/contracts';
-import { MICROS_PER_MS, averageDecimal, parseDecimal, plainDecimal } from '@md/market';
+import { MICROS_PER_MS, averageDecimal, parseDecimal, plainDecimal, settledRevision } from '@md/market';
 
 // Polygon.io (now Massive) US stocks, parsing only; business rules (high >= low, ...) are the
 // preprocessor's. WebSocket (polygon.io/docs/stocks/ws_stocks_*): every frame is a JSON array of
@@ -219,7 +219,8 @@ export interface PolygonAggsMapped {
 
 function mapResult(item: unknown, scope: PolygonAggsScope): RawBar {
   const r = parseWith(PolygonAggsResult, item, 'bar');
-  const value = bar(scope.symbol, scope.timeframe, r.t, r, scope);
+  // Settled as of the response: it replaces a live AM bar of the minute it disagrees with.
+  const value = { ...bar(scope.symbol, scope.timeframe, r.t, r, scope), revision: settledRevision(scope.ingestTime) };
   if (value.eventTime < scope.fromUs || value.eventTime >= scope.toUs) throw new InvalidRecordError('bar: t is outside the requested [from, to)');
   return value;
 }

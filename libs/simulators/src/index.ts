@@ -9,6 +9,7 @@ export { dbbMinuteBars, recordedBars } from './minute-csv';
 export * from './alpaca-fuzz';
 export * from './polygon-simulator';
 export { minuteEvents } from './polygon-events';
+export { withLateTrade } from './polygon-aggregates';
 export * from './etrade-simulator';
 export * from './oauth1-signature';
 export * from './etrade-option-chains';

@@ -11,7 +11,17 @@ export interface PolygonRestFaults {
   rateLimitEvery?: number;
   /** Answer every Nth authorised request with 500 (counted apart from rateLimitEvery). */
   serverErrorEvery?: number;
+  /**
+   * Discrepancy injection: REST serves the bar this returns instead of the one streamed (undefined:
+   * the same). Real REST aggregates are recomputed after late trades, so they can differ from the
+   * AM event of the same minute (massive.com knowledge base, "Why am I receiving a late aggregate
+   * bar"); e.g. `withLateTrade`.
+   */
+  revise?: (ticker: string, bar: MinuteBar) => MinuteBar | undefined;
 }
+
+/** The bar after one late trade of 100 shares at its high: volume up, close at the high, OHLC still valid. */
+export const withLateTrade = (b: MinuteBar): MinuteBar => ({ ...b, c: b.h, v: b.v + 100, ...(b.n === undefined ? {} : { n: b.n + 1 }) });
 
 const MAX_LIMIT = 50_000;
 const ROUTE = /^\/v2\/aggs\/ticker\/([^/]+)\/range\/(\d+)\/([a-z]+)\/([^/]+)\/([^/]+)$/;
@@ -41,13 +51,13 @@ export class PolygonAggregates {
     }
     if (faults.serverErrorEvery && n % faults.serverErrorEvery === 0) return { status: 500, body: { status: 'ERROR', error: 'Internal server error' } };
     try {
-      return { status: 200, body: this.aggregates(route.slice(1), url.searchParams) };
+      return { status: 200, body: this.aggregates(route.slice(1), url.searchParams, faults) };
     } catch (err) {
       return { status: 400, body: { status: 'ERROR', error: (err as Error).message } };
     }
   }
 
-  private aggregates([ticker, multiplier, timespan, fromText, toText]: string[], params: URLSearchParams): Record<string, unknown> {
+  private aggregates([ticker, multiplier, timespan, fromText, toText]: string[], params: URLSearchParams, faults: PolygonRestFaults): Record<string, unknown> {
     if (multiplier !== '1' || timespan !== 'minute') throw new Error('the simulator records 1/minute bars only');
     // next_url carries only an opaque cursor; ours is the query it continues, base64-encoded.
     const cursor = params.get('cursor');
@@ -60,7 +70,7 @@ export class PolygonAggregates {
     const all = this.bars.get(ticker) ?? [];
     const first = all.findIndex((b) => b.t >= from);
     const inWindow = first < 0 ? [] : all.slice(first).filter((b) => b.t <= to);
-    const results = inWindow.slice(0, limit);
+    const results = inWindow.slice(0, limit).map((b) => faults.revise?.(ticker, b) ?? b);
     const body: Record<string, unknown> = { ticker, queryCount: results.length, resultsCount: results.length, adjusted, status: 'OK', count: results.length };
     if (results.length) body.results = results;
     if (inWindow.length > limit) {

@@ -1,8 +1,9 @@
 import { WebSocket } from 'ws';
 import { waitFor } from '@md/testing';
 import { PolygonSimulator, type PolygonSimulatorOptions } from './polygon-simulator';
-import { dbbMinuteBars } from './minute-csv';
+import { dbbMinuteBars, type MinuteBar } from './minute-csv';
 import { minuteEvents } from './polygon-events';
+import { withLateTrade } from './polygon-aggregates';
 
 const KEY = 'sim-polygon-key';
 const bars = dbbMinuteBars().slice(0, 120);
@@ -228,5 +229,14 @@ describe('Polygon simulator, aggregates REST', () => {
     expect((await get(`${path}?apiKey=${KEY}`)).status).toBe(429);
     expect((await get(`${path}?apiKey=nope`)).body).toMatchObject({ status: 'ERROR', error: 'Unknown API Key' });
     expect((await get(path.replace('/1/minute/', '/5/minute/'), { authorization: `Bearer ${KEY}` })).status).toBe(400);
+  });
+
+  it('serves REST bars that differ from the recording for the minutes the discrepancy fault revises', async () => {
+    sim = await PolygonSimulator.start({ apiKey: KEY });
+    const path = `${sim.restUrl}/v2/aggs/ticker/DBB/range/1/minute/1688995800000/1688995919999`;
+    const [first, second] = (await get(path, { authorization: `Bearer ${KEY}` })).body.results as MinuteBar[];
+    sim.faults.revise = (ticker, b) => (ticker === 'DBB' && b.t === first.t ? withLateTrade(b) : undefined);
+    const revised = (await get(path, { authorization: `Bearer ${KEY}` })).body.results;
+    expect(revised).toEqual([{ ...first, c: first.h, v: first.v + 100, ...(first.n === undefined ? {} : { n: first.n + 1 }) }, second]);
   });
 });

@@ -1,6 +1,7 @@
 import type { CleanBar } from '@md/contracts';
 import { toIso } from './bar-writer';
 import type { Queryable } from './db-port';
+import { barUpsertSql } from './bar-upsert-sql';
 import { sqlIdentifier } from './sql-identifier';
 
 const COPY_CHUNK_ROWS = 2000;
@@ -27,8 +28,8 @@ export function* barsCopyText(bars: readonly CleanBar[]): Generator<string> {
  * The same upsert as upsertBars, through COPY into a transaction-local staging table and one
  * INSERT … SELECT … ON CONFLICT merge (DESIGN.md measured ~100k rows/s against ~58k for the
  * unnest form on this machine size). DISTINCT ON keeps the highest (generation, revision) of a key
- * within the batch; the rule in the WHERE clause is the same as upsertBars'. Needs a connection
- * that supports COPY (the pg adapter); callers fall back to upsertBars otherwise.
+ * within the batch; the rule and the revision log are upsertBars' (one statement, bar-upsert-sql.ts).
+ * Needs a connection that supports COPY (the pg adapter); callers fall back to upsertBars otherwise.
  */
 export async function copyMergeBars(tx: Queryable, bars: readonly CleanBar[], schema = 'md'): Promise<number> {
   if (!tx.copyFrom) throw new Error('copyMergeBars needs a connection with COPY support');
@@ -37,11 +38,8 @@ export async function copyMergeBars(tx: Queryable, bars: readonly CleanBar[], sc
   const columns = BARS_COPY_COLUMNS;
   await tx.query(`CREATE TEMP TABLE IF NOT EXISTS bars_staging (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
   await tx.copyFrom(`COPY bars_staging (${columns}) FROM STDIN`, barsCopyText(bars));
-  const updates = columns.split(', ').filter((c) => !['symbol', 'timeframe', 'time'].includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  const result = await tx.query(`
-    INSERT INTO ${table} AS bars (${columns})
-    SELECT DISTINCT ON (symbol, timeframe, time) ${columns} FROM bars_staging ORDER BY symbol, timeframe, time, generation DESC, revision DESC
-    ON CONFLICT (symbol, timeframe, time) DO UPDATE SET ${updates.join(', ')}, stored_at = now()
-    WHERE (EXCLUDED.generation, EXCLUDED.revision) > (bars.generation, bars.revision)`);
+  const list = columns.split(', ');
+  const latest = `SELECT DISTINCT ON (symbol, timeframe, time) ${columns} FROM bars_staging ORDER BY symbol, timeframe, time, generation DESC, revision DESC`;
+  const result = await tx.query(barUpsertSql(schema, list, latest));
   return result.rowCount;
 }

@@ -1,6 +1,6 @@
 import type { CleanBar } from '@md/contracts';
 import type { Queryable } from './db-port';
-import { sqlIdentifier } from './sql-identifier';
+import { barUpsertSql } from './bar-upsert-sql';
 
 const COLUMNS = [
   'symbol', 'timeframe', 'time', 'open', 'high', 'low', 'close', 'volume', 'trade_count', 'vwap',
@@ -27,13 +27,13 @@ export function barOrder(a: Pick<CleanBar, 'generation' | 'revision'>, b: Pick<C
 
 /**
  * Idempotent upsert on the natural key (symbol, timeframe, time). Revision rule: a row is
- * replaced only by a strictly higher (generation, revision), so a provider correction or a
- * reprocess under newer rules wins and a replayed or stale duplicate changes nothing. Within one
- * batch the highest of a key is kept first, since ON CONFLICT cannot touch the same row twice in
- * one statement.
+ * replaced only by a strictly higher (generation, revision) with other content (or a higher
+ * generation), so a provider correction, a settled REST bar or a reprocess under newer rules wins
+ * and a replayed, stale or confirming duplicate changes nothing; the replaced version goes to
+ * `bar_revisions` in the same statement (bar-upsert-sql.ts). Within one batch the highest of a
+ * key is kept first, since ON CONFLICT cannot touch the same row twice in one statement.
  */
 export async function upsertBars(db: Queryable, bars: readonly CleanBar[], schema = 'md'): Promise<number> {
-  const table = `${sqlIdentifier(schema)}.bars`;
   if (bars.length === 0) return 0;
   const latest = new Map<string, CleanBar>();
   for (const bar of bars) {
@@ -51,12 +51,7 @@ export async function upsertBars(db: Queryable, bars: readonly CleanBar[], schem
     values.forEach((v, i) => columns[i].push(v));
   }
   const unnest = TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-  const updates = COLUMNS.filter((c) => !['symbol', 'timeframe', 'time'].includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  const sql = `
-    INSERT INTO ${table} AS bars (${COLUMNS.join(', ')})
-    SELECT * FROM unnest(${unnest})
-    ON CONFLICT (symbol, timeframe, time) DO UPDATE SET ${updates.join(', ')}, stored_at = now()
-    WHERE (EXCLUDED.generation, EXCLUDED.revision) > (bars.generation, bars.revision)`;
+  const sql = barUpsertSql(schema, COLUMNS, `SELECT * FROM unnest(${unnest}) AS u(${COLUMNS.join(', ')})`);
   const result = await db.query(sql, columns);
   return result.rowCount;
 }

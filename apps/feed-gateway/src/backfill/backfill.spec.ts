@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RawBar } from '@md/contracts';
+import { settledRevision } from '@md/market';
 import { expectedDbbBars } from '@md/testing';
 import { AlpacaRestSimulator, type SimulatedRequest } from '@md/simulators';
 import { AlpacaRestClient } from '../providers/alpaca/alpaca-rest.client';
@@ -13,20 +14,21 @@ const BUDGET = { requests: 95, perMs: 1_000, burst: 10 };
 const nyDate = (us: number) => DateTime.fromMillis(us / 1000, { zone: 'America/New_York' }).toISODate()!;
 
 /** The DBB file as the backfill must deliver it, read independently of the simulator and the client. */
-function expectedBars(fromDate: string, toDate: string): Omit<RawBar, 'ingestTime'>[] {
+function expectedBars(fromDate: string, toDate: string): Omit<RawBar, 'ingestTime' | 'revision'>[] {
   return [...expectedDbbBars().values()]
     .map((b) => ({
       symbol: 'DBB', timeframe: '1m' as const, provider: 'alpaca', eventTime: Date.parse(b.time) * 1000,
-      open: b.open, high: b.high, low: b.low, close: b.close, volume: Number(b.volume), tradeCount: null, vwap: null, revision: 0,
+      open: b.open, high: b.high, low: b.low, close: b.close, volume: Number(b.volume), tradeCount: null, vwap: null,
     }))
     .filter((b) => nyDate(b.eventTime) >= fromDate && nyDate(b.eventTime) < toDate);
 }
 
-/** Sink bars by key, asserting that a repeated bar (a re-fetched window) carries the same values. */
-function distinctBars(sink: { bars(): RawBar[] }): Omit<RawBar, 'ingestTime'>[] {
-  const byKey = new Map<string, Omit<RawBar, 'ingestTime'>>();
-  for (const { ingestTime, ...bar } of sink.bars()) {
+/** Sink bars by key, asserting that a repeated bar (a re-fetched window) carries the same values; each is settled as of its response. */
+function distinctBars(sink: { bars(): RawBar[] }): Omit<RawBar, 'ingestTime' | 'revision'>[] {
+  const byKey = new Map<string, Omit<RawBar, 'ingestTime' | 'revision'>>();
+  for (const { ingestTime, revision, ...bar } of sink.bars()) {
     expect(ingestTime).toBeGreaterThan(0);
+    expect(revision).toBe(settledRevision(ingestTime));
     const key = `${bar.symbol} ${bar.eventTime}`;
     if (byKey.has(key)) expect(bar).toEqual(byKey.get(key));
     byKey.set(key, bar);

@@ -12,6 +12,7 @@ import { rawMarketTablesMigration } from './0006-raw-market-tables.migration';
 import { pointInTimeMigration } from './0007-point-in-time.migration';
 import { wideFeaturesMigration } from './0008-wide-features.migration';
 import { sinkOffsetsMigration } from './0009-sink-offsets.migration';
+import { barRevisionsMigration } from './0010-bar-revisions.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
@@ -19,7 +20,7 @@ export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
 export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration,
-  wideFeaturesMigration, sinkOffsetsMigration];
+  wideFeaturesMigration, sinkOffsetsMigration, barRevisionsMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied
