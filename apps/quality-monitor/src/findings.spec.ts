@@ -52,4 +52,10 @@ describe('checksConfig', () => {
     expect(checks.missing.quietGapMinutes).toBe(5);
     expect(checks.outlier.thresholdSigmas).toBe(10);
   });
+
+  it('uses the learned profile and the robust volume rule when no deprecated threshold is set', () => {
+    const plain = checksConfig(QualityConfig.parse({}), 'DBB');
+    expect(plain.missing).toMatchObject({ quietGapMinutes: undefined, falseAlarmDays: 1000 });
+    expect(plain.volume).toMatchObject({ multiple: undefined, sigmas: 3.6 });
+  });
 });

@@ -11,9 +11,9 @@ import type { QualityConfig } from './config';
 /** The detectors' settings for one symbol, from the stage's config. */
 export function checksConfig(c: QualityConfig, symbol: string): QualityChecksConfig {
   return {
-    missing: { quietGapMinutes: c.QUIET_GAP_MINUTES_BY_SYMBOL?.[symbol] ?? c.QUIET_GAP_MINUTES },
+    missing: { falseAlarmDays: c.MISSING_BARS_FALSE_ALARM_DAYS, quietGapMinutes: c.QUIET_GAP_MINUTES_BY_SYMBOL?.[symbol] ?? c.QUIET_GAP_MINUTES },
     outlier: { thresholdSigmas: c.OUTLIER_SIGMAS },
-    volume: { multiple: c.VOLUME_ANOMALY_MULTIPLE, minMedianVolume: c.VOLUME_MIN_MEDIAN },
+    volume: { sigmas: c.VOLUME_ANOMALY_SIGMAS, multiple: c.VOLUME_ANOMALY_MULTIPLE, minMedianVolume: c.VOLUME_MIN_MEDIAN },
     duplicate: {},
     zone: {},
     providers: { toleranceBps: c.PROVIDER_TOLERANCE_BPS },

@@ -40,6 +40,8 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const fixed = (['QUIET_GAP_MINUTES', 'QUIET_GAP_MINUTES_BY_SYMBOL', 'VOLUME_ANOMALY_MULTIPLE'] as const).filter((k) => this.config[k] !== undefined);
+    if (fixed.length) this.logger.warn(`${fixed.join(', ')} deprecated: fixed thresholds replace the learned per-symbol profile for the streams they cover (README, Data quality)`);
     // In the background, like the stage itself (StageKit): a broker still away at start must not
     // stop the boot; staleness checks fail (and warn) until it is connected.
     retryUntil('connecting the staleness producer', () => this.staleProducer.connect(), this.config.KAFKA_OUTAGE_BUDGET_SECONDS * 1000)

@@ -73,8 +73,8 @@ describe('planted gaps in real DBB days', () => {
 });
 
 describe('missing bars by rule', () => {
-  it('counts every missing minute when quietGapMinutes is 0', () => {
-    const issues = feed(new MissingBarsDetector(DBB), ['13:30', '13:31', '13:35'].map((t) => testBar(`2024-05-03T${t}Z`)));
+  it('counts every missing minute when the deprecated quietGapMinutes is 0', () => {
+    const issues = feed(new MissingBarsDetector(DBB, { quietGapMinutes: 0 }), ['13:30', '13:31', '13:35'].map((t) => testBar(`2024-05-03T${t}Z`)));
     expect(issues).toHaveLength(1);
     expect(localTime(issues[0].windowStartUs)).toBe('09:32');
     expect(issues[0].evidence).toMatchObject({ missingBars: 3, missingMinutes: 3 });
@@ -94,7 +94,7 @@ describe('missing bars by rule', () => {
 
   it('counts 5-minute bars as missing bars of that width', () => {
     const bars = ['13:30', '13:35', '13:50'].map((t) => testBar(`2024-05-03T${t}Z`, undefined, { timeframe: '5m' }));
-    const issues = feed(new MissingBarsDetector({ symbol: 'DBB', timeframe: '5m' }), bars);
+    const issues = feed(new MissingBarsDetector({ symbol: 'DBB', timeframe: '5m' }, { quietGapMinutes: 0 }), bars);
     expect(issues.map((i) => [localTime(i.windowStartUs), i.evidence.missingBars])).toEqual([['09:40', 2]]);
   });
 
@@ -109,6 +109,34 @@ describe('missing bars by rule', () => {
     const issues = feed(new MissingBarsDetector(DBB), bars).filter((i) => i.type === 'missing_session');
     expect(issues).toHaveLength(1);
     expect(issues[0].evidence).toMatchObject({ firstDate: '2024-01-03', lastDate: '2024-05-31' });
+  });
+
+  it('counts observed minutes from the bars, so a thin day reads 61 / 390, not 390 / 390', () => {
+    const d = new MissingBarsDetector(DBB);
+    feed(d, dbbDays('2024-04-01', '2024-04-03'));
+    const day = d.completeness().find((c) => c.date === '2024-04-02')!;
+    const regular = dbbDays('2024-04-02').filter((b) => b.session === 'REGULAR').length;
+    expect(day).toMatchObject({ expectedMinutes: 390, observedMinutes: regular });
+    expect(regular).toBeLessThan(200);
+    expect(day.ratio).toBe((390 - day.missingMinutes) / 390);
+  });
+
+  it('learns a thin profile: DBB quiet runs on 2024-05-01 are normal after two months of DBB, not after two liquid days', () => {
+    const day = dbbDays('2024-05-01');
+    const thin = new MissingBarsDetector(DBB);
+    feed(thin, dbbDays('2024-03-01', '2024-04-30'));
+    expect(feed(thin, day)).toEqual([]);
+    const liquid = new MissingBarsDetector(DBB);
+    const everyMinute = (d: string) => Array.from({ length: 390 }, (_, m) => testBar(new Date(Date.parse(`${d}T13:30Z`) + m * 60_000).toISOString()));
+    feed(liquid, ['2024-04-26', '2024-04-29', '2024-04-30'].flatMap(everyMinute));
+    expect(feed(liquid, day).length).toBeGreaterThan(0);
+  });
+
+  it('restores a state checkpointed before the profile existed', () => {
+    const legacy = { lastEventUs: Date.parse('2024-05-03T13:30Z') * 1000, day: { date: '2024-05-03', missingMinutes: 0, partial: false }, completed: [] };
+    const d = MissingBarsDetector.fromJSON(DBB, legacy as never);
+    expect(feed(d, [testBar('2024-05-03T15:30Z')])).toHaveLength(1); // the prior: two empty hours are improbable
+    expect(d.toJSON().profile).toEqual({ traded: [], slots: [] });
   });
 
   it('does not judge a bar at or before the last one again', () => {

@@ -47,6 +47,8 @@ function withDuplicateRow(bars: CleanBar[]): CleanBar[] {
 
 const cases: Array<[string, CleanBar[], (state?: any) => Detector]> = [
   ['missing bars', plantedDays('2024-04-29'), (s) => new MissingBarsDetector(DBB, { quietGapMinutes: 30 }, s)],
+  ['missing bars, learned profile', plantedDays('2024-04-01'), (s) => new MissingBarsDetector(DBB, {}, s)],
+  ['volume anomalies, robust rule', plantedDays('2024-03-01'), (s) => new VolumeAnomalyDetector(DBB, {}, s)],
   ['price outliers', plantedDays('2024-04-22'), (s) => new PriceOutlierDetector(DBB, {}, s)],
   ['volume anomalies', plantedDays('2024-03-01'), (s) => new VolumeAnomalyDetector(DBB, { multiple: 50 }, s)],
   ['zone mislabelling', plantedDays('2024-04-29', 'America/New_York'), (s) => new ZoneMislabelDetector(DBB, {}, s)],

@@ -21,6 +21,15 @@ describe('volume anomalies on real DBB days', () => {
     expect(added[0].evidence.volume as number).toBeGreaterThan(50 * (added[0].evidence.median as number));
   });
 
+  it('flags the same planted volume with the default robust rule, with its robust z', () => {
+    const planted = bars.map((b, i) => (i === target ? { ...b, volume: b.volume * 1000 } : b));
+    const known = new Set(feed(new VolumeAnomalyDetector(DBB), bars).map(issueKey));
+    const added = feed(new VolumeAnomalyDetector(DBB), planted).filter((i) => !known.has(issueKey(i)));
+    expect(added).toHaveLength(1);
+    expect(added[0].evidence).toMatchObject({ bucket: '11:00', sigmas: 3.6 });
+    expect(added[0].evidence.robustZ as number).toBeGreaterThan(3.6);
+  });
+
   it('judges nothing before the profile has minSessions sessions', () => {
     expect(feed(new VolumeAnomalyDetector(DBB, { multiple: 2 }), dbbDays('2024-03-01', '2024-03-14'))).toEqual([]);
   });
@@ -28,6 +37,14 @@ describe('volume anomalies on real DBB days', () => {
 
 describe('volume anomalies by rule', () => {
   const days = ['2024-04-01', '2024-04-02', '2024-04-03', '2024-04-04', '2024-04-05', '2024-04-08'];
+
+  it('does not flag a bucket a little above a steady profile: the log scale has a floor', () => {
+    const profile = days.map((d) => testBar(`${d}T13:30Z`, undefined, { volume: 1000 }));
+    const detector = new VolumeAnomalyDetector(DBB, { minSessions: 5 });
+    feed(detector, profile);
+    expect(feed(detector, [testBar('2024-04-09T13:30Z', undefined, { volume: 1800 })])).toEqual([]);
+    expect(feed(detector, [testBar('2024-04-10T13:30Z', undefined, { volume: 2200 })])).toHaveLength(1);
+  });
 
   it('does not judge a bucket that is usually empty', () => {
     const profile = days.map((d) => testBar(`${d}T13:30Z`, undefined, { volume: 1000 }));

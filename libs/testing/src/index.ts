@@ -17,3 +17,4 @@ export * from './registry-gateway';
 export * from './local-kafka';
 export * from './redis-servers';
 export * from './tls-postgres';
+export * from './lean-minute-bars';

@@ -54,8 +54,8 @@ async function main(): Promise<void> {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
     'feature-engine': { GROUP_ID: `${job}-features`, TRANSACTIONAL_ID: `${job}-features`, REDIS_GROUP_ID: `${job}-features-redis` },
     'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, RAW_GROUP_ID: `${job}-writer-raw`, EMBEDDED_DATA_DIR: embeddedDir },
-    // The sample is a thin ETF: quiet runs of up to 30 minutes and block prints are normal for it.
-    'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality`, QUIET_GAP_MINUTES_BY_SYMBOL: `${sample.symbol}=30`, VOLUME_ANOMALY_MULTIPLE: '50' },
+    // No per-symbol thresholds: the monitor learns the sample's own trade and volume profile (README, Data quality).
+    'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality` },
   };
   for (const name of SERVICE_NAMES.filter((n) => n !== 'feed-gateway')) {
     services.push(await startService(name, { HTTP_PORT: String(SERVICE_PORTS[name]), ...env[name] }, `start-${name}`));
