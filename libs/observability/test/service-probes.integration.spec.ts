@@ -17,8 +17,13 @@ describe('service probes (integration)', () => {
     await Promise.all(services.map((s) => waitReady(s)));
     for (const service of services) {
       expect((await httpJson(service.port, '/health')).body).toMatchObject({ status: 'ok', service: service.name });
-      const ready = await httpJson(service.port, '/ready');
-      expect(ready.body.ready).toBe(true);
+      // Ready is live, not latched: on a loaded machine a check (the broker heard from within three
+      // fetch waits, a group joined) can lapse for a moment after waitReady. Each must be ready again within the deadline.
+      const ready = await waitFor(`${service.name} /ready`, async () => {
+        const r = await httpJson(service.port, '/ready');
+        return r.body.ready === true ? r : undefined;
+      }, 30_000, 200);
+      expect(ready!.status).toBe(200);
       const metrics = String((await httpJson(service.port, '/metrics')).body);
       expect(metrics).toContain(`process_cpu_seconds_total{service="${service.name}"}`);
       expect(metrics).toContain('# TYPE md_records_in_total counter');
