@@ -58,12 +58,17 @@ export const actionsQuery = (maxRows: number) =>
   z.object({ symbol, limit: z.coerce.number().int().min(1).max(maxRows).default(Math.min(1000, maxRows)) });
 
 
+/** Upper bound of the report's chartDays: 100 days of minutes is at most 144,000 bars read. */
+export const MAX_CHART_DAYS = 100;
+
 export const qualityReportQuery = z
   .object({
     from: instant,
     to: instant,
     symbols: symbolList,
     format: z.enum(['json', 'markdown', 'html']).default('json'),
+    // Price charts of the worst days with findings: at most this many (each up to 1440 bars read).
+    chartDays: z.coerce.number().int().min(0).max(MAX_CHART_DAYS).default(20),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
 

@@ -1,47 +1,38 @@
+import { COMPLETENESS_TYPE, newYorkDayOf, pct, reportWindow, type DayBars, type DayScore, type QualityReport, type ReportRow } from './quality-report-model';
+import { summarizeReport } from './quality-report-summary';
+import { rangeSentence } from './quality-report-html';
+
 // The quality report (GET /v1/quality/report): built from the stored quality rows, rendered as
-// JSON, Markdown or a small HTML page. Completeness rows (type 'completeness', one per symbol,
-// timeframe and New York day) carry the day's expected and observed session minutes.
+// JSON, Markdown or an HTML page with a summary and charts (quality-report-html.ts).
+export * from './quality-report-model';
+export * from './quality-report-summary';
+export * from './quality-report-html';
+export * from './report-charts';
 
-export interface ReportRow {
-  symbol: string;
-  timeframe: string;
-  type: string;
-  severity: string;
-  windowStart: string;
-  windowEnd: string;
-  evidence: Record<string, unknown>;
-}
-
-export interface DayScore {
-  symbol: string;
-  timeframe: string;
-  date: string;
-  ratio: number;
-  expectedMinutes: number;
-  observedMinutes: number;
-}
-
-export interface QualityReport {
+export interface ReportRequest {
+  /** Requested range, `from` included, `to` excluded (ISO instants); the report covers the whole New York days overlapping it. */
   from: string;
   to: string;
-  symbols: string[];
-  completeness: DayScore[];
-  counts: Record<string, number>;
-  issues: ReportRow[];
   truncated: boolean;
+  /** Bars of the flagged days to chart; none when absent. */
+  dayBars?: DayBars[];
 }
 
-export const COMPLETENESS_TYPE = 'completeness';
-
-export function buildQualityReport(rows: readonly ReportRow[], q: { from: string; to: string; truncated: boolean }): QualityReport {
+/**
+ * Rows are expected with window starts in the report window (reportWindow: the caller queries
+ * [start, end)); rows outside it are dropped here so the summary never counts a day it does not show.
+ */
+export function buildQualityReport(rows: readonly ReportRow[], q: ReportRequest): QualityReport {
+  const window = reportWindow(q.from, q.to);
+  const inWindow = rows.filter((r) => r.windowStart >= window.start && r.windowStart < window.end);
   const completeness: DayScore[] = [];
   const issues: ReportRow[] = [];
   const counts: Record<string, number> = {};
-  for (const r of rows) {
+  for (const r of inWindow) {
     if (r.type === COMPLETENESS_TYPE) {
       const e = r.evidence as { date?: string; ratio?: number; expectedMinutes?: number; observedMinutes?: number };
       completeness.push({
-        symbol: r.symbol, timeframe: r.timeframe, date: e.date ?? r.windowStart.slice(0, 10),
+        symbol: r.symbol, timeframe: r.timeframe, date: e.date ?? newYorkDayOf(r.windowStart),
         ratio: e.ratio ?? NaN, expectedMinutes: e.expectedMinutes ?? 0, observedMinutes: e.observedMinutes ?? 0,
       });
     } else {
@@ -49,41 +40,31 @@ export function buildQualityReport(rows: readonly ReportRow[], q: { from: string
       counts[r.type] = (counts[r.type] ?? 0) + 1;
     }
   }
-  const symbols = [...new Set(rows.map((r) => r.symbol))].sort();
-  return { from: q.from, to: q.to, symbols, completeness, counts, issues, truncated: q.truncated };
+  const symbols = [...new Set(inWindow.map((r) => r.symbol))].sort();
+  return { from: q.from, to: q.to, window, symbols, completeness, counts, issues, truncated: q.truncated, dayBars: q.dayBars ?? [] };
 }
 
-const pct = (ratio: number) => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(2)}%` : 'n/a');
 const mdCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function reportMarkdown(r: QualityReport): string {
-  const lines = [`# Data quality ${r.from} .. ${r.to}`, '', `Symbols: ${r.symbols.join(', ') || '(none)'}`, ''];
+  const s = summarizeReport(r);
+  const lines = [`# Data quality ${r.window.firstDay} .. ${r.window.lastDay}`, '', `${rangeSentence(r)}.`, ''];
+  if (r.truncated) lines.push('_Truncated: narrow the range or the symbols to see every row; the summary counts only the rows shown._', '');
+  lines.push('## Summary', '', `Symbols: ${s.symbols.join(', ') || '(none)'}. ${s.scoredDays} symbol-days scored${s.firstScored ? `, ${s.firstScored} .. ${s.lastScored}` : ''}.`, '');
+  lines.push('| completeness | days |', '|---|---|', ...s.bands.map((b) => `| ${b.label} | ${b.days} |`), '');
+  const worst = s.worst ? `${s.worst.symbol} ${s.worst.date}: ${pct(s.worst.ratio)} (${s.worst.observedMinutes} / ${s.worst.expectedMinutes} minutes)` : 'n/a';
+  lines.push(`Median day: ${s.median === null ? 'n/a' : pct(s.median)}. Worst day: ${worst}.`, '');
+  lines.push('Findings by type:', '', s.issuesByType.map((t) => `- ${t.type}: ${t.count}`).join('\n') || '- none', '');
   lines.push('## Completeness per symbol per day', '', '| symbol | timeframe | date | completeness | observed / expected minutes |', '|---|---|---|---|---|');
   for (const d of r.completeness) lines.push(`| ${d.symbol} | ${d.timeframe} | ${d.date} | ${pct(d.ratio)} | ${d.observedMinutes} / ${d.expectedMinutes} |`);
-  lines.push('', '## Issues', '', Object.entries(r.counts).map(([t, n]) => `- ${t}: ${n}`).join('\n') || '- none', '');
-  lines.push('| window start | symbol | timeframe | type | severity | evidence |', '|---|---|---|---|---|---|');
+  lines.push('', '## Findings', '', '| window start | symbol | timeframe | type | severity | evidence |', '|---|---|---|---|---|---|');
   for (const i of r.issues) lines.push(`| ${i.windowStart} | ${i.symbol} | ${i.timeframe} | ${i.type} | ${i.severity} | ${mdCell(JSON.stringify(i.evidence))} |`);
-  if (r.truncated) lines.push('', '_Truncated: narrow the range or the symbols to see every row._');
   return `${lines.join('\n')}\n`;
 }
 
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-export function reportHtml(r: QualityReport): string {
-  const cell = (ratio: number) => {
-    const colour = !Number.isFinite(ratio) ? '#eee' : ratio >= 0.999 ? '#c8e6c9' : ratio >= 0.95 ? '#fff9c4' : '#ffcdd2';
-    return `<td style="background:${colour}">${pct(ratio)}</td>`;
-  };
-  const days = r.completeness.map((d) => `<tr><td>${esc(d.symbol)}</td><td>${esc(d.timeframe)}</td><td>${esc(d.date)}</td>${cell(d.ratio)}<td>${d.observedMinutes} / ${d.expectedMinutes}</td></tr>`);
-  const issues = r.issues.map((i) => `<tr><td>${esc(i.windowStart)}</td><td>${esc(i.symbol)}</td><td>${esc(i.timeframe)}</td><td>${esc(i.type)}</td><td>${esc(i.severity)}</td><td><code>${esc(JSON.stringify(i.evidence))}</code></td></tr>`);
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Data quality ${esc(r.from)} .. ${esc(r.to)}</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}</style></head><body>
-<h1>Data quality ${esc(r.from)} .. ${esc(r.to)}</h1>
-<h2>Completeness per symbol per day</h2>
-<table><tr><th>symbol</th><th>timeframe</th><th>date</th><th>completeness</th><th>observed / expected minutes</th></tr>${days.join('')}</table>
-<h2>Issues</h2><ul>${Object.entries(r.counts).map(([t, n]) => `<li>${esc(t)}: ${n}</li>`).join('') || '<li>none</li>'}</ul>
-<table><tr><th>window start</th><th>symbol</th><th>timeframe</th><th>type</th><th>severity</th><th>evidence</th></tr>${issues.join('')}</table>
-${r.truncated ? '<p><em>Truncated: narrow the range or the symbols to see every row.</em></p>' : ''}
-</body></html>
-`;
+/** The flagged days' bars, in the flagged days' order (worst first); a day without bars keeps an empty list. */
+export function chartDayBars(days: ReadonlyArray<{ symbol: string; date: string }>, bars: ReadonlyArray<{ symbol: string; time: string; close: number }>): DayBars[] {
+  const byDay = new Map(days.map((d) => [`${d.symbol}|${d.date}`, { symbol: d.symbol, date: d.date, bars: [] as DayBars['bars'] }]));
+  for (const b of bars) byDay.get(`${b.symbol}|${newYorkDayOf(b.time)}`)?.bars.push({ time: b.time, close: b.close });
+  return [...byDay.values()];
 }

@@ -29,3 +29,4 @@ export * from './adjustment-history';
 export * from './db-usage';
 export * from './sink-offsets';
 export * from './feature-names';
+export * from './day-bars-queries';

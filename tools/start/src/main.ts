@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { connectionSchema, connectionsOf, loadConfigOrExit, redactUrl, SERVICE_NAMES, SERVICE_PORTS } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { SchemaCodec, createKafka, endOffsets, ensureTopics, registryHttp } from '@md/kafka';
+import { newYorkDayOf, newYorkDayRange } from '@md/quality';
 import { httpJson, metricValue, repoRoot, startGroupAtEnd, startService, stopService, waitFor, waitReady, type RunningService } from '@md/testing';
 import { deadLetterReasons } from './dead-letter-summary';
 import { createProgress } from './progress';
@@ -89,8 +90,11 @@ async function main(): Promise<void> {
   const finished = Date.now();
   const elapsed = (finished - began) / 1000;
   const replaySeconds = (finished - Date.parse(status.startedAt ?? new Date(began).toISOString())) / 1000;
-  const lastDay = new Date(Date.parse(stored.last) + 86_400_000).toISOString();
-  const quality = await qualitySummary(sample.symbol, stored.first, lastDay, join(root, '.stack', 'reports'));
+  // The report covers the New York days whose noon is in [from, to): from the first bar's New York
+  // midnight to the midnight after the last bar's day is exactly the days of data (to + 1 day
+  // added an empty day to the header).
+  const dataDays = { from: newYorkDayRange(newYorkDayOf(stored.first)).from, to: newYorkDayRange(newYorkDayOf(stored.last)).to };
+  const quality = await qualitySummary(sample.symbol, dataDays.from, dataDays.to, join(root, '.stack', 'reports'));
   const reasons = await deadLetterReasons(kafka, codec, dlqStart);
   const codes = await Promise.all([...services].reverse().map((s) => stopService(s)));
 
