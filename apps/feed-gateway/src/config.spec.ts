@@ -18,6 +18,15 @@ describe('feed-gateway config: checks across fields, at boot', () => {
     expect(parse({ ALPACA_BARS: 'DBB', ALPACA_KEY_ID: 'k', ALPACA_SECRET_KEY: 's' }).ALPACA_BARS).toEqual(['DBB']);
   });
 
+  it('checks a job schedule at boot and requires what the scheduled job needs', () => {
+    const ALPACA = { ALPACA_KEY_ID: 'k', ALPACA_SECRET_KEY: 's' };
+    expect(() => parse({ ...ALPACA, SCHEDULE_CORPORATE_ACTIONS: 'daily@6am', CORPORATE_ACTIONS_SYMBOLS: 'AAPL' })).toThrow(/SCHEDULE_CORPORATE_ACTIONS.*not a schedule/);
+    expect(() => parse({ ...ALPACA, SCHEDULE_CORPORATE_ACTIONS: 'daily@06:00 America/New_York' })).toThrow(/CORPORATE_ACTIONS_SYMBOLS.*must list symbols/);
+    expect(() => parse({ ...ALPACA, SCHEDULE_OPTIONS_CHAIN: 'every@15m', OPTIONS_RISK_FREE_RATE: '0.04' })).toThrow(/OPTIONS_UNIVERSE_PATH.*required when SCHEDULE_OPTIONS_CHAIN is set/);
+    expect(() => parse({ SCHEDULE_OPTIONS_CHAIN: 'every@15m', OPTIONS_UNIVERSE_PATH: 'u.txt', OPTIONS_RISK_FREE_RATE: '0.04' })).toThrow(/ALPACA_KEY_ID.*required when SCHEDULE_OPTIONS_CHAIN is set/);
+    expect(parse({ ...ALPACA, SCHEDULE_CORPORATE_ACTIONS: 'daily@06:00 America/New_York', CORPORATE_ACTIONS_SYMBOLS: 'aapl' })).toMatchObject({ CORPORATE_ACTIONS_SYMBOLS: ['AAPL'], CORPORATE_ACTIONS_LOOKBACK_DAYS: 7 });
+  });
+
   it('requires the Polygon key with Polygon channels, and a data timeout minimum not above its maximum', () => {
     refused({ POLYGON_CHANNELS: 'AM.DBB' }, 'config: POLYGON_API_KEY is invalid (unset): required when POLYGON_CHANNELS lists channels (or set POLYGON_API_KEY_FILE)');
     refused({ POLYGON_DATA_TIMEOUT_MIN_MS: '5000', POLYGON_DATA_TIMEOUT_MAX_MS: '4000' },

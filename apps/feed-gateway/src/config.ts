@@ -4,6 +4,7 @@ import { TIMEFRAMES } from '@md/contracts';
 import { isValidZone } from '@md/market';
 import { requireSet } from '@md/ingest';
 import { outageConfig } from '@md/kafka';
+import { parseSchedule } from './jobs/job-schedule';
 
 const BarColumnsJson = z.object({
   time: z.string(), open: z.string(), high: z.string(), low: z.string(), close: z.string(), volume: z.string(), symbol: z.string().optional(),
@@ -133,6 +134,26 @@ const GatewayFields = z.object({
   ETRADE_POLL_INTERVAL_MS: positiveInt(5_000),
   /** Market requests a second, evenly spaced; the Market limit is 4 a second and 14,000 an hour (3.89 a second sustained). */
   ETRADE_REQUESTS_PER_SECOND: z.coerce.number().gt(0).lte(3.8).default(2),
+  /** Corporate-actions job schedule (jobs/job-schedule.ts): "daily@06:00 America/New_York" or "every@30s"; unset: off. */
+  SCHEDULE_CORPORATE_ACTIONS: z.string().optional(),
+  /** Symbols whose splits and dividends the job fetches. */
+  CORPORATE_ACTIONS_SYMBOLS: symbolList,
+  /** Ex-dates from today minus LOOKBACK to today plus LOOKAHEAD (New York dates) each run. */
+  CORPORATE_ACTIONS_LOOKBACK_DAYS: positiveInt(7),
+  CORPORATE_ACTIONS_LOOKAHEAD_DAYS: positiveInt(7),
+  /** Option chain snapshot job schedule, as SCHEDULE_CORPORATE_ACTIONS; unset: off. */
+  SCHEDULE_OPTIONS_CHAIN: z.string().optional(),
+  /** The underlyings whose chains it snapshots: one ticker a line, # comments. */
+  OPTIONS_UNIVERSE_PATH: z.string().optional(),
+  /** Chains fetched at once; all share JOBS_REQUESTS_PER_MINUTE. */
+  OPTIONS_CHAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** Alpaca options feed: indicative (free, delayed) or opra. */
+  OPTIONS_FEED: z.enum(['indicative', 'opra']).default('indicative'),
+  /** The scheduled jobs' Alpaca REST budget, apart from the stream's ALPACA_REQUESTS_PER_MINUTE: keep the sum within the plan. */
+  JOBS_REQUESTS_PER_MINUTE: positiveInt(100),
+  /** Retries of a failed run, 1 min doubling to JOB_RETRY_MAX_MS, and never past the job's next run. */
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(5),
+  JOB_RETRY_MAX_MS: positiveInt(30 * 60_000),
 });
 
 const ALPACA_CHANNELS = ['ALPACA_BARS', 'ALPACA_UPDATED_BARS', 'ALPACA_DAILY_BARS', 'ALPACA_TRADES', 'ALPACA_QUOTES'] as const;
@@ -157,5 +178,20 @@ export const GatewayConfig = GatewayFields.superRefine((c, ctx) => {
   // The map file and the symbol qualify the factor file's actions; without it they would be ignored.
   if (c.LEAN_MAP_FILE) requireSet(ctx, c, { names: ['LEAN_FACTOR_FILE'], when: 'LEAN_MAP_FILE is set' });
   if (c.LEAN_SYMBOL) requireSet(ctx, c, { names: ['LEAN_FACTOR_FILE'], when: 'LEAN_SYMBOL is set' });
+  for (const name of ['SCHEDULE_CORPORATE_ACTIONS', 'SCHEDULE_OPTIONS_CHAIN'] as const) {
+    const text = c[name];
+    if (text === undefined) continue;
+    try {
+      parseSchedule(text, name);
+    } catch (err) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: (err as Error).message });
+    }
+  }
+  const scheduled = (['SCHEDULE_CORPORATE_ACTIONS', 'SCHEDULE_OPTIONS_CHAIN'] as const).filter((name) => c[name] !== undefined);
+  if (scheduled.length) requireSet(ctx, c, { names: ['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY'], when: `${scheduled.join(', ')} ${scheduled.length > 1 ? 'are' : 'is'} set`, secret: true });
+  if (c.SCHEDULE_CORPORATE_ACTIONS && !c.CORPORATE_ACTIONS_SYMBOLS.length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['CORPORATE_ACTIONS_SYMBOLS'], message: 'must list symbols when SCHEDULE_CORPORATE_ACTIONS is set' });
+  }
+  if (c.SCHEDULE_OPTIONS_CHAIN) requireSet(ctx, c, { names: ['OPTIONS_UNIVERSE_PATH', 'OPTIONS_RISK_FREE_RATE'], when: 'SCHEDULE_OPTIONS_CHAIN is set' });
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -23,6 +23,9 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
   private readonly jobSinks: Array<KafkaJobSink<unknown>> = [];
   private files: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** Resolves once the producer is connected and the schemas registered: scheduled jobs wait for it. */
+  readonly connected: Promise<void>;
+  private markConnected!: () => void;
 
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
@@ -30,10 +33,12 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     private readonly readiness: Readiness,
   ) {
     this.replay = csvReplay(config, kafka.metrics);
+    this.connected = new Promise((resolve) => (this.markConnected = resolve));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.kafka.connect(undefined, this.config.KAFKA_OUTAGE_BUDGET_SECONDS);
+    this.markConnected();
     this.streams = streamingConnectors(this.config, this.kafka.metrics);
     for (const stream of this.streams) void this.runStream(stream);
     this.files = this.runFiles();

@@ -7,6 +7,7 @@ import { SERVICE_CONFIGS as CONFIGS } from './service-configs';
 import { readYamlDocuments, renderKustomization, type K8sObject } from './kustomize-render';
 import { manifestProblems, resolveEnv, type ManifestRules, type ServiceRule } from './manifest-invariants';
 import { schemaProblems } from './schema-validate';
+import { cronJobProblems } from './cronjob-invariants';
 
 // Renders every overlay of deploy/k8s, validates each object against the Kubernetes (and KEDA)
 // schemas, and checks issue #7's rules against the code's own tables: SERVICE_PORTS, TOPIC_TABLE
@@ -50,6 +51,8 @@ const named = (objs: K8sObject[], kind: string, name: string) => {
   if (!found) throw new Error(`${kind}/${name} not rendered`);
   return found;
 };
+
+const cronRules = () => ({ configKeys: Object.fromEntries(SERVICE_NAMES.map((name) => [name, Object.keys(objectShape(CONFIGS[name])!)])) });
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -100,6 +103,17 @@ describe.each(Object.entries(OVERLAYS))('overlay %s', (overlay, autoscaler) => {
       const max = o.spec.maxReplicaCount ?? o.spec.maxReplicas;
       const cap = Math.min(...INPUTS[o.spec.scaleTargetRef.name as ServiceName]!.map((t) => TOPIC_TABLE.find((s) => s.name === t)!.partitions));
       expect(max).toBeLessThanOrEqual(cap);
+    }
+  });
+  it('runs the feed-gateway scheduled jobs as CronJobs that never overlap, with a config the gateway accepts', () => {
+    const crons = byKind(objs, 'CronJob');
+    expect(crons.map((c) => c.metadata.name).sort()).toEqual(['feed-gateway-corporate-actions', 'feed-gateway-options-chain']);
+    expect(cronJobProblems(objs, cronRules())).toEqual([]);
+    for (const cron of crons) {
+      const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+      const env = Object.fromEntries([...resolveEnv(objs, container)].filter(([k, v]) => v !== undefined && !k.endsWith('_FILE')));
+      const parsed = CONFIGS['feed-gateway'].safeParse({ ...env, ALPACA_KEY_ID: 'from-secret', ALPACA_SECRET_KEY: 'from-secret' });
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${cron.metadata.name}: ${i.path.join('.')} ${i.message}`)).toEqual([]);
     }
   });
 });
@@ -224,6 +238,19 @@ describe('the checks catch a broken manifest', () => {
     delete named(objs, 'ScaledObject', 'quality-monitor').spec.triggers[1].authenticationRef;
     expect(manifestProblems(objs, rules('keda'))).toEqual([
       'ScaledObject/quality-monitor: the brokers need SASL (KAFKA_SASL_MECHANISM) but a trigger has no authenticationRef',
+    ]);
+  });
+
+  it('reports a CronJob that may overlap, keeps no deadline or reads a variable the gateway does not', () => {
+    const objs = base();
+    const cron = named(objs, 'CronJob', 'feed-gateway-corporate-actions');
+    cron.spec.concurrencyPolicy = 'Allow';
+    delete cron.spec.startingDeadlineSeconds;
+    cron.spec.jobTemplate.spec.template.spec.containers[0].env.push({ name: 'CRON_TURBO', value: '1' });
+    expect(cronJobProblems(objs, cronRules())).toEqual([
+      'CronJob/feed-gateway-corporate-actions: concurrencyPolicy must be Forbid (runs never overlap)',
+      'CronJob/feed-gateway-corporate-actions: startingDeadlineSeconds is not set',
+      "CronJob/feed-gateway-corporate-actions: env CRON_TURBO is not a key of feed-gateway's zod config",
     ]);
   });
 });
