@@ -1,14 +1,31 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { snapshotThenTail, type SnapshotBar } from '@md-platform/client';
 import { LOCAL_STACK } from '@md/config';
 import { DBB_MINUTE_FILE, fixturePath } from '@md/fixtures';
 import {
-  expectedDbbBars, finishSliceRun, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun,
+  exitCode, expectedDbbBars, finishSliceRun, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun,
 } from '@md/testing';
 
-// Integration: the client's snapshotThenTail against a replay that is still running. The stored
-// history comes from the writer's read API with the md.bars.v1 offsets its rows cover; the tail
-// continues from exactly there. The writer is killed and restarted during the tail. Every DBB
-// minute must come out once, in order, equal to the file.
+// Integration: the client's snapshotThenTail while a replay is still running. The DBB file is
+// replayed in two parts: the first is stored and read as the snapshot (pages from the writer's
+// read API, with the md.bars.v1 offsets its rows cover); the second is replayed once the snapshot
+// has been read, so the tail must carry it from exactly those offsets. The writer is killed and
+// restarted during the tail. Every DBB minute must come out once, in order, equal to the file.
+// (Replaying all of it at once let a fast machine store everything while the snapshot was paged.)
+const PAGE = 997;
+
+function splitFile(dir: string): { first: string; second: string; firstMinutes: number } {
+  const [header, ...lines] = readFileSync(fixturePath(DBB_MINUTE_FILE), 'utf8').trim().split(/\r?\n/);
+  const cut = Math.floor(lines.length / 2);
+  const first = join(dir, 'first.csv');
+  const second = join(dir, 'second.csv');
+  writeFileSync(first, [header, ...lines.slice(0, cut)].join('\n'));
+  writeFileSync(second, [header, ...lines.slice(cut)].join('\n'));
+  return { first, second, firstMinutes: expectedDbbBars(first).size };
+}
+
 describe('snapshotThenTail over a running replay (integration)', () => {
   const expected = expectedDbbBars();
   let slice: SliceRun;
@@ -27,18 +44,20 @@ describe('snapshotThenTail over a running replay (integration)', () => {
     const { rows } = await slice.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${slice.schema}.bars WHERE symbol = $1`, [slice.run]).catch(() => ({ rows: [{ n: 0 }] }));
     return rows[0].n;
   };
+  const replay = (file: string, label: string) => startService('feed-gateway', {
+    REPLAY_FILE: file, REPLAY_SYMBOL: slice.run, REPLAY_ZONE: 'UTC', REPLAY_EXIT_WHEN_DONE: 'true',
+  }, `test-${slice.run}-gateway-${label}`);
 
   it('returns every DBB bar exactly once, in order, with the stored values, the writer killed during the tail', async () => {
+    const { first, second, firstMinutes } = splitFile(mkdtempSync(join(tmpdir(), 'md-snapshot-tail-')));
+    // A partial last page ends the snapshot, so the second part can only come through the tail.
+    expect(firstMinutes % PAGE).not.toBe(0);
     const prep = await startService('preprocessor', slice.preprocessorEnv, `test-${slice.run}-preprocessor`);
     let writer = await startService('timescale-writer', slice.writerEnv, `test-${slice.run}-writer`);
     services.push(prep, writer);
     await Promise.all([waitReady(prep), waitReady(writer)]);
-    const gateway = await startService('feed-gateway', {
-      REPLAY_FILE: fixturePath(DBB_MINUTE_FILE), REPLAY_SYMBOL: slice.run, REPLAY_ZONE: 'UTC', REPLAY_EXIT_WHEN_DONE: 'true',
-    }, `test-${slice.run}-gateway`);
-    services.push(gateway);
-    // Part of the history stored, the rest still on its way through the stages.
-    await waitFor('the writer to store the first 3,000 bars', async () => (await stored()) >= 3_000, 120_000, 50);
+    expect(await exitCode(await replay(first, 'first'))).toBe(0);
+    await waitFor('the writer to store the first part', async () => (await stored()) >= firstMinutes, 120_000, 100);
 
     const abort = new AbortController();
     const received: SnapshotBar[] = [];
@@ -46,7 +65,7 @@ describe('snapshotThenTail over a running replay (integration)', () => {
     const reading = (async () => {
       for await (const item of snapshotThenTail({
         brokers: [LOCAL_STACK.kafkaBrokers], registryUrl: LOCAL_STACK.registryUrl, readApiUrl: `http://127.0.0.1:${writer.port}`,
-        symbol: slice.run, from: new Date('2000-01-01T00:00:00Z'), pageSize: 1_000, signal: abort.signal,
+        symbol: slice.run, from: new Date('2000-01-01T00:00:00Z'), pageSize: PAGE, signal: abort.signal,
       })) {
         received.push(item);
         if (item.source === 'tail' && !restarted) {
@@ -61,15 +80,19 @@ describe('snapshotThenTail over a running replay (integration)', () => {
     })();
     let finished = false;
     reading.then(() => (finished = true), () => (finished = true));
+    await waitFor('the snapshot of the first part', () => received.length >= firstMinutes || finished, 120_000, 50);
+    const secondReplay = await replay(second, 'second');
+    services.push(secondReplay);
     await waitFor('every DBB minute from the snapshot and the tail', () => received.length >= expected.size || finished, 240_000, 100);
+    expect(await exitCode(secondReplay)).toBe(0);
     await restarted;
     await waitFor('the restarted writer to store every minute', async () => (await stored()) >= expected.size, 120_000, 250);
     abort.abort();
     await reading;
 
     const snapshot = received.filter((r) => r.source === 'snapshot').length;
-    expect(snapshot).toBeGreaterThanOrEqual(3_000);
-    expect(received.length - snapshot).toBeGreaterThan(0);
+    expect(snapshot).toBe(firstMinutes);
+    expect(received.length - snapshot).toBe(expected.size - firstMinutes);
     const times = received.map((r) => r.bar.eventTime.toISOString());
     expect(new Set(times).size).toBe(received.length);
     expect(times).toEqual([...times].sort());
