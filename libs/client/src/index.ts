@@ -1,6 +1,6 @@
 export { RecordDecoder } from './codec';
 export type { BrokerOptions, RegistryOptions, SaslOptions } from './connection';
-export { DecimalType, formatUnscaled, unscaledOf } from './decimal';
+export { DecimalType, formatUnscaled, unscaledBytes, unscaledOf } from './decimal';
 export { latestPerKey, naturalKey, type LatestPerKey, type Versioned } from './dedupe';
 export type { Bar, FeatureVector, MdRecord, TopicValues, ValueOf } from './records';
 export { snapshotThenTail, type SnapshotBar, type SnapshotThenTailOptions } from './snapshot-then-tail';

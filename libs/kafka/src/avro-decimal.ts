@@ -1,4 +1,5 @@
 import * as avro from 'avsc';
+import { unscaledBytes, unscaledOf } from '@md-platform/client';
 import { fromScaled, parseDecimal, toScaled, toScaledNumber } from '@md/market';
 
 // avsc ships no `decimal` logical type; without one a decimal field decodes to raw bytes.
@@ -51,17 +52,7 @@ function formatScaled(value: number, scale: number): string {
   return negative ? `-${body}` : body;
 }
 
-export function bytesToBigInt(buf: Buffer): bigint {
-  if (buf.length === 0) return 0n;
-  let value = BigInt(`0x${buf.toString('hex')}`);
-  if (buf[0] & 0x80) value -= 1n << BigInt(buf.length * 8);
-  return value;
-}
-
-export function bigIntToBytes(value: bigint): Buffer {
-  // Minimal two's complement: keep one sign bit.
-  let bytes = 1;
-  while (value >= 1n << BigInt(bytes * 8 - 1) || value < -(1n << BigInt(bytes * 8 - 1))) bytes++;
-  const unsigned = value < 0n ? (1n << BigInt(bytes * 8)) + value : value;
-  return Buffer.from(unsigned.toString(16).padStart(bytes * 2, '0'), 'hex');
-}
+// Two's complement of the unscaled value, both ways: the client package's (a subscriber and the
+// platform decode the same bytes), under the names this codec's callers know.
+export const bytesToBigInt = unscaledOf;
+export const bigIntToBytes = unscaledBytes;

@@ -2,7 +2,7 @@ import { sqlIdentifier } from '../sql-identifier';
 import { runStatements, type Migration } from './migration-context';
 import { timeSeriesTableDdl } from './time-series-table';
 
-// Column names are the writers' contract (bar-revisions-sql.ts copies exactly these from `bars`).
+// Column names are the writers' contract (bar-upsert-sql.ts copies exactly these from `bars`).
 const BAR_REVISIONS_COLUMNS = `
   symbol          text          NOT NULL,
   timeframe       text          NOT NULL,
@@ -25,7 +25,7 @@ const BAR_REVISIONS_COLUMNS = `
 
 /**
  * `bar_revisions` (issue 16 part 4): every bar version the writer's upsert replaced with other
- * content, written by the same statement that replaces it (bar-revisions-sql.ts), so `bars` holds
+ * content, written by the same statement that replaces it (bar-upsert-sql.ts), so `bars` holds
  * the settled value and this log what was published before (a live bar that a REST bar of the
  * same minute outranked). Corrections as new records, the old never lost (STYLE.md, after
  * nautilus_trader's design principles). Keyed by the replaced version, so a redelivered write adds
