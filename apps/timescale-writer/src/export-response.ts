@@ -47,6 +47,9 @@ export const barPages = (db: Db, schema: string, r: BarsRequest, pageRows = EXPO
 export const featurePages = (db: Db, schema: string, r: DerivedRange & { symbol: string; timeframe: Timeframe }, pageRows = EXPORT_PAGE_ROWS): AsyncGenerator<FeatureVectorRow[]> =>
   pagesOf(r, (from, limit) => featureVectors(db, schema, { ...r, from, limit }), pageRows);
 
+/** The client went away mid-download: its choice, not a fault of the service. */
+class ClientGone extends Error {}
+
 /** Resolves when the socket takes more (backpressure), rejects when the client has gone. */
 function drained(res: ExportReply): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -57,7 +60,7 @@ function drained(res: ExportReply): Promise<void> {
       else resolve();
     };
     const onDrain = () => done();
-    const onClose = () => done(new Error('the client closed the connection'));
+    const onClose = () => done(new ClientGone('the client closed the connection'));
     res.once('drain', onDrain);
     res.once('close', onClose);
   });
@@ -112,7 +115,9 @@ export async function sendExport<T>(res: ExportReply, a: ExportAnswer<T>): Promi
     res.end();
   } catch (err) {
     if (!res.headersSent) throw err;
-    log.error(`export ${a.fileName} cut short: ${(err as Error).message}`);
+    const line = `export ${a.fileName} cut short: ${(err as Error).message}`;
+    if (err instanceof ClientGone) log.warn(line);
+    else log.error(line);
     res.destroy(err as Error);
   }
 }

@@ -131,36 +131,42 @@ class TopicReader<K extends string> {
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const start = this.starts.get(`${batch.topic}/${batch.partition}`);
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.closed) return;
-      // A batch fetched before the seek took effect: never hand out what lies before the start.
-      if (start !== undefined && BigInt(message.offset) < start) continue;
-      const key = message.key?.toString() ?? null;
-      if (this.options.acceptKey && !this.options.acceptKey(key)) {
-        resolveOffset(message.offset);
-        continue;
+    const every = this.options.commitEvery ?? { records: 500, ms: 1_000 };
+    /** The record is processed (handed out and done, or skipped by key): its offset may be committed. */
+    const done = async (offset: string) => {
+      resolveOffset(offset);
+      this.pending.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() });
+      if (++this.sinceCommit >= every.records || Date.now() - this.lastCommit >= every.ms) await this.commit();
+    };
+    // The group must keep hearing from this member while the caller's loop body runs.
+    const beat = setInterval(() => heartbeat().catch(() => undefined), 3_000);
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || this.closed) return;
+        // A batch fetched before the seek took effect: never hand out what lies before the start.
+        if (start !== undefined && BigInt(message.offset) < start) continue;
+        const key = message.key?.toString() ?? null;
+        if (this.options.acceptKey && !this.options.acceptKey(key)) {
+          await done(message.offset);
+          continue;
+        }
+        let value: ValueOf<K>;
+        try {
+          value = await this.decoder.decode<ValueOf<K>>(message.value);
+        } catch (err) {
+          // Not skipped silently: the caller learns which record, and its offset stays uncommitted.
+          // Not awaited: leaving the group waits for this batch handler to return.
+          void this.fail(new Error(`${batch.topic}/${batch.partition}@${message.offset}: cannot decode: ${(err as Error).message}`, { cause: err }));
+          return;
+        }
+        const record: MdRecord<ValueOf<K>> = {
+          topic: batch.topic, partition: batch.partition, offset: message.offset, key, timestamp: new Date(Number(message.timestamp)), value,
+        };
+        if (!(await this.handoff.offer(record))) return;
+        await done(message.offset);
       }
-      let value: ValueOf<K>;
-      try {
-        value = await this.decoder.decode<ValueOf<K>>(message.value);
-      } catch (err) {
-        // Not skipped silently: the caller learns which record, and its offset stays uncommitted.
-        // Not awaited: leaving the group waits for this batch handler to return.
-        void this.fail(new Error(`${batch.topic}/${batch.partition}@${message.offset}: cannot decode: ${(err as Error).message}`, { cause: err }));
-        return;
-      }
-      const record: MdRecord<ValueOf<K>> = {
-        topic: batch.topic, partition: batch.partition, offset: message.offset, key, timestamp: new Date(Number(message.timestamp)), value,
-      };
-      const beat = setInterval(() => heartbeat().catch(() => undefined), 3_000);
-      const taken = await this.handoff.offer(record).finally(() => clearInterval(beat));
-      if (!taken) return;
-      resolveOffset(message.offset);
-      this.pending.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() });
-      this.sinceCommit++;
-      const every = this.options.commitEvery ?? { records: 500, ms: 1_000 };
-      if (this.sinceCommit >= every.records || Date.now() - this.lastCommit >= every.ms) await this.commit();
-      await heartbeat();
+    } finally {
+      clearInterval(beat);
     }
     await this.commit();
   }
