@@ -1,12 +1,12 @@
 import { CONFIG } from '@md/config';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type KafkaMessage } from 'kafkajs';
-import { type CleanBar, type CorporateActionRecord, InvalidRecordError, type RawBar, type RestatementRecord, TOPICS } from '@md/contracts';
-import { SymbolAdjustments, cleanBar, nowMicros, type AdjustmentChange, type CorporateAction } from '@md/market';
+import { type CleanBar, type CorporateActionRecord, InvalidRecordError, PRICE_ACTION_KINDS, type RawBar, type RestatementRecord, TOPICS } from '@md/contracts';
+import { SymbolAdjustments, cleanBar, nowMicros, priceActionOf, type AdjustmentChange, type CorporateAction } from '@md/market';
 import { StageKit, TransactionalStage, type KeyedState, type OutputRecord } from '@md/kafka';
 import { PreprocessorConfig } from './config';
 import { PreprocessorMetrics } from './preprocessor-metrics';
-import { barWasFinished, toBarRevisedIssue, toRestatement, toCorporateAction } from './records';
+import { barWasFinished, toBarRevisedIssue, toRestatement } from './records';
 import { RecentBarVersions } from './recent-bar-versions';
 import { RevisionMemory } from './revision-memory';
 
@@ -76,7 +76,10 @@ export class PreprocessorService implements OnApplicationBootstrap, OnApplicatio
 
   private async onAction(message: KafkaMessage, state: KeyedState): Promise<OutputRecord[]> {
     const record = await this.kit.codec.decode<CorporateActionRecord>(TOPICS.corporateActions, message.value);
-    const action: CorporateAction = toCorporateAction(record);
+    // Symbol changes, mergers and spin-offs move no price here: the writer stores them, and a
+    // symbol change joins the tickers' series when adjusted bars are read (symbol-lineage.ts).
+    if (!PRICE_ACTION_KINDS.has(record.kind)) return [];
+    const action: CorporateAction = priceActionOf(record);
     const adjustments = state.load(`adj|${action.symbol}`, SymbolAdjustments.fromJSON);
     const reference = record.referencePrice === null ? undefined : Number(record.referencePrice);
     return this.restatement(action.symbol, adjustments.addAction(action, reference));

@@ -1,13 +1,6 @@
-import { timeframeMicros, type CorporateActionRecord, type QualityIssueRecord, type RawBar, type RestatementRecord } from '@md/contracts';
-import type { AdjustmentChange, CorporateAction } from '@md/market';
+import { timeframeMicros, type QualityIssueRecord, type RawBar, type RestatementRecord } from '@md/contracts';
+import type { AdjustmentChange } from '@md/market';
 import { barVersion, type BarVersion } from './recent-bar-versions';
-
-/** Avro record -> domain action (kinds are upper case on the wire, as Avro enums are). */
-export function toCorporateAction(r: Omit<CorporateActionRecord, 'ingestTime'>): CorporateAction {
-  const base = { symbol: r.symbol, exDate: r.exDate, provider: r.provider, revision: r.revision };
-  if (r.kind === 'SPLIT') return { ...base, kind: 'split', ratio: { to: r.ratioTo ?? NaN, from: r.ratioFrom ?? NaN } };
-  return { ...base, kind: 'cash_dividend', amount: r.amount ?? undefined };
-}
 
 /** The complete schedule as Avro segments ([from, to)), plus the changed range. */
 export function toRestatement(symbol: string, change: AdjustmentChange, publishedAt: number): RestatementRecord {

@@ -1,5 +1,5 @@
 import { timeframeMicros, type Timeframe } from '@md/contracts';
-import { fillGaps, fillReach, microsToIso, newYorkDate, sessionWindow, type FillableBar, type GapFillOptions, type GapPolicy, type SessionScope } from '@md/market';
+import { fillGaps, fillReach, microsToIso, newYorkDate, sessionWindow, type FillableBar, type GapFillOptions, type GapPolicy, type SeriesSegment, type SessionScope } from '@md/market';
 import { queryBars, querySessionBars, type BarRow, type CoarseTimeframe, type Db } from '@md/storage';
 
 /**
@@ -18,6 +18,8 @@ export interface BarsRequest {
   fill: GapPolicy;
   sessions: SessionScope;
   asOf?: Date;
+  /** For an adjusted request: the symbol's series of tickers (storedSymbolSeries). */
+  series?: readonly SeriesSegment[];
 }
 
 /** A bar as the read API answers it: `availableTime` is its end, when it could first be known. */

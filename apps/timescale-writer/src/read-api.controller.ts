@@ -3,7 +3,7 @@ import { CONFIG } from '@md/config';
 import { type Timeframe } from '@md/contracts';
 import { BadQueryFilter, parseQuery } from '@md/observability';
 import { BAR_COLUMNS, barCells, exportFileName } from '@md/columnar';
-import { barsSummary, corporateActions, latestBars, optionChain } from '@md/storage';
+import { barsSummary, corporateActions, latestBars, optionChain, storedSymbolSeries } from '@md/storage';
 import { readBars } from './bars-reader';
 import type { WriterConfig } from './config';
 import { barPages, sendExport, type ExportReply } from './export-response';
@@ -25,14 +25,17 @@ export class ReadApiController {
     const q = parseQuery(barsQuery(this.config.MAX_QUERY_ROWS), query);
     const timeframe = q.timeframe as Timeframe;
     const sessions = q.sessions ?? (timeframe === '1m' ? 'extended' : 'regular');
-    const request = { ...q, timeframe, sessions };
+    // Adjusted bars follow the ticker's series through symbol changes (series-bars.ts); raw ones are the ticker's own.
+    const series = q.adjusted ? await storedSymbolSeries(this.storage.db, this.storage.schema, q.symbol) : undefined;
+    const request = { ...q, timeframe, sessions, series };
     if (q.format !== 'json') {
       const pages = barPages(this.storage.db, this.storage.schema, request);
       return sendExport(res, { format: q.format, fileName: exportFileName([q.symbol, timeframe, 'bars'], q.format), columns: BAR_COLUMNS, pages, cells: barCells });
     }
     const rows = await readBars(this.storage.db, this.storage.schema, request);
     const { symbol, adjusted, fill } = q;
-    res.json({ symbol, timeframe, adjusted, fill, sessions, asOf: q.asOf?.toISOString() ?? null, count: rows.length, truncated: rows.length === q.limit, bars: rows });
+    const tickers = series?.map((p) => ({ symbol: p.symbol, from: p.fromDate, to: p.toDate })) ?? null;
+    res.json({ symbol, timeframe, adjusted, fill, sessions, asOf: q.asOf?.toISOString() ?? null, series: tickers, count: rows.length, truncated: rows.length === q.limit, bars: rows });
   }
 
   @Get('bars/latest')
@@ -56,6 +59,8 @@ export class ReadApiController {
   @Get('corporate-actions')
   async actions(@Query() query: unknown) {
     const q = parseQuery(actionsQuery(this.config.MAX_QUERY_ROWS), query);
-    return { symbol: q.symbol, actions: await corporateActions(this.storage.db, this.storage.schema, q.symbol, q.limit) };
+    // Every ticker of the symbol's series: META's answer includes what happened while it was FB.
+    const tickers = [...new Set((await storedSymbolSeries(this.storage.db, this.storage.schema, q.symbol)).map((p) => p.symbol))];
+    return { symbol: q.symbol, actions: await corporateActions(this.storage.db, this.storage.schema, tickers, q.limit) };
   }
 }

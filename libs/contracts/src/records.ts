@@ -49,15 +49,23 @@ export interface QuoteRecord {
 export interface CorporateActionRecord {
   symbol: string;
   exDate: string;
-  kind: 'SPLIT' | 'CASH_DIVIDEND';
+  kind: CorporateActionRecordKind;
   ratioTo: number | null;
   ratioFrom: number | null;
   amount: string | null;
   referencePrice: string | null;
   provider: string;
+  /** SYMBOL_CHANGE: the new ticker; MERGER: the acquirer; SPIN_OFF: the new company. Absent or null otherwise. */
+  newSymbol?: string | null;
   revision: number;
   ingestTime: number;
 }
+
+/** SPLIT and CASH_DIVIDEND adjust prices; the others are stored with their terms (SYMBOL_CHANGE also links tickers). */
+export type CorporateActionRecordKind = 'SPLIT' | 'CASH_DIVIDEND' | 'SYMBOL_CHANGE' | 'MERGER' | 'SPIN_OFF';
+
+/** The kinds that move a price series (the preprocessor's adjustment schedule takes only these). */
+export const PRICE_ACTION_KINDS: ReadonlySet<CorporateActionRecordKind> = new Set(['SPLIT', 'CASH_DIVIDEND']);
 
 /**
  * md.options.chain.v1 (schemas/md.options.chain.v1.avsc), keyed by the compact OCC symbol

@@ -46,8 +46,10 @@ const deadLetters: DeadLetterRecord[] = [
 ];
 
 const actions: CorporateActionRecord[] = [
-  { symbol: 'AAPL', exDate: '2014-06-09', kind: 'SPLIT', ratioTo: 7, ratioFrom: 1, amount: null, referencePrice: '645.57000000', provider: 'file', revision: 0, ingestTime: us('2024-07-10T12:00:00Z') },
-  { symbol: 'AAPL', exDate: '2014-05-08', kind: 'CASH_DIVIDEND', ratioTo: null, ratioFrom: null, amount: '3.29000000', referencePrice: null, provider: 'alpaca', revision: 1, ingestTime: us('2024-07-10T12:00:01Z') },
+  { symbol: 'AAPL', exDate: '2014-06-09', kind: 'SPLIT', ratioTo: 7, ratioFrom: 1, amount: null, referencePrice: '645.57000000', provider: 'file', newSymbol: null, revision: 0, ingestTime: us('2024-07-10T12:00:00Z') },
+  { symbol: 'AAPL', exDate: '2014-05-08', kind: 'CASH_DIVIDEND', ratioTo: null, ratioFrom: null, amount: '3.29000000', referencePrice: null, provider: 'alpaca', newSymbol: null, revision: 1, ingestTime: us('2024-07-10T12:00:01Z') },
+  { symbol: 'FB', exDate: '2022-06-09', kind: 'SYMBOL_CHANGE', ratioTo: null, ratioFrom: null, amount: null, referencePrice: null, provider: 'lean', newSymbol: 'META', revision: 0, ingestTime: us('2024-07-10T12:00:02Z') },
+  { symbol: 'VMW', exDate: '2023-11-22', kind: 'MERGER', ratioTo: 0.252, ratioFrom: 1, amount: '142.50000000', referencePrice: null, provider: 'alpaca', newSymbol: 'AVGO', revision: 0, ingestTime: us('2024-07-10T12:00:03Z') },
 ];
 
 const restatements: RestatementRecord[] = [{

@@ -23,10 +23,10 @@ export interface CorporateAction {
   readonly revision: number;
 }
 
-const SYMBOL = /^[A-Z][A-Z0-9.\-/]{0,20}$/;
+export const TICKER_PATTERN = /^[A-Z][A-Z0-9.\-/]{0,20}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function dateProblem(exDate: string): string | undefined {
+export function exDateProblem(exDate: string): string | undefined {
   if (!ISO_DATE.test(exDate) || !DateTime.fromISO(exDate, { zone: 'utc' }).isValid) {
     return `exDate ${JSON.stringify(exDate)} is not a YYYY-MM-DD New York date; write it like 2014-06-09`;
   }
@@ -68,8 +68,8 @@ function kindProblems(a: CorporateAction): string[] {
 /** Everything wrong with an action, each problem saying what, where and how to fix it; [] when valid. */
 export function corporateActionViolations(a: CorporateAction): string[] {
   const problems: string[] = [];
-  if (!SYMBOL.test(a.symbol ?? '')) problems.push(`symbol ${JSON.stringify(a.symbol)} is not an upper-case ticker; write it as listed, e.g. AAPL`);
-  const date = dateProblem(a.exDate ?? '');
+  if (!TICKER_PATTERN.test(a.symbol ?? '')) problems.push(`symbol ${JSON.stringify(a.symbol)} is not an upper-case ticker; write it as listed, e.g. AAPL`);
+  const date = exDateProblem(a.exDate ?? '');
   if (date) problems.push(date);
   problems.push(...kindProblems(a));
   if (!a.provider?.trim()) problems.push('provider is empty; name the source of the action');

@@ -122,6 +122,17 @@ export function tradingDay(date: string): TradingDay {
   return day;
 }
 
+/** The first NYSE trading day after `date` (YYYY-MM-DD), e.g. the ex-date after a LEAN factor-file row. */
+export function nextTradingDay(date: string): string {
+  let day = DateTime.fromISO(date, { zone: 'utc' });
+  do day = day.plus({ days: 1 });
+  while (!tradingDay(day.toISODate()!).open);
+  return day.toISODate()!;
+}
+
+/** `date` if NYSE trades then, else the next trading day: the first session an event dated then can touch. */
+export const tradingDayOnOrAfter = (date: string): string => (tradingDay(date).open ? date : nextTradingDay(date));
+
 /**
  * Applies a validated overrides document (parseCalendarOverrides) on top of the rules: its closures
  * close the day for their reason, its early closes end the session at closeTime (replacing a

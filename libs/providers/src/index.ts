@@ -8,6 +8,7 @@ export * from './alpaca-corporate-actions';
 export * from './polygon';
 export * from './etrade';
 export * from './lean-format';
+export * from './lean-map-file';
 export * from './csv-bar';
 export * from './token-bucket';
 export * from './zod-reason';

@@ -48,11 +48,11 @@ interface ListedAction {
   processDate: string;
 }
 
-/** Alpaca's symbol field differs by group: symbol, source_symbol (spin-offs), old_symbol (unit splits, name changes). */
+/** Alpaca's symbol field differs by group: symbol, source_symbol (spin-offs), old_symbol (unit splits, name changes), acquiree_symbol (mergers). */
 function listedActions(recording: AlpacaCorporateActionsRecording): ListedAction[] {
   const listed = Object.entries(recording).flatMap(([group, items]) => (items ?? []).map((item) => {
-    const i = item as { symbol?: string; source_symbol?: string; old_symbol?: string; process_date?: string };
-    return { group, item, symbol: String(i.symbol ?? i.source_symbol ?? i.old_symbol ?? '').toUpperCase(), processDate: String(i.process_date ?? '') };
+    const i = item as { symbol?: string; source_symbol?: string; old_symbol?: string; acquiree_symbol?: string; process_date?: string };
+    return { group, item, symbol: String(i.symbol ?? i.source_symbol ?? i.old_symbol ?? i.acquiree_symbol ?? '').toUpperCase(), processDate: String(i.process_date ?? '') };
   }));
   return listed.sort((a, b) => a.processDate.localeCompare(b.processDate));
 }

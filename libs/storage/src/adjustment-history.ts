@@ -1,4 +1,4 @@
-import type { AdjustmentSegmentRecord, CorporateActionRecord } from '@md/contracts';
+import { PRICE_ACTION_KINDS, type AdjustmentSegmentRecord, type CorporateActionRecord } from '@md/contracts';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
 
@@ -19,12 +19,12 @@ interface ActionRow {
   revision: string;
 }
 
-/** The symbol's stored actions (the latest revision of each), oldest ex-date first. */
+/** The symbol's stored splits and dividends (the latest revision of each), oldest ex-date first: the actions that adjust prices. */
 export async function storedCorporateActions(db: Queryable, schema: string, symbol: string): Promise<StoredCorporateAction[]> {
   const { rows } = await db.query<ActionRow>(
     `SELECT symbol, effective_date::text AS ex_date, action_type, details, provider, revision::text
-       FROM ${sqlIdentifier(schema)}.corporate_actions WHERE symbol = $1 ORDER BY effective_date, action_type`,
-    [symbol],
+       FROM ${sqlIdentifier(schema)}.corporate_actions WHERE symbol = $1 AND action_type = ANY($2::text[]) ORDER BY effective_date, action_type`,
+    [symbol, [...PRICE_ACTION_KINDS]],
   );
   return rows.map((r) => ({
     symbol: r.symbol, exDate: r.ex_date, kind: r.action_type as CorporateActionRecord['kind'],

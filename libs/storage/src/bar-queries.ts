@@ -1,5 +1,7 @@
 import type { Timeframe } from '@md/contracts';
+import type { SeriesSegment } from '@md/market';
 import type { Queryable } from './db-port';
+import { barsSource } from './series-bars';
 import { sqlIdentifier } from './sql-identifier';
 
 export interface BarRow {
@@ -27,23 +29,25 @@ export interface BarsQuery {
   asOf?: Date;
   /** 'desc' returns the newest first: the nearest bar before a time, for gap filling. Default 'asc'. */
   order?: 'asc' | 'desc';
+  /** The symbol's series (storedSymbolSeries): an adjusted request reads every ticker of it. */
+  series?: readonly SeriesSegment[];
 }
 
 /**
  * 1-minute bars of one symbol in [from, to), oldest first (or newest first), at most `limit`:
- * raw rows from `bars`, back-adjusted ones from `bars_adjusted` (the latest factors). All values
+ * raw rows from `bars`, back-adjusted ones from `bars_adjusted` (the latest factors), or from
+ * every ticker of the symbol's series when it has one (series-bars.ts). All values
  * are bound parameters; only the configured schema name is spliced, after validation.
  */
 export async function queryBars(db: Queryable, schema: string, q: BarsQuery): Promise<BarRow[]> {
-  const s = sqlIdentifier(schema);
-  const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
+  const source = barsSource(schema, q.symbol, q.adjusted, q.series);
   const order = q.order === 'desc' ? 'DESC' : 'ASC';
   const { rows } = await db.query<BarRow & { time: Date | string }>(
-    `SELECT symbol, timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text FROM ${table}
-      WHERE symbol = $1 AND timeframe = '1m' AND time >= $2::timestamptz AND time < $3::timestamptz
+    `SELECT symbol, timeframe, time, open::text, high::text, low::text, close::text, volume::text, vwap::text FROM ${source.from}
+      WHERE ${source.where} AND timeframe = '1m' AND time >= $2::timestamptz AND time < $3::timestamptz
         AND ($5::timestamptz IS NULL OR time + INTERVAL '1 minute' <= $5::timestamptz)
       ORDER BY time ${order} LIMIT $4`,
-    [q.symbol, q.from.toISOString(), q.to.toISOString(), q.limit, q.asOf?.toISOString() ?? null],
+    [source.param, q.from.toISOString(), q.to.toISOString(), q.limit, q.asOf?.toISOString() ?? null],
   );
   return rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() }));
 }
@@ -93,12 +97,13 @@ export async function optionChain(db: Queryable, schema: string, underlying: str
   return rows;
 }
 
-export async function corporateActions(db: Queryable, schema: string, symbol: string, limit: number): Promise<Record<string, unknown>[]> {
+/** Stored actions of the given tickers (a symbol's series), newest first, bounded. */
+export async function corporateActions(db: Queryable, schema: string, symbols: readonly string[], limit: number): Promise<Record<string, unknown>[]> {
   const s = sqlIdentifier(schema);
   const { rows } = await db.query(
     `SELECT symbol, effective_date::text, action_type, details, provider, revision
-     FROM ${s}.corporate_actions WHERE symbol = $1 ORDER BY effective_date DESC LIMIT $2`,
-    [symbol, limit],
+     FROM ${s}.corporate_actions WHERE symbol = ANY($1::text[]) ORDER BY effective_date DESC, symbol LIMIT $2`,
+    [symbols, limit],
   );
   return rows;
 }

@@ -28,5 +28,6 @@ export * from './bar-history';
 export * from './adjustment-history';
 export * from './db-usage';
 export * from './sink-offsets';
+export * from './series-bars';
 export * from './feature-names';
 export * from './day-bars-queries';

@@ -9,7 +9,7 @@ const isoOrNull = (us: number | null) => (us === null ? null : toIso(us));
 export async function upsertCorporateActions(db: Queryable, actions: readonly CorporateActionRecord[], schema = 'md'): Promise<void> {
   const s = sqlIdentifier(schema);
   for (const a of actions) {
-    const details = { ratioTo: a.ratioTo, ratioFrom: a.ratioFrom, amount: a.amount, referencePrice: a.referencePrice };
+    const details = { ratioTo: a.ratioTo, ratioFrom: a.ratioFrom, amount: a.amount, referencePrice: a.referencePrice, newSymbol: a.newSymbol ?? null };
     await db.query(
       `INSERT INTO ${s}.corporate_actions (symbol, effective_date, action_type, details, provider, revision)
        VALUES ($1, $2::date, $3, $4::jsonb, $5, $6)

@@ -1,8 +1,8 @@
 import type { Timeframe } from '@md/contracts';
-import type { SessionScope } from '@md/market';
+import type { SeriesSegment, SessionScope } from '@md/market';
 import type { BarRow } from './bar-queries';
 import type { Queryable } from './db-port';
-import { sqlIdentifier } from './sql-identifier';
+import { barsSource } from './series-bars';
 
 // Coarse bars for the read API, aligned to the exchange session as the feature engine's
 // SessionResampler aligns them (libs/features/src/session-resampler.ts), so a bar a client reads
@@ -36,12 +36,13 @@ export interface SessionBarsQuery {
   /** Only 1-minute bars known by then (their end at or before it) are aggregated. */
   asOf?: Date;
   order?: 'asc' | 'desc';
+  /** The symbol's series (storedSymbolSeries): an adjusted request reads every ticker of it. */
+  series?: readonly SeriesSegment[];
 }
 
 /** Session-aligned coarse bars of one symbol (`time` is the bucket's start, its label), oldest first (or newest first), at most `limit`. */
 export async function querySessionBars(db: Queryable, schema: string, q: SessionBarsQuery): Promise<BarRow[]> {
-  const s = sqlIdentifier(schema);
-  const table = q.adjusted ? `${s}.bars_adjusted` : `${s}.bars`;
+  const source = barsSource(schema, q.symbol, q.adjusted, q.series);
   const ny = `(time AT TIME ZONE 'America/New_York')`;
   const bucket = q.timeframe === '1d'
     ? `((${ny})::date + TIME '${DAY_LABEL[q.sessions]}') AT TIME ZONE 'America/New_York'`
@@ -51,8 +52,8 @@ export async function querySessionBars(db: Queryable, schema: string, q: Session
   // hold minutes before `from` (a 1d label is 09:30, its pre-market is earlier) or after `to`.
   const { rows } = await db.query<Record<string, unknown>>(
     `WITH m AS (
-       SELECT *, ${bucket} AS bucket FROM ${table}
-        WHERE symbol = $1 AND timeframe = '1m' AND session = ANY($2::text[])
+       SELECT *, ${bucket} AS bucket FROM ${source.from}
+        WHERE ${source.where} AND timeframe = '1m' AND session = ANY($2::text[])
           AND time >= $3::timestamptz - INTERVAL '1 day' AND time < $4::timestamptz + INTERVAL '1 day'
           AND ($6::timestamptz IS NULL OR time + INTERVAL '1 minute' <= $6::timestamptz))
      SELECT symbol, bucket,
@@ -61,7 +62,7 @@ export async function querySessionBars(db: Queryable, schema: string, q: Session
             round(sum(coalesce(3 * vwap, high + low + close) * volume) / nullif(3 * sum(volume), 0), 8)::numeric(20,8)::text AS vwap
        FROM m WHERE bucket >= $3::timestamptz AND bucket < $4::timestamptz
       GROUP BY symbol, bucket ORDER BY bucket ${order} LIMIT $5`,
-    [q.symbol, SESSIONS[q.sessions], q.from.toISOString(), q.to.toISOString(), q.limit, q.asOf?.toISOString() ?? null],
+    [source.param, SESSIONS[q.sessions], q.from.toISOString(), q.to.toISOString(), q.limit, q.asOf?.toISOString() ?? null],
   );
   return rows.map((r) => ({
     symbol: String(r.symbol), timeframe: q.timeframe, time: new Date(r.bucket as string).toISOString(),

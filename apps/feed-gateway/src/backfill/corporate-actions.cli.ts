@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES } from '@md/providers';
+import { ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_ACTION_TYPES } from '@md/providers';
 import { AlpacaCorporateActionsClient } from '../providers/alpaca/alpaca-corporate-actions.client';
 import type { RecordSink } from '@md/ingest';
 import { alpacaConnection, parseCommand, progressBar, reportTo, whole, type BackfillCliOptions } from './backfill.env';
@@ -18,7 +18,7 @@ function program(): Command {
     .requiredOption('--symbols <list>', 'comma-separated tickers, e.g. AAPL,MSFT')
     .requiredOption('--from <date>', 'first ex-date, YYYY-MM-DD (inclusive)')
     .requiredOption('--to <date>', 'end ex-date, YYYY-MM-DD (exclusive)')
-    .option('--types <list>', 'Alpaca action types (others have no record kind and are dead-lettered)', ALPACA_PRICE_ACTION_TYPES.join(','))
+    .option('--types <list>', 'Alpaca action types (others have no record kind and are dead-lettered)', ALPACA_ACTION_TYPES.join(','))
     .option('--page-limit <n>', 'actions per request (Alpaca: up to 1000)', whole(1, ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT), ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT)
     .option('--requests-per-minute <n>', "the plan's request limit (basic plan: 200)", whole(2, 100_000), 200);
 }

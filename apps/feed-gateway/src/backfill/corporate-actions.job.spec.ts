@@ -55,13 +55,13 @@ describe('corporate actions backfill job', () => {
 
   it('dead-letters what it cannot map and stops between requests when aborted', async () => {
     await sim.stop();
-    const spinOff = { id: 's', source_symbol: 'AAPL', process_date: '2014-03-03', ex_date: '2014-03-03' };
-    sim = await AlpacaRestSimulator.start({ ...KEYS, corporateActions: { ...recording(), spin_offs: [spinOff] } });
+    const redemption = { id: 'r', symbol: 'AAPL', rate: 1, process_date: '2014-03-03', payable_date: '2014-03-03' };
+    sim = await AlpacaRestSimulator.start({ ...KEYS, corporateActions: { ...recording(), redemptions: [redemption] } });
     client = new AlpacaCorporateActionsClient({ ...KEYS, baseUrl: sim.url, budget: { requests: 1000, perMs: 1000, burst: 100 } });
     const sink = new MemorySink();
-    const job = { symbols: ['AAPL'], types: ['spin_off', 'forward_split'], fromDate: '2014-01-01', toDate: '2015-01-01' };
+    const job = { symbols: ['AAPL'], types: ['redemption', 'forward_split'], fromDate: '2014-01-01', toDate: '2015-01-01' };
     expect(await runCorporateActionsBackfill(job, client, sink)).toMatchObject({ actions: 1, rejected: 1 });
-    expect(sink.rejected[0].reason).toMatch(/^spin_offs: md.corporate-actions.v1 has no kind/);
+    expect(sink.rejected[0].reason).toMatch(/^redemptions: md.corporate-actions.v1 has no kind/);
     const abort = new AbortController();
     abort.abort();
     expect(await runCorporateActionsBackfill(job, client, new MemorySink(), { signal: abort.signal })).toMatchObject({ aborted: true, windowsDone: 0 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { ALPACA_PRICE_ACTION_TYPES, type AlpacaOptionFeed } from '@md/providers';
+import { ALPACA_ACTION_TYPES, type AlpacaOptionFeed } from '@md/providers';
 import type { IngestProducer } from '@md/ingest';
 import type { GatewayConfig } from '../config';
 import { budgetFor } from '../backfill/backfill.env';
@@ -55,7 +55,7 @@ async function corporateActionsRun(c: GatewayConfig, kafka: IngestProducer, nowM
   try {
     const sink = new SeenActionsSink(job, window.fromDate);
     const client = new AlpacaCorporateActionsClient(connection(c));
-    const result = await runCorporateActionsBackfill({ symbols, types: ALPACA_PRICE_ACTION_TYPES, ...window }, client, sink, { signal });
+    const result = await runCorporateActionsBackfill({ symbols, types: ALPACA_ACTION_TYPES, ...window }, client, sink, { signal });
     await sink.flush();
     if (result.aborted) throw new Error('stopped by shutdown');
     return { records: sink.published };

@@ -1,8 +1,7 @@
 import { InvalidRecordError, type AdjustmentSegmentRecord, type CorporateActionRecord, type RawBar } from '@md/contracts';
 import {
-  MICROS_PER_DAY, SymbolAdjustments, cleanBar, newYorkMidnightUs, restatementRanges, type AdjustmentFactors, type AdjustmentSchedule, type Restatement,
+  MICROS_PER_DAY, SymbolAdjustments, cleanBar, newYorkMidnightUs, priceActionOf, restatementRanges, type AdjustmentFactors, type AdjustmentSchedule, type Restatement,
 } from '@md/market';
-import { toCorporateAction } from '../records';
 
 /** The live stage keeps the closes of its last 40 dates with bars; 60 calendar days hold at least 40 NYSE trading days. */
 const REFERENCE_LOOKBACK_DAYS = 60;
@@ -60,7 +59,7 @@ export class RebuiltAdjustments {
     for (const a of actions) {
       try {
         const reference = a.referencePrice === null ? undefined : Number(a.referencePrice);
-        this.current = this.adjustments.addAction(toCorporateAction(a), reference).schedule;
+        this.current = this.adjustments.addAction(priceActionOf(a), reference).schedule;
       } catch (err) {
         if (!(err instanceof InvalidRecordError)) throw err;
         this.refused.push(err.message);

@@ -13,6 +13,7 @@ import { pointInTimeMigration } from './0007-point-in-time.migration';
 import { wideFeaturesMigration } from './0008-wide-features.migration';
 import { sinkOffsetsMigration } from './0009-sink-offsets.migration';
 import { barRevisionsMigration } from './0010-bar-revisions.migration';
+import { symbolChangesMigration } from './0011-symbol-changes.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
@@ -20,7 +21,7 @@ export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
 export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration,
-  wideFeaturesMigration, sinkOffsetsMigration, barRevisionsMigration];
+  wideFeaturesMigration, sinkOffsetsMigration, barRevisionsMigration, symbolChangesMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorporateActionRecord } from '@md/contracts';
-import { parseLeanFactorFile } from '@md/providers';
+import { ALPACA_ACTION_TYPES, parseLeanFactorFile } from '@md/providers';
 import { AlpacaRestSimulator, alpacaCorporateActionsRecording, type AlpacaRestSimulatorOptions } from '@md/simulators';
 import type { Rejected } from '@md/ingest';
 import { factorFileActions } from '../files/lean-corporate-actions';
@@ -43,7 +43,7 @@ describe('Alpaca corporate actions client', () => {
     expect(records.map(key).sort()).toEqual(LEAN.map(key).sort());
     expect(records.every((r) => r.provider === 'alpaca' && r.referencePrice === null && r.revision === 0)).toBe(true);
     expect(records.find((r) => r.exDate === '2014-06-09')).toMatchObject({ kind: 'SPLIT', ratioTo: 7, ratioFrom: 1 });
-    expect(sim.log[0].params).toMatchObject({ symbols: 'AAPL', types: 'forward_split,reverse_split,stock_dividend,cash_dividend', start: '1998-01-01', end: '2024-12-31', limit: '5', sort: 'asc' });
+    expect(sim.log[0].params).toMatchObject({ symbols: 'AAPL', types: ALPACA_ACTION_TYPES.join(','), start: '1998-01-01', end: '2024-12-31', limit: '5', sort: 'asc' });
   });
 
   it('asks by process date, inclusive at both ends', async () => {
@@ -53,14 +53,14 @@ describe('Alpaca corporate actions client', () => {
   });
 
   it('dead-letters what has no record kind, with the request it came from, and keeps the rest', async () => {
-    const spinOff = { id: 's1', source_symbol: 'AAPL', new_symbol: 'SPIN', process_date: '2015-01-05', ex_date: '2015-01-05' };
-    const client = await setUp({ corporateActions: { ...alpacaCorporateActionsRecording(LEAN), spin_offs: [spinOff] } });
-    const { records, rejected } = await collect(client.pages({ ...ALL, types: ['spin_off', 'cash_dividend'] }));
+    const unitSplit = { id: 'u1', old_symbol: 'AAPL', new_symbol: 'AAPL.U', alternate_symbol: 'AAPL.WS', process_date: '2015-01-05', effective_date: '2015-01-05' };
+    const client = await setUp({ corporateActions: { ...alpacaCorporateActionsRecording(LEAN), unit_splits: [unitSplit] } });
+    const { records, rejected } = await collect(client.pages({ ...ALL, types: ['unit_split', 'cash_dividend'] }));
     expect(records.length).toBe(LEAN.filter((a) => a.kind === 'CASH_DIVIDEND').length);
     expect(rejected).toEqual([{
-      payload: JSON.stringify({ group: 'spin_offs', index: 0, item: spinOff, reason: rejected[0]?.reason }),
-      reason: 'spin_offs: md.corporate-actions.v1 has no kind for it (SPLIT and CASH_DIVIDEND only); not published',
-      source: expect.stringMatching(/^alpaca-rest GET \/v1\/corporate-actions\?symbols=AAPL&types=spin_off%2Ccash_dividend&/),
+      payload: JSON.stringify({ group: 'unit_splits', index: 0, item: unitSplit, reason: rejected[0]?.reason }),
+      reason: 'unit_splits: md.corporate-actions.v1 has no kind for it (splits, dividends, name changes, mergers and spin-offs only); not published',
+      source: expect.stringMatching(/^alpaca-rest GET \/v1\/corporate-actions\?symbols=AAPL&types=unit_split%2Ccash_dividend&/),
     }]);
   });
 

@@ -1,6 +1,6 @@
 import type { CorporateActionRecord } from '@md/contracts';
 import { nowMicros } from '@md/market';
-import { ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_PRICE_ACTION_TYPES, mapAlpacaCorporateActions, type AlpacaCorporateAction } from '@md/providers';
+import { ALPACA_CORPORATE_ACTIONS_MAX_PAGE_LIMIT, ALPACA_ACTION_TYPES, mapAlpacaCorporateActions, type AlpacaCorporateAction } from '@md/providers';
 import type { AlpacaConnection } from './alpaca-rest.http';
 import { AlpacaPagedClient, symbolSet, type AlpacaRecordsPage } from './alpaca-rest.paged-client';
 
@@ -21,7 +21,7 @@ export interface AlpacaCorporateActionsClientOptions extends AlpacaConnection {
 /** Alpaca filters on the *process* date (when Alpaca booked the action), both ends inclusive. */
 export interface CorporateActionsQuery {
   symbols: readonly string[];
-  /** Alpaca type names; default ALPACA_PRICE_ACTION_TYPES (the ones a record can carry). */
+  /** Alpaca type names; default ALPACA_ACTION_TYPES (every type a record can carry). */
   types?: readonly string[];
   /** YYYY-MM-DD, inclusive. */
   processedFrom: string;
@@ -47,7 +47,7 @@ export class AlpacaCorporateActionsClient extends AlpacaPagedClient {
       throw new RangeError('a corporate actions query needs symbols and YYYY-MM-DD processedFrom <= processedTo');
     }
     const params = {
-      symbols: symbols.join(','), types: (query.types ?? ALPACA_PRICE_ACTION_TYPES).join(','), start: query.processedFrom, end: query.processedTo,
+      symbols: symbols.join(','), types: (query.types ?? ALPACA_ACTION_TYPES).join(','), start: query.processedFrom, end: query.processedTo,
       limit: String(this.pageLimit), sort: 'asc',
     };
     yield* this.recordPages(PATH, params, (body) => mapAlpacaCorporateActions(body, { provider: this.provider, ingestTime: nowMicros() }), signal);

@@ -5,7 +5,8 @@ import type { CorporateActionRecord } from '@md/contracts';
 import { type AdjustmentFactors, type CorporateAction, SymbolAdjustments, newYorkMidnightUs, parseCorporateActionsCsv } from '@md/market';
 import { type LeanFactorRow, parseLeanFactorFile } from '@md/providers';
 import { MemoryCheckpointedSink, MemorySink } from '@md/ingest';
-import { factorFileActions, nextTradingDay, parseLeanMapFile, publishLeanCorporateActions, splitRatio, tickerChanges, type FactorFilePosition } from './lean-corporate-actions';
+import { nextTradingDay } from '@md/market';
+import { factorFileActions, publishLeanCorporateActions, splitRatio, type FactorFilePosition } from './lean-corporate-actions';
 import { AAPL_ACTIONS_FILE, fixturePath, fixturesDir } from '@md/fixtures';
 
 // Real data: LEAN's AAPL factor and map files (fixtures/lean, QuantConnect LEAN sample data,
@@ -147,23 +148,6 @@ describe('factor file helpers', () => {
   });
 });
 
-describe('LEAN map files', () => {
-  it('finds no ticker change in the real AAPL map file', () => {
-    const rows = parseLeanMapFile(readFileSync(MAP_FILE, 'utf8'));
-    expect(rows).toEqual([{ date: '1998-01-02', ticker: 'AAPL' }, { date: '2050-12-31', ticker: 'AAPL' }]);
-    expect(tickerChanges(rows)).toEqual([]);
-  });
-
-  it('dates a rename on the first trading day under the new ticker', () => {
-    const rows = parseLeanMapFile('20120518,fb,Q\n20220608,fb,Q\n20501231,meta,Q\n');
-    expect(tickerChanges(rows)).toEqual([{ fromSymbol: 'FB', toSymbol: 'META', effectiveDate: '2022-06-09' }]);
-  });
-
-  it('names a malformed line', () => {
-    expect(() => parseLeanMapFile('20120518,fb\n20220608\n', 'meta.csv')).toThrow('meta.csv line 2: ticker undefined is missing or malformed; expected yyyyMMdd,ticker[,exchange]');
-  });
-});
-
 describe('publishing LEAN corporate actions', () => {
   it('publishes the AAPL actions in one batch keyed by the file\'s ticker', async () => {
     const sink = new MemorySink();
@@ -175,17 +159,27 @@ describe('publishing LEAN corporate actions', () => {
     expect(sink.rejected).toEqual([]);
   });
 
-  it('dead-letters a ticker change with its reason, since the topic has no kind for it', async () => {
+  it('publishes a map file\'s ticker change as SYMBOL_CHANGE, keyed by the old ticker', async () => {
     const sink = new MemorySink();
     const mapFile = tempFile('meta.csv', '20120518,fb\n20220608,fb\n20501231,meta\n');
     const factorFile = tempFile('meta.csv', '20120518,1,1,38.23\n20501231,1,1,0\n');
-    await publishLeanCorporateActions(sink, { factorFile, mapFile });
-    expect(sink.records).toEqual([]);
-    expect(sink.rejected).toEqual([{
-      payload: '{"fromSymbol":"FB","toSymbol":"META","effectiveDate":"2022-06-09"}',
-      reason: 'ticker change FB -> META effective 2022-06-09: md.corporate-actions.v1 has no symbol-change kind; not published',
-      source: mapFile,
-    }]);
+    const { actions } = await publishLeanCorporateActions(sink, { factorFile, mapFile, now: () => 1_700_000_000_000 });
+    expect(actions).toEqual([{ symbol: 'FB', exDate: '2022-06-09', kind: 'SYMBOL_CHANGE', newSymbol: 'META', ratioTo: null, ratioFrom: null, amount: null, referencePrice: null, provider: 'lean', revision: 0, ingestTime: 1_700_000_000_000_000 }]);
+    expect(sink.records.map((r) => r.value)).toEqual(actions);
+    expect(sink.rejected).toEqual([]);
+  });
+
+  it('keys each WM action by the ticker in use the day before its ex-date (UW, WMI, WM), with the same amounts', async () => {
+    const factorFile = fixturePath('lean/factor_files/wm.csv');
+    const mapFile = fixturePath('lean/map_files/wm.csv');
+    const withMap = (await publishLeanCorporateActions(new MemorySink(), { factorFile, mapFile })).actions;
+    const without = (await publishLeanCorporateActions(new MemorySink(), { factorFile })).actions;
+    const priced = withMap.filter((a) => a.kind !== 'SYMBOL_CHANGE');
+    expect(priced.map((a) => [a.exDate, a.kind, a.amount, a.ratioTo])).toEqual(without.map((a) => [a.exDate, a.kind, a.amount, a.ratioTo]));
+    const expected = (exDate: string) => (exDate <= '1998-07-16' ? 'UW' : exDate <= '2009-08-05' ? 'WMI' : 'WM');
+    expect(priced.filter((a) => a.symbol !== expected(a.exDate))).toEqual([]);
+    expect(new Set(priced.map((a) => a.symbol))).toEqual(new Set(['WMI', 'WM']));
+    expect(withMap.filter((a) => a.kind === 'SYMBOL_CHANGE').map((a) => `${a.symbol}>${a.newSymbol}@${a.exDate}`)).toEqual(['UW>WMI@1998-07-17', 'WMI>WM@2009-08-05']);
   });
 
   it('commits the actions and their dead letters in one batch, and publishes nothing when resumed after it', async () => {

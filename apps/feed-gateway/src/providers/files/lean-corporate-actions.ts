@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DateTime } from 'luxon';
 import { type CorporateActionRecord, InvalidRecordError } from '@md/contracts';
-import { MICROS_PER_MS, cashDividendFactor, corporateActionViolations, fromScaled, parseDecimal, tradingDay } from '@md/market';
-import { leanFileDate, parseLeanFactorFile, type LeanFactorRow } from '@md/providers';
+import { MICROS_PER_MS, assertValidRecord, cashDividendFactor, fromScaled, nextTradingDay, parseDecimal, type SymbolChange } from '@md/market';
+import { parseLeanFactorFile, parseLeanMapFile, tickerChanges, tickerOn, type LeanFactorRow, type LeanMapRow } from '@md/providers';
 import { asCheckpointed, type JobSink } from '@md/ingest';
 
 // Corporate actions from QuantConnect LEAN's factor and map files (LEAN docs, Data Format >
@@ -21,25 +20,11 @@ import { asCheckpointed, type JobSink } from '@md/ingest';
 // LEAN adjusts with the factors as printed, 7 decimals (CorporateFactorRow.GetFileFormat), so
 // the amount is the one that reproduces the printed factors: it may differ from the declared
 // dividend by a few times close x 1e-7 (AAPL: up to 0.025 cents).
-// Map file row `yyyyMMdd,ticker[,exchange]`: the ticker in use up to that date.
-
-export interface LeanMapRow {
-  readonly date: string;
-  /** Upper case. */
-  readonly ticker: string;
-}
-
-/**
- * A ticker change from a map file. md.corporate-actions.v1 has no kind for it (SPLIT and
- * CASH_DIVIDEND only), so it is not published as an action: it is returned, and handed to
- * sink.reject so the dead-letter topic shows it until a symbol-change contract exists.
- */
-export interface TickerChange {
-  readonly fromSymbol: string;
-  readonly toSymbol: string;
-  /** First trading day under the new ticker. */
-  readonly effectiveDate: string;
-}
+// With a map file (lean-map-file.ts) each action is keyed by the ticker in use on the factor-file
+// row's date, the last day before the ex-date (LEAN files a company under its latest ticker): that
+// is the ticker whose bars carry the close the dividend is measured on, and the one a provider
+// such as Alpaca published it under then. Each ticker change becomes a SYMBOL_CHANGE action, which
+// joins the tickers into one series for adjusted reads (libs/market/src/symbol-lineage.ts).
 
 export interface DerivedActions {
   readonly actions: CorporateActionRecord[];
@@ -54,6 +39,8 @@ export interface LeanActionOptions {
   readonly ingestTime: number;
   /** Default 0; raise it to correct an earlier publication. */
   readonly revision?: number;
+  /** The map file's rows: actions are keyed by the ticker in use on their row's date. */
+  readonly mapRows?: readonly LeanMapRow[];
 }
 
 /** Split factors are printed to 6 significant digits in older files, so a 7:1 split reads 1 / 0.142857 = 7.000007. */
@@ -63,14 +50,6 @@ const MAX_SMALL_TERM = 10;
 const MAX_RATIO_TERM = 1000;
 /** md.corporate-actions.v1 amount: decimal(20,8). */
 const AMOUNT_SCALE = 8;
-
-/** The first NYSE trading day after `date` (exchange-calendar.ts). */
-export function nextTradingDay(date: string): string {
-  let day = DateTime.fromISO(date, { zone: 'utc' });
-  do day = day.plus({ days: 1 });
-  while (!tradingDay(day.toISODate()!).open);
-  return day.toISODate()!;
-}
 
 /** The whole to:from with the smallest `from` within RATIO_TOLERANCE of `ratio`, else null. */
 export function splitRatio(ratio: number): { to: number; from: number } | null {
@@ -122,21 +101,14 @@ function dividendAction(row: LeanFactorRow, next: LeanFactorRow, exDate: string,
   return { action, factor: cashDividendFactor(amount, close) };
 }
 
-/** The same checks as an action sent by hand (corporate-actions.ts): ticker, trading-day ex-date, amounts. */
-function assertValid(a: CorporateActionRecord): void {
-  const ratio = a.ratioTo !== null && a.ratioFrom !== null ? { ratio: { to: a.ratioTo, from: a.ratioFrom } } : {};
-  const kind = a.kind === 'SPLIT' ? 'split' : 'cash_dividend';
-  const problems = corporateActionViolations({ ...a, kind, ...ratio, amount: a.amount ?? undefined });
-  if (problems.length > 0) throw new InvalidRecordError(problems.join('; '));
-}
-
 function stepActions(row: LeanFactorRow, next: LeanFactorRow, o: LeanActionOptions, drift: DividendDrift): CorporateActionRecord[] {
   const exDate = nextTradingDay(row.date);
   const actions: CorporateActionRecord[] = [];
   if (next.splitFactor !== row.splitFactor) actions.push(splitAction(row, next, exDate, o));
   const dividend = next.priceFactor !== row.priceFactor ? dividendAction(row, next, exDate, o, drift) : undefined;
   if (dividend) actions.push(dividend.action);
-  actions.forEach(assertValid);
+  const symbol = o.mapRows ? tickerOn(o.mapRows, row.date) : o.symbol;
+  actions.forEach((a) => { a.symbol = symbol; assertValidRecord(a); });
   if (dividend) {
     // Only a published dividend counts: a rejected one must not be folded into an older one.
     drift.file *= row.priceFactor / next.priceFactor;
@@ -160,20 +132,10 @@ export function factorFileActions(rows: readonly LeanFactorRow[], o: LeanActionO
   return { actions: steps.reverse().flat(), rejected: rejected.reverse() };
 }
 
-export function parseLeanMapFile(text: string, source = 'LEAN map file'): LeanMapRow[] {
-  return text.split(/\r?\n/).flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    const [date, ticker] = line.split(',').map((f) => f.trim());
-    if (!ticker || !/^[a-z0-9.\-]+$/i.test(ticker)) throw new InvalidRecordError(`${source} line ${i + 1}: ticker ${JSON.stringify(ticker)} is missing or malformed; expected yyyyMMdd,ticker[,exchange]`);
-    return [{ date: leanFileDate(date), ticker: ticker.toUpperCase() }];
-  });
-}
-
-export function tickerChanges(rows: readonly LeanMapRow[]): TickerChange[] {
-  return rows.slice(1).flatMap((next, i) => {
-    const row = rows[i];
-    return next.ticker === row.ticker ? [] : [{ fromSymbol: row.ticker, toSymbol: next.ticker, effectiveDate: nextTradingDay(row.date) }];
-  });
+/** A map file's ticker change as md.corporate-actions.v1 carries it: keyed by the old ticker, dated its first day under the new. */
+export function symbolChangeAction(c: SymbolChange, o: LeanActionOptions): CorporateActionRecord {
+  const action: CorporateActionRecord = { ...record({ ...o, symbol: c.fromSymbol }, c.effectiveDate, { kind: 'SYMBOL_CHANGE', ratioTo: null, ratioFrom: null, amount: null, referencePrice: null }), newSymbol: c.toSymbol };
+  return action;
 }
 
 export interface LeanCorporateActionFiles {
@@ -196,24 +158,32 @@ export interface FactorFilePosition {
 export const factorFileSymbol = (factorFile: string, symbol?: string): string => symbol ?? basename(factorFile).replace(/\.csv$/i, '').toUpperCase();
 
 /**
- * Publishes a factor file's actions (one awaited batch: a company has tens, not thousands) and
- * rejects, with the reason, every step it cannot map and every ticker change of the map file.
- * The dead letters go first, so with a checkpointed sink all of it commits in that one batch and
- * a restart after it publishes nothing again (`published` false).
+ * A map file's rows with its latest ticker spelled as `symbol`, the factor file's: LEAN names both
+ * files by that ticker, and a symbol given in config (LEAN_SYMBOL) renames it.
  */
-export async function publishLeanCorporateActions(jobSink: JobSink<FactorFilePosition>, files: LeanCorporateActionFiles): Promise<{ actions: CorporateActionRecord[]; tickerChanges: TickerChange[]; published: boolean }> {
+function mapRowsFor(text: string, source: string, symbol: string): LeanMapRow[] {
+  const rows = parseLeanMapFile(text, source);
+  const latest = rows.at(-1)?.ticker;
+  return rows.map((r) => (r.ticker === latest ? { ...r, ticker: symbol } : r));
+}
+
+/**
+ * Publishes a factor file's actions and its map file's ticker changes (one awaited batch: a
+ * company has tens, not thousands) and rejects, with the reason, every step it cannot map. The
+ * dead letters go first, so with a checkpointed sink all of it commits in that one batch and a
+ * restart after it publishes nothing again (`published` false).
+ */
+export async function publishLeanCorporateActions(jobSink: JobSink<FactorFilePosition>, files: LeanCorporateActionFiles): Promise<{ actions: CorporateActionRecord[]; tickerChanges: SymbolChange[]; published: boolean }> {
   const sink = asCheckpointed(jobSink);
   const symbol = factorFileSymbol(files.factorFile, files.symbol);
-  const options = { symbol, provider: files.provider ?? 'lean', ingestTime: (files.now ?? Date.now)() * MICROS_PER_MS };
-  const { actions, rejected } = factorFileActions(parseLeanFactorFile(await readFile(files.factorFile, 'utf8'), files.factorFile), options);
-  const changes = files.mapFile ? tickerChanges(parseLeanMapFile(await readFile(files.mapFile, 'utf8'), files.mapFile)) : [];
+  const mapRows = files.mapFile ? mapRowsFor(await readFile(files.mapFile, 'utf8'), files.mapFile, symbol) : undefined;
+  const options: LeanActionOptions = { symbol, provider: files.provider ?? 'lean', ingestTime: (files.now ?? Date.now)() * MICROS_PER_MS, mapRows };
+  const derived = factorFileActions(parseLeanFactorFile(await readFile(files.factorFile, 'utf8'), files.factorFile), options);
+  const changes = mapRows ? tickerChanges(mapRows) : [];
+  const actions = [...derived.actions, ...changes.map((c) => symbolChangeAction(c, options))].sort((a, b) => a.exDate.localeCompare(b.exDate));
   if (sink.resumeAt) return { actions, tickerChanges: changes, published: false };
-  for (const r of rejected) await sink.reject({ payload: JSON.stringify(r.row), reason: r.reason, source: files.factorFile });
-  for (const c of changes) {
-    const reason = `ticker change ${c.fromSymbol} -> ${c.toSymbol} effective ${c.effectiveDate}: md.corporate-actions.v1 has no symbol-change kind; not published`;
-    await sink.reject({ payload: JSON.stringify(c), reason, source: files.mapFile! });
-  }
-  if (actions.length + rejected.length + changes.length > 0) {
+  for (const r of derived.rejected) await sink.reject({ payload: JSON.stringify(r.row), reason: r.reason, source: files.factorFile });
+  if (actions.length + derived.rejected.length > 0) {
     await sink.publish(actions.map((value) => ({ kind: 'corporate_action' as const, value })), { actions: actions.length });
   }
   return { actions, tickerChanges: changes, published: true };
