@@ -218,4 +218,21 @@ describe('Alpaca REST simulator: option chains and corporate actions', () => {
     expect(actions.corporateActions.forwardSplits?.map((a) => [a.exDate.toISOString().slice(0, 10), a.newRate, a.oldRate, a.cusip])).toEqual([['2014-06-09', 7, 1, '037833100'], ['2020-08-31', 4, 1, '037833100']]);
     expect(sim.log.map((r) => r.path)).toContain('/v1/corporate-actions');
   });
+
+  it('serves name changes, mergers and spin-offs in the groups and fields the official client reads', async () => {
+    await start({ corporateActions: {
+      name_changes: [{ id: 'n', old_symbol: 'FB', new_symbol: 'META', old_cusip: '30303M102', new_cusip: '30303M102', process_date: '2022-06-09' }],
+      stock_mergers: [{ id: 'm', acquirer_symbol: 'AMD', acquirer_cusip: '007903107', acquirer_rate: 1.7234, acquiree_symbol: 'XLNX', acquiree_cusip: '983919101', acquiree_rate: 1, effective_date: '2022-02-14', process_date: '2022-02-14' }],
+      spin_offs: [{ id: 's', source_symbol: 'GE', source_cusip: '369604301', source_rate: 3, new_symbol: 'GEHC', new_cusip: '36266G107', new_rate: 1, ex_date: '2023-01-04', process_date: '2023-01-04' }],
+    } });
+    const fetchApi = (url: string | URL | Request, init?: RequestInit) => fetch(String(url).replace('https://data.alpaca.markets', sim.url), init);
+    const data = new Alpaca({ keyId: KEYS.keyId, secret: KEYS.secretKey, fetchApi, retry: false, rateLimit: false }).marketData;
+    const window = { start: new Date('2022-01-01'), end: new Date('2023-12-31') };
+    const renamed = (await data.corporateActions.corporateActions({ symbols: 'FB', types: 'name_change', ...window })).corporateActions;
+    expect(renamed.nameChanges?.map((a) => [a.oldSymbol, a.newSymbol, a.processDate.toISOString().slice(0, 10)])).toEqual([['FB', 'META', '2022-06-09']]);
+    const merged = (await data.corporateActions.corporateActions({ symbols: 'XLNX', types: 'stock_merger', ...window })).corporateActions;
+    expect(merged.stockMergers?.map((a) => [a.acquireeSymbol, a.acquirerSymbol, a.acquirerRate, a.acquireeRate])).toEqual([['XLNX', 'AMD', 1.7234, 1]]);
+    const spun = (await data.corporateActions.corporateActions({ symbols: 'GE', types: 'spin_off', ...window })).corporateActions;
+    expect(spun.spinOffs?.map((a) => [a.sourceSymbol, a.newSymbol, a.newRate, a.sourceRate, a.exDate.toISOString().slice(0, 10)])).toEqual([['GE', 'GEHC', 1, 3, '2023-01-04']]);
+  });
 });
