@@ -8,14 +8,15 @@ import { ReadApiController } from './read-api.controller';
 import { SnapshotApiController } from './snapshot-api.controller';
 import { StorageService } from './storage.service';
 import { tableSink } from './table-sink';
-import { BARS_SINK, DERIVED_SINK, EVENTS_SINK, RAW_SINK } from './table-sinks';
+import { TradingApiController } from './trading-api.controller';
+import { BARS_SINK, DERIVED_SINK, EVENTS_SINK, RAW_SINK, TRADING_SINK } from './table-sinks';
 
 @Module({})
 export class AppModule {
   static with(config: WriterConfig): DynamicModule {
     return serviceModule(AppModule, 'timescale-writer', config, {
-      controllers: [ReadApiController, SnapshotApiController, DerivedApiController, QualityReportController],
-      providers: [StorageService, DbMetricsService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK), tableSink(RAW_SINK)],
+      controllers: [ReadApiController, SnapshotApiController, DerivedApiController, QualityReportController, TradingApiController],
+      providers: [StorageService, DbMetricsService, tableSink(BARS_SINK), tableSink(EVENTS_SINK), tableSink(DERIVED_SINK), tableSink(RAW_SINK), tableSink(TRADING_SINK)],
     });
   }
 }

@@ -33,7 +33,7 @@ export const WriterConfig = z.object({
   /** Seconds between reads of the database's disk use (md_db_size_bytes): pg_database_size stats every file, so not per scrape. */
   DB_SIZE_INTERVAL_SECONDS: positiveInt(60),
   /**
-   * The bars sink's GROUP_ID, and for all four sinks SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (rows
+   * The bars sink's GROUP_ID, and for all five sinks SESSION_TIMEOUT_MS, MAX_BATCH_RECORDS (rows
    * per database transaction; the offset commit follows each one) and RETRY_MAX_MS (backoff cap
    * during a database outage).
    */
@@ -48,6 +48,8 @@ export const WriterConfig = z.object({
    * busy symbol, and a burst of them must never hold up bars.
    */
   RAW_GROUP_ID: z.string().min(1).default('md-timescale-writer-raw'),
+  /** Consumer group of the trading sink (orders, executions, positions, signals, risk events). */
+  TRADING_GROUP_ID: z.string().min(1).default('md-timescale-writer-trading'),
   /** Fetch waits for this many bytes (or FETCH_MAX_WAIT_MS) so writes are batched by size and age. */
   FETCH_MIN_BYTES: positiveInt(64 * 1024),
   /** Longest a fetch waits for FETCH_MIN_BYTES: the upper bound on a bar's wait before its write. */

@@ -15,6 +15,8 @@ export interface TableSinkSpec {
   /** Name of the /ready check. */
   readiness: string;
   fetch?: (config: WriterConfig) => { minBytes: number; maxWaitTimeInMs: number };
+  /** Topics produced outside the platform whose schemas this sink registers at start (TopicSinkSpec.contracts). */
+  contracts?: readonly TopicName[];
   /** Idempotent write of one chunk, inside the sink's transaction. */
   write(tx: Queryable, events: TopicEvent[], schema: string, storage: StorageService): Promise<void>;
 }
@@ -31,7 +33,7 @@ export class TableSink extends TopicSink {
   constructor(config: WriterConfig, kit: StageKit, private readonly storage: StorageService, private readonly table: TableSinkSpec) {
     super(kit, {
       stage: table.stage, groupId: table.groupId(config), topics: table.topics, settings: config, readiness: table.readiness,
-      fetch: table.fetch?.(config), into: config.DB_SCHEMA,
+      fetch: table.fetch?.(config), into: config.DB_SCHEMA, contracts: table.contracts,
     });
     this.groupId = table.groupId(config);
   }

@@ -1,11 +1,13 @@
 import {
   TOPICS, type AltSignalRecord, type CleanBar, type CorporateActionRecord, type FeatureVectorRecord, type IntrinsicBarRecord, type OptionQuoteRecord,
   type QualityIssueRecord, type QuoteRecord, type ReprocessedRecord, type RestatementRecord, type TradeRecord, type VixRegimeRecord,
+  type ExecutionRecord, type OrderEventRecord, type PositionRecord, type RiskEventRecord, type SignalRecord,
 } from '@md/contracts';
 import { valuesOf } from '@md/kafka';
 import {
   barMonths, copyMergeBars, ensureMonthlyPartitions, insertQuotes, insertTrades, removeSuperseded, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
   upsertCorporateActions, upsertFeatureVectors, upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
+  insertExecutions, insertRiskEvents, markPositions, upsertOrders, upsertPositions, upsertSignals,
 } from '@md/storage';
 import type { TableSinkSpec } from './table-sink';
 
@@ -20,6 +22,8 @@ export const BARS_SINK: TableSinkSpec = {
     // against 39k for the unnest form (npm run bench, 1M bars); unnest on the embedded adapter.
     if (tx.copyFrom) await copyMergeBars(tx, bars, schema);
     else await upsertBars(tx, bars, schema);
+    // Positions move with every new bar (issue 17): marked in the same transaction.
+    await markPositions(tx, [...new Set(bars.map((b) => b.symbol))], schema);
   },
 };
 
@@ -78,5 +82,24 @@ export const RAW_SINK: TableSinkSpec = {
     }
     await insertTrades(tx, trades, schema);
     await insertQuotes(tx, quotes, schema);
+  },
+};
+
+/**
+ * Trading records (issue 17): orders and their history, executions, positions (marked to the
+ * latest stored close as they land), signals and risk events. A group of its own: an account's
+ * events are few, and must land within a fetch wait however busy the market topics are.
+ */
+export const TRADING_SINK: TableSinkSpec = {
+  stage: 'timescale-writer-trading', groupId: (c) => c.TRADING_GROUP_ID, readiness: 'kafka-timescale-writer-trading',
+  topics: [TOPICS.orders, TOPICS.executions, TOPICS.positions, TOPICS.signals, TOPICS.riskEvents],
+  // Models outside the platform publish md.signals.v1: its contract is registered here.
+  contracts: [TOPICS.signals],
+  async write(tx, events, schema) {
+    await upsertOrders(tx, valuesOf<OrderEventRecord>(events, TOPICS.orders), schema);
+    await insertExecutions(tx, valuesOf<ExecutionRecord>(events, TOPICS.executions), schema);
+    await upsertPositions(tx, valuesOf<PositionRecord>(events, TOPICS.positions), schema);
+    await upsertSignals(tx, valuesOf<SignalRecord>(events, TOPICS.signals), schema);
+    await insertRiskEvents(tx, valuesOf<RiskEventRecord>(events, TOPICS.riskEvents), schema);
   },
 };

@@ -7,3 +7,4 @@ export * from './records';
 export * from './derived-records';
 export * from './topic-retention';
 export * from './headers';
+export * from './trading-records';

@@ -15,6 +15,11 @@ export const TOPICS = {
   vixRegime: 'md.vix.regime.v1',
   altSignals: 'md.altdata.signals.v1',
   reprocessed: 'md.reprocessed.v1',
+  orders: 'md.orders.v1',
+  executions: 'md.executions.v1',
+  positions: 'md.positions.v1',
+  signals: 'md.signals.v1',
+  riskEvents: 'md.risk.events.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -66,6 +71,15 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   // symbol like the outputs it supersedes. Kept forever: a subscriber replaying history needs to
   // know which windows were restated and when.
   { name: TOPICS.reprocessed, partitions: 6, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.reprocessed.v1.avsc' },
+  // Trading records (issue 17). Orders keyed by order id, so an order's events stay in order;
+  // executions by execution id. Both kept forever: they are the account's books, small, and the
+  // tables are rebuilt from them. Positions are a state per account and symbol: compacted.
+  { name: TOPICS.orders, partitions: 3, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.orders.v1.avsc' },
+  { name: TOPICS.executions, partitions: 3, retentionMs: -1, cleanupPolicy: 'delete', valueSchema: 'md.executions.v1.avsc' },
+  { name: TOPICS.positions, partitions: 3, retentionMs: -1, cleanupPolicy: 'compact', valueSchema: 'md.positions.v1.avsc' },
+  // Signals keyed by symbol with the bar topics' partitions: a consumer joining them co-partitions.
+  { name: TOPICS.signals, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.signals.v1.avsc' },
+  { name: TOPICS.riskEvents, partitions: 3, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.risk.events.v1.avsc' },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {

@@ -24,6 +24,12 @@ export interface TopicSinkSpec {
   fetch?: StageContext['fetch'];
   /** What the sink writes to, for the start-up log line. */
   into: string;
+  /**
+   * Topics whose producers live outside the platform (a model publishing md.signals.v1): the sink
+   * registers their value schemas at start, so an external producer finds the contract to encode
+   * with (subject `<topic>-value`) once the platform runs.
+   */
+  contracts?: readonly TopicName[];
 }
 
 /**
@@ -56,7 +62,11 @@ export abstract class TopicSink implements OnApplicationBootstrap, BeforeApplica
       write: (events, covered) => this.write(events, covered).then(() => kit.metrics.observeCommitted(spec.stage, events)),
     });
     kit.readiness.register(spec.readiness, this.runner.ready);
-    this.runner.start(() => ensureTopics(kit.kafka, spec.topics.map(topicSpec))).then(
+    const prepare = async () => {
+      await ensureTopics(kit.kafka, spec.topics.map(topicSpec));
+      if (spec.contracts?.length) await kit.codec.registerAll(spec.contracts);
+    };
+    this.runner.start(prepare).then(
       () => this.logger.log(`sinking ${spec.topics.join(', ')} into ${spec.into} as ${spec.groupId}`),
       (err) => exitUnstarted(this.logger, err),
     );

@@ -44,7 +44,7 @@ function aloneEnv(service: ServiceName, run: string, schema: string): Record<str
   const ids = { GROUP_ID: `g-${run}`, TRANSACTIONAL_ID: `t-${run}`, SESSION_TIMEOUT_MS: '6000' };
   switch (service) {
     case 'timescale-writer':
-      return { ...ids, EVENTS_GROUP_ID: `ge-${run}`, DERIVED_GROUP_ID: `gd-${run}`, RAW_GROUP_ID: `gr-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema };
+      return { ...ids, EVENTS_GROUP_ID: `ge-${run}`, DERIVED_GROUP_ID: `gd-${run}`, RAW_GROUP_ID: `gr-${run}`, TRADING_GROUP_ID: `gt-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema };
     case 'feature-engine':
       return { ...ids, REDIS_GROUP_ID: `gf-${run}`, FEATURE_STORE_PREFIX: `test:${run}` };
     default:

@@ -29,5 +29,7 @@ export * from './adjustment-history';
 export * from './db-usage';
 export * from './sink-offsets';
 export * from './series-bars';
+export * from './trading-writer';
+export * from './trading-queries';
 export * from './feature-names';
 export * from './day-bars-queries';

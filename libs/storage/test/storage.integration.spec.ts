@@ -52,7 +52,7 @@ describe.each(TARGETS)('storage on $name', (target) => {
   it('migrates to the layout the server can offer, with every table and view, and a second run applies nothing', async () => {
     expect(first.capabilities.timescale).toBe(target.timescale);
     expect(first.applied).toEqual(['0001-bars', '0002-bar-aggregates', '0003-market-tables', '0004-adjustment-segments', '0005-derived-tables', '0006-raw-market-tables', '0007-point-in-time',
-      '0008-wide-features', '0009-sink-offsets', '0010-bar-revisions', '0011-symbol-changes']);
+      '0008-wide-features', '0009-sink-offsets', '0010-bar-revisions', '0011-symbol-changes', '0012-trading-tables']);
     const objects = await db.query<{ relname: string }>(
       `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm')`,

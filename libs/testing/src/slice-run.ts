@@ -34,6 +34,7 @@ export async function prepareSliceRun(prefix: string, brokers: string[] = [LOCAL
   await startGroupAtEnd(kafka, `quality-${run}`, [TOPICS.rawBars, TOPICS.bars]);
   await startGroupAtEnd(kafka, `writer-derived-${run}`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed]);
   await startGroupAtEnd(kafka, `writer-raw-${run}`, [TOPICS.rawTrades, TOPICS.rawQuotes]);
+  await startGroupAtEnd(kafka, `writer-trading-${run}`, [TOPICS.orders, TOPICS.executions, TOPICS.positions, TOPICS.signals, TOPICS.riskEvents]);
   await startGroupAtEnd(kafka, `features-${run}`, [TOPICS.bars, TOPICS.rawTrades]);
   await startGroupAtEnd(kafka, `features-redis-${run}`, [TOPICS.features]);
   const schema = `t_${run.toLowerCase()}`;
@@ -44,7 +45,7 @@ export async function prepareSliceRun(prefix: string, brokers: string[] = [LOCAL
     db: new PgDb(LOCAL_STACK.databaseUrl),
     preprocessorEnv: { GROUP_ID: `prep-${run}`, TRANSACTIONAL_ID: `prep-${run}`, SESSION_TIMEOUT_MS: '6000' },
     writerEnv: {
-      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DERIVED_GROUP_ID: `writer-derived-${run}`, RAW_GROUP_ID: `writer-raw-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
+      GROUP_ID: `writer-${run}`, EVENTS_GROUP_ID: `writer-events-${run}`, DERIVED_GROUP_ID: `writer-derived-${run}`, RAW_GROUP_ID: `writer-raw-${run}`, TRADING_GROUP_ID: `writer-trading-${run}`, DATABASE_URL: LOCAL_STACK.databaseUrl, DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000',
     },
     qualityEnv: { GROUP_ID: `quality-${run}`, TRANSACTIONAL_ID: `quality-${run}`, SESSION_TIMEOUT_MS: '6000' },
     featureEnv: {

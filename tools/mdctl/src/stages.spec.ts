@@ -8,7 +8,7 @@ describe('stageGroups', () => {
 
   it("takes a bare --group as the stage's first group and VAR=id for the others", () => {
     const groups = stageGroups('timescale-writer', ['writer-blue', 'EVENTS_GROUP_ID=events-blue']);
-    expect(groups.map((g) => g.groupId)).toEqual(['writer-blue', 'events-blue', 'md-timescale-writer-derived', 'md-timescale-writer-raw']);
+    expect(groups.map((g) => g.groupId)).toEqual(['writer-blue', 'events-blue', 'md-timescale-writer-derived', 'md-timescale-writer-raw', 'md-timescale-writer-trading']);
   });
 
   it("rewinds the writer's raw group on raw trades and quotes, as RAW_GROUP_ID", () => {

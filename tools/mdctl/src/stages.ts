@@ -20,6 +20,7 @@ export const STAGE_GROUPS = {
     { variable: 'EVENTS_GROUP_ID', groupId: 'md-timescale-writer-events', topics: [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain] },
     { variable: 'DERIVED_GROUP_ID', groupId: 'md-timescale-writer-derived', topics: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed] },
     { variable: 'RAW_GROUP_ID', groupId: 'md-timescale-writer-raw', topics: [TOPICS.rawTrades, TOPICS.rawQuotes] },
+    { variable: 'TRADING_GROUP_ID', groupId: 'md-timescale-writer-trading', topics: [TOPICS.orders, TOPICS.executions, TOPICS.positions, TOPICS.signals, TOPICS.riskEvents] },
   ],
   'quality-monitor': [{ variable: 'GROUP_ID', groupId: 'md-quality-monitor', topics: [TOPICS.rawBars, TOPICS.bars] }],
 } as const satisfies Record<string, readonly StageGroup[]>;

@@ -35,4 +35,9 @@ export const TOPIC_IDENTITY: Readonly<Record<TopicName, TopicIdentity>> = {
   [TOPICS.vixRegime]: { keyField: 'symbol', key: 'the index symbol (VIX); one key, one partition, so the regime sequence stays in order', identity: '(symbol, eventTime)' },
   [TOPICS.altSignals]: { keyField: 'symbol', key: SYMBOL, identity: '(symbol, signal, sourceId, eventTime); sourceId is null for series and composites' },
   [TOPICS.reprocessed]: { keyField: 'symbol', key: `${SYMBOL}, like the outputs it supersedes`, identity: '(stage, symbol, from, to, generation)' },
+  [TOPICS.orders]: { keyField: 'orderId', key: 'the broker\'s order id, so one order\'s events stay in order', identity: '(orderId, revision); the highest revision is the order\'s state' },
+  [TOPICS.executions]: { keyField: 'executionId', key: 'the execution id, <orderId>@<cumulative quantity after the fill>', identity: 'executionId: a stream event and a REST read of the same fill carry the same one' },
+  [TOPICS.positions]: { keyField: null, key: '<accountAlias>|<symbol>; the topic is compacted, so the latest record per key is the position', identity: '(accountAlias, symbol); the latest asOf wins, quantity 0 closes it' },
+  [TOPICS.signals]: { keyField: 'symbol', key: SYMBOL, identity: '(symbol, model, signalTime); a later record with the same identity replaces it' },
+  [TOPICS.riskEvents]: { keyField: null, key: 'the symbol, else the account alias, else the type', identity: '(type, symbol, accountAlias, detectedAt)' },
 };

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
     'feature-engine': { GROUP_ID: `${job}-features`, TRANSACTIONAL_ID: `${job}-features`, REDIS_GROUP_ID: `${job}-features-redis` },
-    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, RAW_GROUP_ID: `${job}-writer-raw`, EMBEDDED_DATA_DIR: embeddedDir },
+    'timescale-writer': { GROUP_ID: `${job}-writer`, EVENTS_GROUP_ID: `${job}-writer-events`, DERIVED_GROUP_ID: `${job}-writer-derived`, RAW_GROUP_ID: `${job}-writer-raw`, TRADING_GROUP_ID: `${job}-writer-trading`, EMBEDDED_DATA_DIR: embeddedDir },
     // No per-symbol thresholds: the monitor learns the sample's own trade and volume profile (README, Data quality).
     'quality-monitor': { GROUP_ID: `${job}-quality`, TRANSACTIONAL_ID: `${job}-quality` },
   };

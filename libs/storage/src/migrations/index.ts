@@ -14,6 +14,7 @@ import { wideFeaturesMigration } from './0008-wide-features.migration';
 import { sinkOffsetsMigration } from './0009-sink-offsets.migration';
 import { barRevisionsMigration } from './0010-bar-revisions.migration';
 import { symbolChangesMigration } from './0011-symbol-changes.migration';
+import { tradingTablesMigration } from './0012-trading-tables.migration';
 import type { Migration, MigrationContext } from './migration-context';
 import { SchemaMigrationsStorage } from './schema-migrations-storage';
 
@@ -21,7 +22,8 @@ export type { Migration, MigrationContext } from './migration-context';
 
 /** In order; names sort lexically, and a name, once released, never changes meaning. */
 export const MIGRATIONS: readonly Migration[] = [barsMigration, barAggregatesMigration, marketTablesMigration, adjustmentSegmentsMigration, derivedTablesMigration, rawMarketTablesMigration, pointInTimeMigration,
-  wideFeaturesMigration, sinkOffsetsMigration, barRevisionsMigration, symbolChangesMigration];
+  wideFeaturesMigration, sinkOffsetsMigration, barRevisionsMigration, symbolChangesMigration,
+  tradingTablesMigration];
 
 /**
  * Brings `<schema>` up to date and says which layout it has. Versioned and idempotent: applied
