@@ -5,6 +5,7 @@ import type { StageMetrics } from '@md/observability';
 import type { CheckpointedSink, JobIdentity } from '@md/ingest';
 import type { GatewayConfig } from './config';
 import { CsvBarReplayConnector } from './providers/files/csv-bar-replay.connector';
+import { publishFidelityExports } from './providers/files/fidelity-exports.job';
 import { factorFileSymbol, publishLeanCorporateActions } from './providers/files/lean-corporate-actions';
 import { LeanReplayConnector } from './providers/files/lean-replay.connector';
 import { OptionsChainFileConnector } from './providers/files/options-chain-file.connector';
@@ -83,6 +84,20 @@ export function fileJobs(c: GatewayConfig, replay?: CsvBarReplayConnector): File
       run: async (sink) => {
         const result = await publishLeanCorporateActions(sink, files);
         return result.published ? `${result.actions.length} actions published` : 'actions already published in this run';
+      },
+      stop: async () => undefined, // one batch: nothing to stop between
+      finished: () => true,
+    });
+  }
+  if (c.FIDELITY_POSITIONS_FILE || c.FIDELITY_HISTORY_FILE) {
+    const files = { positionsFile: c.FIDELITY_POSITIONS_FILE, historyFile: c.FIDELITY_HISTORY_FILE, accountAliases: c.FIDELITY_ACCOUNTS };
+    const paths = [c.FIDELITY_POSITIONS_FILE, c.FIDELITY_HISTORY_FILE].filter((f): f is string => !!f);
+    jobs.push({
+      name: `Fidelity account files ${paths.join(', ')}`,
+      identity: { key: `fidelity|${filesKey(paths)}`, params: { aliases: Object.values(c.FIDELITY_ACCOUNTS).sort() } },
+      run: async (sink) => {
+        const r = await publishFidelityExports(sink, files);
+        return r.published ? `${r.positions} positions and ${r.executions} executions published, ${r.rejected} rows rejected` : 'Fidelity files already published in this run';
       },
       stop: async () => undefined, // one batch: nothing to stop between
       finished: () => true,

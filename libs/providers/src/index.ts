@@ -9,6 +9,8 @@ export * from './polygon';
 export * from './etrade';
 export * from './lean-format';
 export * from './lean-map-file';
+export * from './alpaca-trading';
 export * from './csv-bar';
 export * from './token-bucket';
 export * from './zod-reason';
+export * from './fidelity-exports';
