@@ -9,7 +9,7 @@ import type { AltDataProvider, ProviderStatus } from './providers/provider';
 import { SignalPublisher } from './signal-publisher';
 import { bookOptions, configuredProviders, vixPolicy } from './sources';
 
-const OUTPUTS: TopicName[] = [TOPICS.vixRegime, TOPICS.altSignals, TOPICS.deadLetter];
+const OUTPUTS: TopicName[] = [TOPICS.vixRegime, TOPICS.altSignals, TOPICS.riskEvents, TOPICS.deadLetter];
 
 /** Runs the configured sources, publishing through the service's idempotent producer. */
 @Injectable()

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { type AltSignalRecord, type DeadLetterRecord, InvalidRecordError, TOPICS, type VixRegimeRecord } from '@md/contracts';
+import { type AltSignalRecord, type DeadLetterRecord, InvalidRecordError, TOPICS, type RiskEventRecord, type VixRegimeRecord } from '@md/contracts';
 import { DEFAULT_VIX_POLICY } from '@md/altdata';
 import type { SchemaCodec } from '@md/kafka';
 import { StageMetrics } from '@md/observability';
@@ -41,12 +41,15 @@ describe('signal publisher', () => {
     const vix = (value: number, day: number) => ({ kind: 'vix' as const, value: { symbol: 'VIX', eventTime: day * DAY_US, value, date: `d${day}` } });
     await publisher.publish('cboe-vix-file', [vix(19.14, 1), vix(20.3, 2), vix(28.03, 3)]);
     await publisher.publish('cboe-vix-http', [vix(28.03, 3), vix(19.4, 4)]);
-    const records = sent.map((s) => s.value as VixRegimeRecord);
-    expect(sent.every((s) => s.topic === TOPICS.vixRegime && s.key === 'VIX')).toBe(true);
+    const records = sent.filter((s) => s.topic === TOPICS.vixRegime).map((s) => s.value as VixRegimeRecord);
+    expect(sent.every((s) => s.key === 'VIX')).toBe(true);
     expect(records.map((r) => [r.regime, r.previousRegime, r.changed])).toEqual([
       ['NORMAL', null, false], ['NORMAL', 'NORMAL', false], ['HIGH', 'NORMAL', true], ['NORMAL', 'HIGH', true],
     ]);
     expect(records[3].provider).toBe('cboe-vix-http');
+    // Each change is a risk event too, in the same batch: HIGH a warning, back to NORMAL informational.
+    const risks = sent.filter((s) => s.topic === TOPICS.riskEvents).map((s) => s.value as RiskEventRecord);
+    expect(risks.map((r) => [r.type, r.severity, r.detectedAt])).toEqual([['vix_regime_change', 'WARNING', 3 * DAY_US], ['vix_regime_change', 'INFO', 4 * DAY_US]]);
   });
 
   it('publishes per-document scores and composites in batches of at most PUBLISH_BATCH records', async () => {

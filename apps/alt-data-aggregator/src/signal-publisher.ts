@@ -1,6 +1,6 @@
 import type { Message, Producer } from 'kafkajs';
-import { type AltSignalRecord, TOPICS, type TopicName, type VixRegimeRecord } from '@md/contracts';
-import { AltDataBook, INITIAL_VIX_STATE, stepVixRegime, type AltDataBookOptions, type VixObservation, type VixRegimePolicy, type VixRegimeState } from '@md/altdata';
+import { type AltSignalRecord, type RiskEventRecord, TOPICS, type TopicName, type VixRegimeRecord } from '@md/contracts';
+import { AltDataBook, INITIAL_VIX_STATE, riskFromVixRegime, stepVixRegime, type AltDataBookOptions, type VixObservation, type VixRegimePolicy, type VixRegimeState } from '@md/altdata';
 import { nowMicros } from '@md/market';
 import type { SchemaCodec } from '@md/kafka';
 import type { StageMetrics } from '@md/observability';
@@ -25,7 +25,7 @@ export interface PublisherOptions {
 interface Outgoing {
   topic: TopicName;
   key: string;
-  value: AltSignalRecord | VixRegimeRecord;
+  value: AltSignalRecord | VixRegimeRecord | RiskEventRecord;
   signal: string;
 }
 
@@ -65,6 +65,8 @@ export class SignalPublisher {
           const record = this.classify(provider, event.value, ingestTime);
           if (record) out.push({ topic: TOPICS.vixRegime, key: record.symbol, value: record, signal: 'vix_regime' });
           else duplicates++;
+          const risk = record && riskFromVixRegime(record);
+          if (risk) out.push({ topic: TOPICS.riskEvents, key: risk.symbol!, value: risk, signal: 'risk_event' });
           continue;
         }
         const signals = event.kind === 'document' ? this.book.document(event.value, ingestTime) : this.book.series(event.value, ingestTime);

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { type KafkaMessage, type Producer } from 'kafkajs';
 import { type CleanBar, type RawBar, REPROCESS_HEADER, TOPICS, timeframeMicros } from '@md/contracts';
 import { nowMicros, sessionAt } from '@md/market';
-import { CleanBarChecks, RawBarChecks, qualityStream, staleness, type QualityIssue } from '@md/quality';
+import { CleanBarChecks, RawBarChecks, qualityStream, riskFromQualityIssue, staleness, type QualityIssue } from '@md/quality';
 import {
   StageKit, TransactionalStage, createIdempotentProducer, exitUnstarted, retryUntil, type KeyedState, type OutputRecord,
 } from '@md/kafka';
@@ -47,7 +47,7 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     retryUntil('connecting the staleness producer', () => this.staleProducer.connect(), this.config.KAFKA_OUTAGE_BUDGET_SECONDS * 1000)
       .catch((err) => exitUnstarted(this.logger, err));
     this.stage = await this.kit.startTransactional({
-      stage: 'quality-monitor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.bars], outputs: [TOPICS.qualityIssues],
+      stage: 'quality-monitor', settings: this.config, inputs: [TOPICS.rawBars, TOPICS.bars], outputs: [TOPICS.qualityIssues, TOPICS.riskEvents],
       transform: (m, topic, state) => this.transform(m, topic, state),
     });
     const every = this.config.STALE_CHECK_SECONDS * 1000;
@@ -97,6 +97,9 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
       }
       const record = toRecord(issue, availableTime, this.config.GENERATION);
       out.push({ topic: TOPICS.qualityIssues, key: issue.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, record) });
+      // At WARNING or above the finding is a risk event too, in the same transaction.
+      const risk = riskFromQualityIssue(record);
+      if (risk) out.push({ topic: TOPICS.riskEvents, key: issue.symbol, value: await this.kit.codec.encode(TOPICS.riskEvents, risk) });
     }
     return out;
   }
@@ -110,14 +113,20 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     this.counters.sessionOpen.set(sessionAt(now) === 'REGULAR' ? 1 : 0);
     const ignoreBefore = now - this.config.STALE_IGNORE_AFTER_HOURS * 3_600_000_000;
     const messages = [];
+    const risks = [];
     for (const s of this.live.values()) {
       if (s.lastEventUs < ignoreBefore) continue; // a replay of history, not a live feed
       const endUs = s.lastEventUs + timeframeMicros(s.timeframe);
       this.counters.freshness.set({ symbol: s.symbol, timeframe: s.timeframe }, Math.max(0, (now - endUs) / 1e6));
       const issue = staleness(endUs, now, this.config.STALE_AFTER_SECONDS, qualityStream(s.symbol, s.timeframe));
       // Judged against the wall clock, so known at the check.
-      if (issue) messages.push({ key: s.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, toRecord(issue, now, this.config.GENERATION)) });
+      if (!issue) continue;
+      const record = toRecord(issue, now, this.config.GENERATION);
+      messages.push({ key: s.symbol, value: await this.kit.codec.encode(TOPICS.qualityIssues, record) });
+      const risk = riskFromQualityIssue(record);
+      if (risk) risks.push({ key: s.symbol, value: await this.kit.codec.encode(TOPICS.riskEvents, risk) });
     }
-    if (messages.length) await this.staleProducer.send({ topic: TOPICS.qualityIssues, messages });
+    const topicMessages = [{ topic: TOPICS.qualityIssues, messages }, { topic: TOPICS.riskEvents, messages: risks }].filter((t) => t.messages.length);
+    if (topicMessages.length) await this.staleProducer.sendBatch({ topicMessages });
   }
 }

@@ -12,3 +12,4 @@ export * from './alpaca-news';
 export * from './lexicon-scorer';
 export * from './label-agreement';
 export * from './alt-data-book';
+export * from './vix-risk';

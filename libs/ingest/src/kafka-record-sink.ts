@@ -10,11 +10,25 @@ const TOPIC_OF: Record<CanonicalRecord['kind'], TopicName> = {
   quote: TOPICS.rawQuotes,
   corporate_action: TOPICS.corporateActions,
   option_quote: TOPICS.optionsChain,
+  order: TOPICS.orders,
+  execution: TOPICS.executions,
+  position: TOPICS.positions,
+  risk_event: TOPICS.riskEvents,
 };
 
-/** The record key: the symbol, or an option's OCC symbol (one instrument stays in one partition). */
-function keyOf(record: CanonicalRecord): string {
-  return record.kind === 'option_quote' ? record.value.occSymbol : record.value.symbol;
+/**
+ * The record key: the symbol, an option's OCC symbol (one instrument stays in one partition), an
+ * order's or execution's id, a position's account and symbol (the compaction key).
+ */
+export function keyOf(record: CanonicalRecord): string {
+  switch (record.kind) {
+    case 'option_quote': return record.value.occSymbol;
+    case 'order': return record.value.orderId;
+    case 'execution': return record.value.executionId;
+    case 'position': return `${record.value.accountAlias}|${record.value.symbol}`;
+    case 'risk_event': return record.value.symbol ?? record.value.accountAlias ?? record.value.type;
+    default: return record.value.symbol;
+  }
 }
 
 /** Where a service's dead letters come from: its stage name (the letters' `stage`), codec and metrics. */

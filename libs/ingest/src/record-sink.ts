@@ -1,4 +1,4 @@
-import type { CorporateActionRecord, OptionQuoteRecord, QuoteRecord, RawBar, TradeRecord } from '@md/contracts';
+import type { CorporateActionRecord, ExecutionRecord, OptionQuoteRecord, OrderEventRecord, PositionRecord, QuoteRecord, RawBar, RiskEventRecord, TradeRecord } from '@md/contracts';
 
 // What every connector hands its records to. A connector speaks its provider's protocol and
 // delivers to a Sink; the service owns Kafka (topics, Avro, batching, back-pressure), so no
@@ -11,7 +11,11 @@ export type CanonicalRecord =
   | { kind: 'trade'; value: TradeRecord }
   | { kind: 'quote'; value: QuoteRecord }
   | { kind: 'corporate_action'; value: CorporateActionRecord }
-  | { kind: 'option_quote'; value: OptionQuoteRecord };
+  | { kind: 'option_quote'; value: OptionQuoteRecord }
+  | { kind: 'order'; value: OrderEventRecord }
+  | { kind: 'execution'; value: ExecutionRecord }
+  | { kind: 'position'; value: PositionRecord }
+  | { kind: 'risk_event'; value: RiskEventRecord };
 
 /** Something a connector received and could not map: dead-lettered with the reason, never dropped. */
 export interface Rejected {

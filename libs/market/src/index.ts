@@ -24,3 +24,4 @@ export * from './settled-revision';
 export * from './symbol-adjustments';
 export * from './new-york-clock';
 export * from './symbol-lineage';
+export * from './position-concentration';

@@ -17,3 +17,4 @@ export * from './zone-mislabel.detector';
 export * from './provider-disagreement.detector';
 export * from './stream-checks';
 export * from './quality-report';
+export * from './risk-from-quality';

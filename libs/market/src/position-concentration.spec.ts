@@ -1,0 +1,26 @@
+import type { PositionRecord } from '@md/contracts';
+import { concentrationEvents, concentrationShares } from './position-concentration';
+
+const p = (symbol: string, quantity: string, price: string, lastPrice: string | null = price): PositionRecord => ({
+  broker: 'alpaca', accountAlias: 'paper', symbol, quantity, averageEntryPrice: price, lastPrice, asOf: 1, source: 'rest', ingestTime: 1,
+});
+
+describe('position concentration', () => {
+  it('measures each symbol against the gross exposure, shorts by their size, at the broker\'s price', () => {
+    // |100 x 50| = 5000, |-20 x 100| = 2000 (short), |30 x 100| = 3000 at the last price, not the entry: gross 10000.
+    const { gross, shares } = concentrationShares([p('A', '100', '50'), p('B', '-20', '100'), p('C', '30', '90', '100'), p('D', '0', '10')]);
+    expect(gross).toBe(10_000);
+    expect(shares.map((s) => [s.symbol, s.share])).toEqual([['A', 0.5], ['B', 0.2], ['C', 0.3]]);
+  });
+
+  it('raises one event when a symbol passes the limit, none while it stays over, and again after it fell back', () => {
+    const book = [p('A', '100', '50'), p('B', '-20', '100'), p('C', '30', '100')];
+    const first = concentrationEvents('paper', book, 0.25, 10, new Set());
+    expect(first.events.map((e) => [e.symbol, e.severity, JSON.parse(e.metrics).share])).toEqual([['A', 'CRITICAL', 0.5], ['C', 'WARNING', 0.3]]);
+    expect(first.events[0]).toMatchObject({ type: 'position_concentration', accountAlias: 'paper', detectedAt: 10, availableTime: 10 });
+    expect(concentrationEvents('paper', book, 0.25, 11, first.over).events).toEqual([]);
+    const calmer = concentrationEvents('paper', [p('A', '10', '50'), p('B', '-20', '100'), p('C', '30', '100')], 0.6, 12, first.over);
+    expect([...calmer.over]).toEqual([]);
+    expect(concentrationEvents('paper', book, 0.25, 13, calmer.over).events.map((e) => e.symbol)).toEqual(['A', 'C']);
+  });
+});
