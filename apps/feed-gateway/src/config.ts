@@ -98,6 +98,21 @@ const GatewayFields = z.object({
   ALPACA_PONG_TIMEOUT_MS: positiveInt(10_000),
   /** Cap of the reconnect backoff (exponential from 500 ms, full jitter). */
   ALPACA_RECONNECT_MAX_MS: positiveInt(30_000),
+  /**
+   * The Alpaca account's alias in the trading records (md.orders.v1, md.executions.v1,
+   * md.positions.v1); setting it starts the account connector (trade_updates + REST). Never the
+   * account number: the records carry only this alias.
+   */
+  ALPACA_ACCOUNT_ALIAS: z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be letters, digits, _ . - (an alias, not the account number)').optional(),
+  /** Trading API: paper by default; https://api.alpaca.markets for a live account. */
+  ALPACA_TRADING_URL: z.string().url().default('https://paper-api.alpaca.markets'),
+  ALPACA_TRADING_STREAM_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://paper-api.alpaca.markets/stream'),
+  /** Positions are also read this often (they are read after each fill and each reconnect). */
+  ALPACA_POSITIONS_INTERVAL_MS: positiveInt(60_000),
+  /** Orders submitted this far back are read at start (a GTC order can change days after it was placed). */
+  ALPACA_ORDERS_LOOKBACK_HOURS: positiveInt(72),
+  /** A symbol over this share of an account's gross exposure raises a position_concentration risk event (0.25 = 25%). */
+  RISK_CONCENTRATION_LIMIT: z.coerce.number().gt(0, 'must be a share above 0, e.g. 0.25').max(1, 'must be a share of at most 1, e.g. 0.25').default(0.25),
   /** Polygon API key (or POLYGON_API_KEY_FILE); never logged. */
   POLYGON_API_KEY: z.string().min(1).optional(),
   /** Polygon channels as Polygon spells them, comma separated: AM.DBB,T.AAPL,Q.AAPL; any starts the stream. */
@@ -121,6 +136,20 @@ const GatewayFields = z.object({
   /** Data timeout bounds: at least MIN, at most MAX, else 10 mean gaps between recent messages. */
   POLYGON_DATA_TIMEOUT_MIN_MS: positiveInt(120_000),
   POLYGON_DATA_TIMEOUT_MAX_MS: positiveInt(900_000),
+  /** Fidelity account downloads (fidelity.com CSV: Positions; Activity & Orders history): published once per start. */
+  FIDELITY_POSITIONS_FILE: z.string().optional(),
+  FIDELITY_HISTORY_FILE: z.string().optional(),
+  /** Account number = alias pairs, comma separated (X12345678=ira,Y87654321=taxable), or FIDELITY_ACCOUNTS_FILE; records carry only the alias. */
+  FIDELITY_ACCOUNTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pairs = (v ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()));
+      if (pairs.some((p) => p.length !== 2 || !p[0] || !/^[A-Za-z0-9_.\-]{1,64}$/.test(p[1] ?? ''))) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be number=alias pairs, comma separated, e.g. X12345678=ira (the value is not shown: it holds account numbers)' });
+      }
+      return Object.fromEntries(pairs) as Record<string, string>;
+    }),
   /** E*TRADE consumer key and secret and the access token from the token flow (providers/etrade/TOKEN-FLOW.md); *_FILE forms too. */
   ETRADE_CONSUMER_KEY: z.string().min(1).optional(),
   ETRADE_CONSUMER_SECRET: z.string().min(1).optional(),
@@ -166,6 +195,7 @@ const ALPACA_CHANNELS = ['ALPACA_BARS', 'ALPACA_UPDATED_BARS', 'ALPACA_DAILY_BAR
 export const GatewayConfig = GatewayFields.superRefine((c, ctx) => {
   const streaming = ALPACA_CHANNELS.filter((name) => c[name].length);
   if (streaming.length) requireSet(ctx, c, { names: ['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY'], when: `${streaming.join(', ')} list symbols`, secret: true });
+  if (c.ALPACA_ACCOUNT_ALIAS) requireSet(ctx, c, { names: ['ALPACA_KEY_ID', 'ALPACA_SECRET_KEY'], when: 'ALPACA_ACCOUNT_ALIAS is set (the account connector)', secret: true });
   if (c.POLYGON_CHANNELS.length) requireSet(ctx, c, { names: ['POLYGON_API_KEY'], when: 'POLYGON_CHANNELS lists channels', secret: true });
   if (c.POLYGON_DATA_TIMEOUT_MIN_MS > c.POLYGON_DATA_TIMEOUT_MAX_MS) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['POLYGON_DATA_TIMEOUT_MIN_MS'], message: `must not exceed POLYGON_DATA_TIMEOUT_MAX_MS (${c.POLYGON_DATA_TIMEOUT_MAX_MS})` });
@@ -173,6 +203,9 @@ export const GatewayConfig = GatewayFields.superRefine((c, ctx) => {
   if (c.ETRADE_QUOTES.length) {
     const names = ['ETRADE_CONSUMER_KEY', 'ETRADE_CONSUMER_SECRET', 'ETRADE_ACCESS_TOKEN', 'ETRADE_ACCESS_TOKEN_SECRET'];
     requireSet(ctx, c, { names, when: 'ETRADE_QUOTES lists symbols (token flow: providers/etrade/TOKEN-FLOW.md)', secret: true });
+  }
+  if ((c.FIDELITY_POSITIONS_FILE || c.FIDELITY_HISTORY_FILE) && !Object.keys(c.FIDELITY_ACCOUNTS).length) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['FIDELITY_ACCOUNTS'], message: 'must map each account number of the Fidelity files to an alias (X12345678=ira) when FIDELITY_POSITIONS_FILE or FIDELITY_HISTORY_FILE is set' });
   }
   if (c.OPTIONS_CHAIN_FILE) requireSet(ctx, c, { names: ['OPTIONS_RISK_FREE_RATE'], when: 'OPTIONS_CHAIN_FILE is set: greeks need a rate (e.g. 0.053 for 5.3%)' });
   // The map file and the symbol qualify the factor file's actions; without it they would be ignored.

@@ -3,6 +3,7 @@ import { bindStreamMetrics, type StreamingConnector } from '@md/ingest';
 import type { GatewayConfig } from './config';
 import { AlpacaRestClient } from './providers/alpaca/alpaca-rest.client';
 import { AlpacaStreamConnector } from './providers/alpaca/alpaca-stream.connector';
+import { AlpacaTradingConnector } from './providers/alpaca-trading/alpaca-trading.connector';
 import { EtradeClient } from './providers/etrade/etrade.client';
 import { EtradeQuotePoller } from './providers/etrade/etrade-quote.poller';
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
@@ -12,7 +13,18 @@ import { PolygonStreamConnector } from './providers/polygon/polygon-stream.conne
 
 /** The streaming connectors the config asks for: Alpaca, Polygon, E*TRADE quote polling. */
 export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
-  return [...alpaca(c, metrics), ...polygon(c, metrics), ...etrade(c)];
+  return [...alpaca(c, metrics), ...alpacaAccount(c), ...polygon(c, metrics), ...etrade(c)];
+}
+
+/** The Alpaca account connector (trade_updates, REST recovery, positions) when ALPACA_ACCOUNT_ALIAS names the account. */
+function alpacaAccount(c: GatewayConfig): StreamingConnector[] {
+  if (!c.ALPACA_ACCOUNT_ALIAS) return [];
+  return [new AlpacaTradingConnector({
+    restUrl: c.ALPACA_TRADING_URL, streamUrl: c.ALPACA_TRADING_STREAM_URL, keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY!,
+    accountAlias: c.ALPACA_ACCOUNT_ALIAS, backoff: { initialMs: 500, maxMs: c.ALPACA_RECONNECT_MAX_MS },
+    pingIntervalMs: c.ALPACA_PING_INTERVAL_MS, pongTimeoutMs: c.ALPACA_PONG_TIMEOUT_MS, positionsIntervalMs: c.ALPACA_POSITIONS_INTERVAL_MS,
+    ordersLookbackMs: c.ALPACA_ORDERS_LOOKBACK_HOURS * 3_600_000, recoveryOverlapMs: 60_000, concentrationLimit: c.RISK_CONCENTRATION_LIMIT,
+  })];
 }
 
 /** A token bucket's burst for a per-minute budget: a twentieth of it, 1 to 10 requests. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type {
+  ExecutionRecord, OrderEventRecord, PositionRecord, RiskEventRecord, SignalRecord,
   AltSignalRecord, CorporateActionRecord, DeadLetterRecord, FeatureVectorRecord, IntrinsicBarRecord, OptionQuoteRecord, QualityIssueRecord,
   QuoteRecord, RawBar, ReprocessedRecord, RestatementRecord, TopicName, TradeRecord, VixRegimeRecord,
 } from '@md/contracts';
@@ -94,6 +95,31 @@ const reprocessed: ReprocessedRecord[] = [
   { stage: 'feature-engine', symbol: 'DBB', timeframes: ['1m', '5m', '1d'], from: us('2024-05-01T00:00:00Z'), to: us('2024-06-01T00:00:00Z'), generation: 1, outputs: 28_311, warmupFrom: us('2024-04-01T00:00:00Z'), completedAt: us('2024-07-10T12:30:00Z'), cause: 'feature set v2: rsi_14 uses Wilder smoothing' },
 ];
 
+// Trading records (issue 17), as the Alpaca mapping and a model publish them.
+const orderEvents: OrderEventRecord[] = [
+  { broker: 'alpaca', accountAlias: 'paper', orderId: '61e69015-8549-4bfd-b9c3-01e75843f47d', clientOrderId: 'c-1', symbol: 'AAPL', side: 'BUY', orderType: 'limit', timeInForce: 'day',
+    quantity: '100.00000000', filledQuantity: '40.00000000', limitPrice: '190.00000000', stopPrice: null, averageFillPrice: '189.50000000', status: 'partially_filled',
+    event: 'partial_fill', replacesOrderId: null, eventTime: us('2024-07-10T14:00:02.123456Z'), revision: us('2024-07-10T14:00:02.123456Z'), ingestTime: us('2024-07-10T14:00:02.2Z') },
+  { broker: 'etrade', accountAlias: 'brokerage', orderId: '481', clientOrderId: null, symbol: 'MSFT', side: 'SELL', orderType: 'market', timeInForce: null,
+    quantity: '10.00000000', filledQuantity: '0.00000000', limitPrice: null, stopPrice: null, averageFillPrice: null, status: 'open', event: 'snapshot',
+    replacesOrderId: 'o-0', eventTime: us('2024-07-10T14:00:00Z'), revision: us('2024-07-10T14:00:00Z'), ingestTime: us('2024-07-10T14:00:01Z') },
+];
+const executions: ExecutionRecord[] = [
+  { broker: 'alpaca', accountAlias: 'paper', executionId: '61e69015-8549-4bfd-b9c3-01e75843f47d@40.00000000', brokerExecutionId: 'x-1', orderId: '61e69015-8549-4bfd-b9c3-01e75843f47d',
+    symbol: 'AAPL', side: 'BUY', price: '189.50000000', quantity: '40.00000000', cumulativeQuantity: '40.00000000', executionTime: us('2024-07-10T14:00:02.123456Z'), ingestTime: us('2024-07-10T14:00:02.2Z') },
+];
+const positions: PositionRecord[] = [
+  { broker: 'alpaca', accountAlias: 'paper', symbol: 'TSLA', quantity: '-30.00000000', averageEntryPrice: '250.10000000', lastPrice: '248.00000000', asOf: us('2024-07-10T14:01:00Z'), source: 'rest', ingestTime: us('2024-07-10T14:01:00.1Z') },
+  { broker: 'fidelity', accountAlias: 'ira', symbol: 'AAPL', quantity: '0.00000000', averageEntryPrice: '0.00000000', lastPrice: null, asOf: us('2024-07-10T20:00:00Z'), source: 'export', ingestTime: us('2024-07-10T20:00:01Z') },
+];
+const tradingSignals: SignalRecord[] = [
+  { symbol: 'DBB', direction: 'SHORT', strength: -2.25, model: 'example-zscore', modelVersion: '0.1.0', featuresAsOf: us('2024-07-10T13:32:00Z'), signalTime: us('2024-07-10T13:31:00Z'), availableTime: us('2024-07-10T13:32:00.000001Z') },
+];
+const riskEvents: RiskEventRecord[] = [
+  { type: 'position_concentration', severity: 'WARNING', symbol: 'AAPL', accountAlias: 'paper', metrics: '{"share":0.3,"limit":0.25}', detectedAt: us('2024-07-10T14:01:00Z'), availableTime: us('2024-07-10T14:01:00Z') },
+  { type: 'vix_regime_change', severity: 'CRITICAL', symbol: 'VIX', accountAlias: null, metrics: '{"regime":"CRISIS"}', detectedAt: us('2015-08-24T20:15:00Z'), availableTime: us('2015-08-24T20:15:00Z') },
+];
+
 /** Sample values of every topic; a Record over TopicName, so a new topic needs its samples to compile. */
 export const INTEROP_RECORDS: Readonly<Record<TopicName, readonly object[]>> = {
   [TOPICS.rawBars]: [...raw, corrected],
@@ -110,6 +136,11 @@ export const INTEROP_RECORDS: Readonly<Record<TopicName, readonly object[]>> = {
   [TOPICS.vixRegime]: vix,
   [TOPICS.altSignals]: signals,
   [TOPICS.reprocessed]: reprocessed,
+  [TOPICS.orders]: orderEvents,
+  [TOPICS.executions]: executions,
+  [TOPICS.positions]: positions,
+  [TOPICS.signals]: tradingSignals,
+  [TOPICS.riskEvents]: riskEvents,
 };
 
 /**

@@ -14,3 +14,4 @@ export * from './etrade-simulator';
 export * from './oauth1-signature';
 export * from './etrade-option-chains';
 export * from './alpaca-news-simulator';
+export * from './alpaca-trading-simulator';
