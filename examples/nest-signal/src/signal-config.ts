@@ -6,8 +6,11 @@ export interface SignalConfig {
   registryUrl: string;
   /** SIGNAL_GROUP_ID: the consumer group, used as given (no '-server' suffix). Default example-signal. */
   groupId: string;
-  /** SIGNAL_TOPIC: where signals go, JSON keyed by symbol. Default example.signals.v1. */
+  /** SIGNAL_TOPIC: where signals go, Avro in the platform's md.signals.v1 contract, keyed by symbol. Default md.signals.v1. */
   signalTopic: string;
+  /** SIGNAL_MODEL and SIGNAL_MODEL_VERSION: the model's name and version in every signal. Default example-zscore, 0.1.0. */
+  model: string;
+  modelVersion: string;
   /** SIGNAL_THRESHOLD: |score| at or above it is long or short. Default 1 (one standard deviation). */
   threshold: number;
 }
@@ -23,7 +26,9 @@ export function signalConfig(env: NodeJS.ProcessEnv): SignalConfig {
     brokers,
     registryUrl: env.MD_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
     groupId: env.SIGNAL_GROUP_ID ?? 'example-signal',
-    signalTopic: env.SIGNAL_TOPIC ?? 'example.signals.v1',
+    signalTopic: env.SIGNAL_TOPIC ?? 'md.signals.v1',
+    model: env.SIGNAL_MODEL ?? 'example-zscore',
+    modelVersion: env.SIGNAL_MODEL_VERSION ?? '0.1.0',
     threshold,
   };
 }

@@ -1,4 +1,4 @@
-import type { FeatureVector } from '@md-platform/client';
+import type { FeatureVector, SignalValue } from '@md-platform/client';
 
 /** The one-bar simple return of the close (the platform's default-v1 feature set). */
 export const RETURN_FEATURE = 'ret_1';
@@ -35,5 +35,19 @@ export function signalOf(vector: FeatureVector, threshold: number): Signal | nul
   return {
     symbol: vector.symbol, timeframe: vector.timeframe, eventTime: vector.eventTime.toISOString(),
     featureSet: vector.featureSet, score, direction, threshold,
+  };
+}
+
+/**
+ * The signal in the platform's contract (md.signals.v1): identity (symbol, model, signalTime),
+ * signalTime the vector's bar, featuresAsOf and availableTime the vector's availableTime (the
+ * rule is instant, so the signal is known when its features are). A reprocessed vector makes a
+ * signal with the same identity, which replaces the first in the platform's `signals` table.
+ */
+export function toSignalValue(signal: Signal, vector: FeatureVector, model: string, modelVersion: string): SignalValue {
+  const featuresAsOf = vector.availableTimeMicros ?? (vector.availableTime ? vector.availableTime.getTime() * 1000 : vector.ingestTimeMicros);
+  return {
+    symbol: signal.symbol, direction: signal.direction.toUpperCase() as SignalValue['direction'], strength: signal.score,
+    model, modelVersion, featuresAsOf, signalTime: vector.eventTimeMicros, availableTime: featuresAsOf,
   };
 }

@@ -3,20 +3,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { RecordDecoder, type SignalValue } from '@md-platform/client';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { INestMicroservice } from '@nestjs/common';
 import { signalConfig } from '../src/signal-config';
 import { FEATURES_TOPIC } from '../src/signal.controller';
-import type { Signal } from '../src/signal-rule';
 import { createSignalService } from '../src/signal-service';
 
 // Integration: needs a running platform stack (Kafka, the registry; MD_KAFKA_BROKERS and
 // MD_REGISTRY_URL, default the local stack). It plays the feature engine for one symbol of its
-// own: vectors onto md.features.v1, then the service, then the signals it publishes.
-const config = signalConfig({
-  ...process.env, SIGNAL_GROUP_ID: `example-signal-test-${randomUUID()}`, SIGNAL_TOPIC: `example.signals.test-${randomUUID()}`, SIGNAL_THRESHOLD: '1',
-});
-const symbol = `EXSIG${randomUUID().slice(0, 8).toUpperCase()}`;
+// own (SIGNAL_TEST_SYMBOL, else a random one): vectors onto md.features.v1, then the service,
+// then the signals it publishes on md.signals.v1, read back with the platform's schema.
+const config = signalConfig({ ...process.env, SIGNAL_GROUP_ID: `example-signal-test-${randomUUID()}`, SIGNAL_THRESHOLD: '1' });
+const symbol = process.env.SIGNAL_TEST_SYMBOL ?? `EXSIG${randomUUID().slice(0, 8).toUpperCase()}`;
 const kafka = new Kafka({ clientId: 'example-signal-test', brokers: config.brokers, logLevel: logLevel.ERROR });
 const t0 = Date.parse('2026-01-05T14:30:00Z');
 
@@ -38,9 +37,11 @@ const vectors = [
   vector(6, { ret_1: 0.004, vol_20: 0.002 }), // 2: long, and the last one
 ];
 const minute = (m: number) => new Date(t0 + m * 60_000).toISOString();
-const expected: Array<[string, Signal['direction'], number]> = [
-  [minute(0), 'long', 3], [minute(1), 'short', -2], [minute(2), 'flat', 0.5], [minute(1), 'flat', -0.5], [minute(6), 'long', 2],
+const expected: Array<[string, SignalValue['direction'], number]> = [
+  [minute(0), 'LONG', 3], [minute(1), 'SHORT', -2], [minute(2), 'FLAT', 0.5], [minute(1), 'FLAT', -0.5], [minute(6), 'LONG', 2],
 ];
+/** A decoded signal: times as Dates plus `<field>Micros` (the client's decoder). */
+type Decoded = Omit<SignalValue, 'signalTime' | 'featuresAsOf' | 'availableTime'> & { signalTime: Date; featuresAsOfMicros: number; availableTimeMicros: number };
 
 /** Polls `check` until it gives a value; fails after `ms` naming what it waited for. */
 async function until<T>(what: string, check: () => T | undefined, ms: number): Promise<T> {
@@ -55,19 +56,18 @@ async function until<T>(what: string, check: () => T | undefined, ms: number): P
 
 let service: INestMicroservice | undefined;
 let reader: Consumer | undefined;
-const received: Array<{ key: string | undefined; signal: Signal }> = [];
+const received: Array<{ key: string | undefined; signal: Decoded }> = [];
 
 before(async () => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // The signal topic is the service's output, so this test makes one of its own (the stack's
-    // brokers do not create topics on first use: auto.create.topics.enable=false).
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: config.signalTopic, numPartitions: 1 }] });
-    // The service's new group starts at the current end of md.features.v1: it reads only what
-    // this test produces, whatever other runs left on the shared topic.
+    // The service's new group starts at the current end of md.features.v1, and the reader's at
+    // the end of md.signals.v1: they read only what this test makes, whatever other runs left.
     const end = await admin.fetchTopicOffsets(FEATURES_TOPIC);
     await admin.setOffsets({ groupId: config.groupId, topic: FEATURES_TOPIC, partitions: end.map((p) => ({ partition: p.partition, offset: p.high })) });
+    const signalsEnd = await admin.fetchTopicOffsets(config.signalTopic);
+    await admin.setOffsets({ groupId: `${config.groupId}-reader`, topic: config.signalTopic, partitions: signalsEnd.map((p) => ({ partition: p.partition, offset: p.high })) });
   } finally {
     await admin.disconnect();
   }
@@ -87,18 +87,19 @@ after(async () => {
   await reader?.disconnect();
   const admin = kafka.admin();
   await admin.connect();
-  await admin.deleteTopics({ topics: [config.signalTopic] }).catch(() => undefined);
   await admin.deleteGroups([config.groupId, `${config.groupId}-reader`]).catch(() => undefined);
   await admin.disconnect();
 });
 
-test('publishes one signal per new vector version with both inputs, in order, keyed by symbol', async () => {
+test('publishes one md.signals.v1 signal per new vector version with both inputs, in order, keyed by symbol', async () => {
+  const decoder = new RecordDecoder(config.registryUrl);
   reader = kafka.consumer({ groupId: `${config.groupId}-reader` });
   await reader.connect();
-  await reader.subscribe({ topic: config.signalTopic, fromBeginning: true });
+  await reader.subscribe({ topic: config.signalTopic });
   await reader.run({
     eachMessage: async ({ message }) => {
-      received.push({ key: message.key?.toString(), signal: JSON.parse(message.value!.toString()) as Signal });
+      if (message.key?.toString() !== symbol) return;
+      received.push({ key: message.key?.toString(), signal: await decoder.decode<Decoded>(message.value) });
     },
   });
   service = await createSignalService(config);
@@ -106,10 +107,12 @@ test('publishes one signal per new vector version with both inputs, in order, ke
 
   // One symbol's vectors are one partition, handled in order: the last one's signal means every
   // earlier vector was handled (or skipped) before it.
-  await until('the signal of the last vector', () => received.find(({ signal }) => signal.eventTime === minute(6)), 60_000);
+  await until('the signal of the last vector', () => received.find(({ signal }) => signal.signalTime.toISOString() === minute(6)), 60_000);
   const signals = received.map(({ signal }) => signal);
-  assert.deepEqual(signals.map((s) => [s.eventTime, s.direction]), expected.map(([time, direction]) => [time, direction]));
-  signals.forEach((s, i) => assert.ok(Math.abs(s.score - expected[i][2]) < 1e-9, `score ${s.score}, expected ${expected[i][2]}`));
-  assert.ok(received.every(({ key }) => key === symbol), 'every signal keyed by its symbol');
-  assert.ok(signals.every((s) => s.symbol === symbol && s.timeframe === '1m' && s.featureSet === 'default-v1' && s.threshold === 1));
+  assert.deepEqual(signals.map((s) => [s.signalTime.toISOString(), s.direction]), expected.map(([time, direction]) => [time, direction]));
+  signals.forEach((s, i) => assert.ok(Math.abs(s.strength - expected[i][2]) < 1e-9, `strength ${s.strength}, expected ${expected[i][2]}`));
+  // The features' asOf is the vector's availableTime (a minute after its bar), and so is the signal's.
+  signals.forEach((s) => assert.equal(s.featuresAsOfMicros, s.signalTime.getTime() * 1000 + 60_000_000));
+  assert.ok(signals.every((s) => s.availableTimeMicros === s.featuresAsOfMicros));
+  assert.ok(signals.every((s) => s.symbol === symbol && s.model === 'example-zscore' && s.modelVersion === '0.1.0'));
 });

@@ -52,6 +52,24 @@ export interface FeatureVector {
   generation: number;
 }
 
+/**
+ * md.signals.v1 (schemas/md.signals.v1.avsc), the contract a model publishes, keyed by symbol;
+ * identity (symbol, model, signalTime). To publish, times are microsecond numbers (RecordEncoder);
+ * decoded, they come as Dates plus `<field>Micros`.
+ */
+export interface SignalValue {
+  symbol: string;
+  direction: 'LONG' | 'SHORT' | 'FLAT';
+  strength: number;
+  model: string;
+  modelVersion: string;
+  /** The asOf of the features the model read (their availableTime). */
+  featuresAsOf: number;
+  signalTime: number;
+  /** When the signal could first be known: not before featuresAsOf. */
+  availableTime: number;
+}
+
 /** The value types of the topics the client types; other topics decode to plain records. */
 export interface TopicValues {
   'md.bars.v1': Bar;

@@ -76,13 +76,28 @@ describe('the examples against the packed client (integration)', () => {
 
   const stackEnv = { MD_KAFKA_BROKERS: LOCAL_STACK.kafkaBrokers, MD_REGISTRY_URL: LOCAL_STACK.registryUrl };
 
-  it('nest-signal: a Nest Kafka microservice turns feature vectors into signals (its own test passes)', async () => {
-    const dir = await prepare('nest-signal');
-    const test = await succeed(npm(['test'], dir, stackEnv));
-    // Both of its test files ran and passed (the rule's unit test and the service's integration test).
-    expect(test.output).toMatch(/(#|ℹ) pass 3\b/);
-    expect(test.output).toMatch(/(#|ℹ) fail 0\b/);
-  }, 200_000);
+  it('nest-signal: a Nest Kafka microservice turns feature vectors into md.signals.v1 signals that land in `signals` (its own test passes)', async () => {
+    const slice = await prepareSliceRun('G');
+    const writer = await startService('timescale-writer', slice.writerEnv, `test-${slice.run}-writer`);
+    try {
+      await waitReady(writer);
+      const dir = await prepare('nest-signal');
+      const symbol = `EX${slice.run}`;
+      const test = await succeed(npm(['test'], dir, { ...stackEnv, SIGNAL_TEST_SYMBOL: symbol }));
+      // Both of its test files ran and passed (the rule's unit tests and the service's integration test).
+      expect(test.output).toMatch(/(#|ℹ) pass 4\b/);
+      expect(test.output).toMatch(/(#|ℹ) fail 0\b/);
+      // Five signals, four identities: the reprocessed minute-1 vector's signal replaced the first.
+      const rows = async () => (await slice.db.query<{ t: Date; direction: string; strength: number }>(
+        `SELECT signal_time AS t, direction, strength FROM ${slice.schema}.signals WHERE symbol = $1 AND model = 'example-zscore' ORDER BY signal_time`, [symbol])
+        .catch(() => ({ rows: [] }))).rows;
+      await waitFor('the writer to store the example\'s signals', async () => (await rows()).length === 4 && (await rows())[1].direction === 'FLAT', 60_000, 250);
+      expect((await rows()).map((r) => [r.direction, Math.round(r.strength * 1e9) / 1e9])).toEqual([['LONG', 3], ['FLAT', -0.5], ['FLAT', 0.5], ['LONG', 2]]);
+    } finally {
+      await stopService(writer);
+      await finishSliceRun(slice);
+    }
+  }, 240_000);
 
   describe('node-tail, over a replay of the DBB excerpt', () => {
     const expected = expectedDbbBars(fixturePath(DBB_EXCERPT_FILE));
