@@ -3,7 +3,7 @@ import { TOPICS, type CleanBar } from '@md/contracts';
 import { SchemaCodec, createIdempotentProducer } from '@md/kafka';
 import { fromScaled, parseDecimal, toScaled } from '@md/market';
 import { AlpacaTradingSimulator } from '@md/simulators';
-import { exitCode, finishSliceRun, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
+import { exitCode, finishSliceRun, httpJson, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 
 // Integration, the whole path of issue 17: the Alpaca paper-trading simulator (REST + the
 // trade_updates stream), the gateway's account connector, md.orders/executions/positions.v1, the
@@ -143,5 +143,21 @@ describe('a simulated trading day through the Alpaca account connector (integrat
     const marked = await marks();
     expect(marked.map((p) => p.symbol)).toEqual(['AAPL', 'MSFT', 'TSLA']);
     for (const p of marked) expect(p.pnl).toBe(pnl(p.quantity, closes[p.symbol], p.entry));
+
+    // The read API over the same tables: bounded, validated, the account's alias only.
+    const day = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+    const api = async (path: string) => httpJson(writer.port, path);
+    expect((await api(`/v1/orders?${day}&limit=100&account=${alias}`)).body).toMatchObject({ count: 7, truncated: false });
+    expect((await api(`/v1/orders?${day}&limit=2&account=${alias}`)).body).toMatchObject({ count: 2, truncated: true });
+    const history = (await api(`/v1/orders/${o5.id}`)).body;
+    expect(history.executions.map((e: { quantity: string }) => e.quantity)).toEqual(['4.00000000', '6.00000000']);
+    expect((await api(`/v1/executions?${day}&limit=100&symbol=TSLA`)).body.count).toBe(2);
+    const apiPositions = (await api(`/v1/positions?account=${alias}`)).body.positions;
+    expect(apiPositions.map((p: { symbol: string; unrealized_pnl: string }) => [p.symbol, p.unrealized_pnl])).toEqual(marked.map((p) => [p.symbol, p.pnl]));
+    const risks = (await api(`/v1/risk-events?${day}&limit=100&type=position_concentration`)).body.riskEvents;
+    expect(risks.length).toBeGreaterThan(0);
+    expect(risks.every((r: { account_alias: string }) => r.account_alias === alias)).toBe(true);
+    expect(await api(`/v1/orders?${day}`)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query parameter limit/) } });
+    expect(await api(`/v1/positions?account=${encodeURIComponent("x' OR 1=1 --")}`)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^query parameter account/) } });
   }, 300_000);
 });
