@@ -2,7 +2,7 @@ import { LOCAL_STACK } from '@md/config';
 import { TOPICS, type CleanBar } from '@md/contracts';
 import { SchemaCodec, createIdempotentProducer } from '@md/kafka';
 import { fromScaled, parseDecimal, toScaled } from '@md/market';
-import { AlpacaTradingSimulator } from '@md/simulators';
+import { AlpacaTradingSimulator } from '@md/account-simulators';
 import { exitCode, finishSliceRun, httpJson, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 
 // Integration, the whole path of issue 17: the Alpaca paper-trading simulator (REST + the

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { DbMetrics, StageMetrics, type PoolSnapshot } from '@md/observability';
-import { databaseSizes, directorySize } from '@md/storage';
+import { databaseSizes, directorySize } from './db-usage';
 import type { WriterConfig } from './config';
 import { StorageService } from './storage.service';
 

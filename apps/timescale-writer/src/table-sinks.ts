@@ -7,8 +7,8 @@ import { valuesOf } from '@md/kafka';
 import {
   barMonths, copyMergeBars, ensureMonthlyPartitions, insertQuotes, insertTrades, removeSuperseded, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
   upsertCorporateActions, upsertFeatureVectors, upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
-  insertExecutions, insertRiskEvents, markPositions, upsertOrders, upsertPositions, upsertSignals,
 } from '@md/storage';
+import { insertExecutions, insertRiskEvents, markPositions, upsertOrders, upsertPositions, upsertSignals } from '@md/trading-store';
 import type { TableSinkSpec } from './table-sink';
 
 /** md.bars.v1 -> `bars`, upsert by natural key with the revision rule. */

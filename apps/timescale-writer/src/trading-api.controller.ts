@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseFilters } from '@nestjs/common';
 import { CONFIG } from '@md/config';
 import { BadQueryFilter, parseQuery } from '@md/observability';
-import { orderHistory, queryExecutions, queryOrders, queryPositions, queryRiskEvents, querySignals } from '@md/storage';
+import { orderHistory, queryExecutions, queryOrders, queryPositions, queryRiskEvents, querySignals } from '@md/trading-store';
 import type { WriterConfig } from './config';
 import { StorageService } from './storage.service';
 import { executionsQuery, orderIdParam, orderIdQuery, ordersQuery, positionsQuery, riskEventsQuery, signalsQuery } from './trading-api.schemas';

@@ -25,6 +25,8 @@ describe('OAuth 1.0a signature verification (RFC 5849)', () => {
 });
 
 const CONSUMER = { key: 'sim-consumer-key', secret: 'sim consumer/secret+=' };
+const KEY = 'vQMsebA1H5WltUfDkJP48g';
+const ACCOUNTS = { accounts: [{ accountIdKey: KEY, accountId: '82736351' }, { accountIdKey: 'closed-key', accountId: '12345678', accountStatus: 'CLOSED' as const }] };
 const GOOG = {
   dateTime: '15:17:00 EDT 06-20-2018', dateTimeUTC: 1529522220, quoteStatus: 'DELAYED', ahFlag: 'false',
   All: { ask: 1175.79, askSize: 100, bid: 1175.29, bidExchange: '', bidSize: 100, lastTrade: 1175.74 }, Product: { symbol: 'GOOG', securityType: 'EQ' },
@@ -39,7 +41,7 @@ describe('E*TRADE simulator', () => {
   });
   beforeEach(async () => {
     clock = Date.now();
-    sim = await EtradeSimulator.start({ consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret, quotes: { GOOG }, now: () => clock });
+    sim = await EtradeSimulator.start({ consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret, quotes: { GOOG }, now: () => clock, etradeAccounts: ACCOUNTS });
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -137,5 +139,69 @@ describe('E*TRADE simulator', () => {
     const strikes = pairs.map((p) => (p.Call ?? p.Put)!.strikePrice);
     expect(strikes).toEqual([...strikes].sort((a, b) => a - b));
     expect(pairs.some((p) => p.Call && p.Put)).toBe(true);
+  });
+
+  describe('accounts', () => {
+    const at = (iso: string) => Date.parse(iso);
+    // The clock stands still: each account request moves it on, under the module's 2 a second.
+    const call = (path: string, token: OAuth.Token, tamper?: (h: string) => string) => ((clock += 600), get(path, token, {}, tamper));
+    const body = async (path: string, token: OAuth.Token) => JSON.parse((await call(path, token)).text);
+
+    it('lists the accounts and pages the portfolio by pageNumber, to signed requests only', async () => {
+      const token = sim.issueAccessToken();
+      sim.accounts.setPositions(KEY, [{ symbol: 'SPY', quantity: 5, pricePaid: 400 }, { symbol: 'AAPL', quantity: 10, pricePaid: 150 }, { symbol: 'TSLA', quantity: 2, positionType: 'SHORT', pricePaid: 250 }]);
+      const list = await body('/v1/accounts/list', token);
+      expect(list.AccountListResponse.Accounts.Account.map((a: { accountIdKey: string; accountStatus: string }) => [a.accountIdKey, a.accountStatus])).toEqual([[KEY, 'ACTIVE'], ['closed-key', 'CLOSED']]);
+      const first = (await body(`/v1/accounts/${KEY}/portfolio?count=2`, token)).PortfolioResponse.AccountPortfolio[0];
+      expect([first.Position.map((p: { Product: { symbol: string } }) => p.Product.symbol), first.totalPages, first.nextPageNo]).toEqual([['AAPL', 'SPY'], 2, '2']);
+      const last = (await body(`/v1/accounts/${KEY}/portfolio?count=2&pageNumber=2`, token)).PortfolioResponse.AccountPortfolio[0];
+      expect(last.Position).toMatchObject([{ Product: { symbol: 'TSLA' }, quantity: -2, positionType: 'SHORT', pricePaid: 250, totalCost: 500 }]);
+      expect(last.nextPageNo).toBeUndefined();
+      expect((await call(`/v1/accounts/${KEY}/portfolio`, token, (h) => h.replace(/oauth_signature="[^"]+"/, 'oauth_signature="AAAA%3D"'))).status).toBe(401);
+      expect(JSON.parse((await call('/v1/accounts/not-mine/portfolio', token)).text)).toEqual({ Error: { code: 100, message: 'Account key does not belong to user.' } });
+    });
+
+    it('lists orders newest first, filtered by status and New York placement date, paged by marker', async () => {
+      const token = sim.issueAccessToken();
+      const ids = ['2024-07-01T14:00:00Z', '2024-07-02T14:00:00Z', '2024-07-02T15:00:00Z', '2024-07-03T03:30:00Z'] // the last is July 2 in New York
+        .map((iso) => sim.accounts.placeOrder(KEY, { symbol: 'GOOG', orderAction: 'BUY', quantity: 10, priceType: 'LIMIT', limitPrice: 170, placedTime: at(iso) }));
+      sim.accounts.fillOrder(KEY, ids[1], 4, 169.5, at('2024-07-02T14:05:00Z'));
+      sim.accounts.cancelOrder(KEY, ids[2], at('2024-07-02T16:00:00Z'));
+      const orders = (path: string) => body(path, token).then((b) => b.OrdersResponse);
+      const first = await orders(`/v1/accounts/${KEY}/orders?count=2&fromDate=07022024&toDate=07022024`);
+      expect(first.Order.map((o: { orderId: number }) => o.orderId)).toEqual([ids[3], ids[2]]);
+      const second = await orders(`/v1/accounts/${KEY}/orders?count=2&fromDate=07022024&toDate=07022024&marker=${first.marker}`);
+      expect([second.Order.map((o: { orderId: number }) => o.orderId), second.marker]).toEqual([[ids[1]], undefined]);
+      expect(second.Order[0].OrderDetail[0]).toMatchObject({ status: 'PARTIAL', executedTime: at('2024-07-02T14:05:00Z'), Instrument: [{ orderedQuantity: 10, filledQuantity: 4, averageExecutionPrice: 169.5 }] });
+      expect((await orders(`/v1/accounts/${KEY}/orders?status=CANCELLED`)).Order.map((o: { orderId: number }) => o.orderId)).toEqual([ids[2]]);
+      expect((await call(`/v1/accounts/${KEY}/orders?fromDate=2024-07-02&toDate=07022024`, token)).status).toBe(400);
+      expect((await call(`/v1/accounts/${KEY}/orders?status=DONE`, token)).status).toBe(400);
+    });
+
+    it('books a fill as a transaction and moves the position; pages transactions by marker and answers 204 without any', async () => {
+      const token = sim.issueAccessToken();
+      expect((await call(`/v1/accounts/${KEY}/transactions`, token)).status).toBe(204);
+      const id = sim.accounts.placeOrder(KEY, { symbol: 'AAPL', orderAction: 'BUY', quantity: 10 });
+      sim.accounts.fillOrder(KEY, id, 6, 100);
+      sim.accounts.fillOrder(KEY, id, 4, 105);
+      sim.accounts.addTransaction(KEY, { transactionType: 'Dividend', amount: 2.5 });
+      const position = (await body(`/v1/accounts/${KEY}/portfolio`, token)).PortfolioResponse.AccountPortfolio[0].Position[0];
+      expect(position).toMatchObject({ Product: { symbol: 'AAPL' }, quantity: 10, totalCost: 1020, pricePaid: 102 });
+      const first = (await body(`/v1/accounts/${KEY}/transactions?count=2&sortOrder=ASC`, token)).TransactionListResponse;
+      expect(first.Transaction.map((t: { transactionType: string; amount: number }) => [t.transactionType, t.amount])).toEqual([['Bought', -600], ['Bought', -420]]);
+      const last = (await body(`/v1/accounts/${KEY}/transactions?count=2&sortOrder=ASC&marker=${first.marker}`, token)).TransactionListResponse;
+      expect([last.Transaction.map((t: { transactionType: string }) => t.transactionType), last.moreTransactions, last.marker]).toEqual([['Dividend'], false, undefined]);
+    });
+
+    it('throttles the Accounts module beyond 2 a second, apart from the Market module, and fails account requests on demand', async () => {
+      const token = sim.issueAccessToken();
+      const statuses = await Promise.all(Array.from({ length: 4 }, () => get('/v1/accounts/list', token).then((r) => r.status)));
+      expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+      expect((await get('/v1/market/quote/GOOG.json', token)).status).toBe(200);
+      clock += 1000;
+      sim.failNext(1, 500);
+      expect((await get(`/v1/accounts/${KEY}/portfolio`, token)).status).toBe(500);
+      expect((await get(`/v1/accounts/${KEY}/portfolio`, token)).status).toBe(200);
+    });
   });
 });

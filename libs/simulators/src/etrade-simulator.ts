@@ -2,12 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LocalServer } from './local-server';
 import { json, type Answer } from './etrade-answers';
 import { EtradeOAuth } from './etrade-oauth';
+import { EtradeAccountsLedger, type EtradeAccountsSeed } from './etrade-accounts';
 import { snapshotChains } from './etrade-option-chains';
 
 // A protocol-faithful E*TRADE API server on 127.0.0.1 (apisb.etrade.com/docs/api): the OAuth 1.0a
 // token flow and signature check (etrade-oauth.ts, verifying with oauth1-signature.ts, written from
-// RFC 5849 and not from the client's signer, so a passing test shows the two agree) and two Market
-// endpoints, GET /v1/market/quote/{symbols} and GET /v1/market/optionchains, in JSON.
+// RFC 5849 and not from the client's signer, so a passing test shows the two agree), two Market
+// endpoints, GET /v1/market/quote/{symbols} and GET /v1/market/optionchains, and the account
+// endpoints (etrade-accounts.ts: list, portfolio, orders, transactions), in JSON. "Rate Limits":
+// per consumer key and per module, Market 4 requests a second, Accounts and Order 2 each.
 
 export interface EtradeSimulatorOptions {
   consumerKey: string;
@@ -18,6 +21,10 @@ export interface EtradeSimulatorOptions {
   chains?: Readonly<Record<string, unknown[]>>;
   /** Market requests a second per consumer key ("Rate Limits": Market module, 4 a second). */
   requestsPerSecond?: number;
+  /** Accounts-module and Order-module requests a second, each ("Rate Limits": 2 a second). */
+  accountRequestsPerSecond?: number;
+  /** Accounts, positions to start with; the ledger (`accounts`) changes them between polls. Default: no accounts. */
+  etradeAccounts?: EtradeAccountsSeed;
   /** Status of a throttled request. The v0 guide documents 400 with an HTML page; default 429. */
   throttleStatus?: 400 | 429;
   /** Clock (ms) for timestamps and token lifetimes. Default Date.now. */
@@ -31,17 +38,21 @@ export class EtradeSimulator {
   readonly statusCounts: Record<number, number> = {};
   /** Get Quote requests answered with quotes (200): a test that changes `quotes` waits for the next one. */
   quotesServed = 0;
-  /** Set a number to throttle every Nth Market request regardless of rate. */
+  /** Set a number to throttle every Nth API request (Market, Accounts, Order) regardless of rate. */
   throttleEvery: number | undefined;
+  /** The accounts a test places, fills and cancels orders in, between polls. */
+  readonly accounts: EtradeAccountsLedger;
   private failures: { count: number; status: number } = { count: 0, status: 500 };
-  private readonly window = { second: 0, count: 0 };
-  private marketRequests = 0;
+  /** Fixed one-second windows per module. */
+  private readonly windows = new Map<string, { second: number; count: number }>();
+  private apiRequests = 0;
   private readonly chains: Readonly<Record<string, unknown[]>>;
   private readonly oauth: EtradeOAuth;
 
   private constructor(private readonly options: EtradeSimulatorOptions, private readonly server: LocalServer) {
     this.chains = options.chains ?? snapshotChains();
     this.oauth = new EtradeOAuth({ key: options.consumerKey, secret: options.consumerSecret }, () => this.now());
+    this.accounts = new EtradeAccountsLedger(options.etradeAccounts ?? { accounts: [] }, () => this.now());
     server.serve((req, res) => this.handle(req, res));
   }
 
@@ -59,7 +70,7 @@ export class EtradeSimulator {
     this.oauth.inactivateTokens();
   }
 
-  /** Fault: the next `count` Market requests answer `status` (E*TRADE's HTML error page), before any other check of the request. */
+  /** Fault: the next `count` API requests (Market, Accounts, Order) answer `status` (E*TRADE's HTML error page), before any other check of the request. */
   failNext(count = 1, status = 500): void {
     this.failures = { count, status };
   }
@@ -95,32 +106,38 @@ export class EtradeSimulator {
   private answer(req: IncomingMessage): Answer {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     if (req.method !== 'GET') return { status: 405, body: 'GET only' };
-    if (this.failures.count > 0 && url.pathname.startsWith('/v1/market/')) {
+    if (this.failures.count > 0 && url.pathname.startsWith('/v1/')) {
       this.failures.count--;
       return { status: this.failures.status, body: `<html><body>Error ${this.failures.status}</body></html>` };
     }
     const path = url.pathname.replace(/\.json$/, '');
-    return this.oauth.answer(url, path, req.headers.authorization) ?? this.market(path, url, req.headers.accept);
+    return this.oauth.answer(url, path, req.headers.authorization) ?? this.api(path, url, req.headers.accept);
   }
 
-  /** A Market request, signed with an active access token. */
-  private market(path: string, url: URL, accept?: string): Answer {
+  /** A Market, Accounts or Order request, signed with an active access token. */
+  private api(path: string, url: URL, accept?: string): Answer {
     if (!url.pathname.endsWith('.json') && !accept?.includes('application/json')) return json(406, { Error: { message: 'the simulator answers JSON only: add .json or Accept: application/json' } });
-    const throttled = this.throttle();
+    // List Orders belongs to the Order module, the other account endpoints to the Accounts module.
+    const apiModule = path.startsWith('/v1/market/') ? 'market' : /^\/v1\/accounts\/[^/]+\/orders$/.test(path) ? 'order' : 'accounts';
+    const throttled = this.throttle(apiModule);
     if (throttled) return throttled;
+    if (apiModule !== 'market') return this.accounts.answer(path, url.searchParams, this.url) ?? json(404, { Error: { message: 'not found' } });
     const quote = /^\/v1\/market\/quote\/([^/]+)$/.exec(path);
     if (quote) return this.quotes(decodeURIComponent(quote[1]), url.searchParams);
     if (path === '/v1/market/optionchains') return this.optionChain(url.searchParams);
     return json(404, { Error: { message: 'not found' } });
   }
 
-  /** Fixed one-second windows per consumer key, Market module only. */
-  private throttle(): Answer | undefined {
+  /** Fixed one-second windows per consumer key and module. */
+  private throttle(module: 'market' | 'accounts' | 'order'): Answer | undefined {
     const second = Math.floor(this.now() / 1000);
-    if (second !== this.window.second) Object.assign(this.window, { second, count: 0 });
-    this.window.count++;
-    const forced = this.throttleEvery !== undefined && ++this.marketRequests % this.throttleEvery === 0;
-    if (!forced && this.window.count <= (this.options.requestsPerSecond ?? 4)) return undefined;
+    const window = this.windows.get(module) ?? { second, count: 0 };
+    if (second !== window.second) Object.assign(window, { second, count: 0 });
+    this.windows.set(module, window);
+    window.count++;
+    const forced = this.throttleEvery !== undefined && ++this.apiRequests % this.throttleEvery === 0;
+    const limit = module === 'market' ? this.options.requestsPerSecond ?? 4 : this.options.accountRequestsPerSecond ?? 2;
+    if (!forced && window.count <= limit) return undefined;
     return { status: this.options.throttleStatus ?? 429, body: THROTTLED };
   }
 

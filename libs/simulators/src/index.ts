@@ -14,4 +14,6 @@ export * from './etrade-simulator';
 export * from './oauth1-signature';
 export * from './etrade-option-chains';
 export * from './alpaca-news-simulator';
-export * from './alpaca-trading-simulator';
+// Plumbing the account simulators (@md/account-simulators) build on.
+export { LocalServer } from './local-server';
+export { BadRequest, limitOf, micros, rfc3339 } from './alpaca-rest-query';

@@ -1,5 +1,5 @@
 import { MemorySink } from '@md/ingest';
-import { AlpacaTradingSimulator } from '@md/simulators';
+import { AlpacaTradingSimulator } from '@md/account-simulators';
 import { waitFor } from '@md/testing';
 import { AlpacaTradingConnector, type AlpacaTradingOptions } from './alpaca-trading.connector';
 

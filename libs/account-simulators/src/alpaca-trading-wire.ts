@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rfc3339 } from './alpaca-rest-query';
+import { rfc3339 } from '@md/simulators';
 
 // Trading API objects as Alpaca serialises them (docs.alpaca.markets "Orders", "Positions", "Account
 // Activities", "Websocket Streaming"): snake_case keys, quantities and prices as decimal strings, times

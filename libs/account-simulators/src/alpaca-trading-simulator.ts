@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { micros } from './alpaca-rest-query';
-import { LocalServer } from './local-server';
+import { LocalServer, micros } from '@md/simulators';
 import { AlpacaTradingLedger, type ReplaceRequest, type SubmitRequest } from './alpaca-trading-ledger';
 import { AlpacaTradingRest } from './alpaca-trading-rest';
 import { AlpacaTradingStream, type TradingFrames, type TradingStreamCounters } from './alpaca-trading-stream';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, type RawData } from 'ws';
-import type { LocalServer } from './local-server';
+import type { LocalServer } from '@md/simulators';
 import type { TradeUpdate } from './alpaca-trading-wire';
 
 // The trade_updates stream of a paper account (docs.alpaca.markets "Websocket Streaming") at /stream:

@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { LOCAL_STACK } from '@md/config';
 import type { CleanBar } from '@md/contracts';
-import { barMonths, upsertBars } from '../src/bar-writer';
-import type { Db } from '../src/db-port';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_STORAGE_OPTIONS, PgDb, PgliteDb, barMonths, ensureMonthlyPartitions, migrate, upsertBars, type Db } from '@md/storage';
 import { databaseSizes, directorySize } from '../src/db-usage';
-import { migrate } from '../src/migrations';
-import { ensureMonthlyPartitions } from '../src/partitions';
-import { PgDb } from '../src/pg-db';
-import { PgliteDb } from '../src/pglite-db';
-import { DEFAULT_STORAGE_OPTIONS } from '../src/storage-options';
 
 // Integration: the pool gauges' counters and the disk-use query behind md_db_pool_connections and
 // md_db_size_bytes, on embedded TimescaleDB (hypertable chunks live outside the schema) and on

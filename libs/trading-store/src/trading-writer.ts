@@ -1,7 +1,5 @@
 import type { ExecutionRecord, OrderEventRecord, PositionRecord, RiskEventRecord, SignalRecord } from '@md/contracts';
-import { toIso } from './bar-writer';
-import type { Queryable } from './db-port';
-import { sqlIdentifier } from './sql-identifier';
+import { sqlIdentifier, toIso, type Queryable } from '@md/storage';
 
 // Idempotent sinks of the trading topics (migration 0012). Each statement takes a whole batch
 // (unnest), as the bars sink does: a replay of a day's orders writes the same rows again.

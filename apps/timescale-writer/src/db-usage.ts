@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Queryable } from './db-port';
+import type { Queryable } from '@md/storage';
 
 /** Bytes on disk: the whole database, and the writer's schema within it. */
 export interface DbSizes {

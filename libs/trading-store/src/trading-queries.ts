@@ -1,5 +1,4 @@
-import type { Queryable } from './db-port';
-import { sqlIdentifier } from './sql-identifier';
+import { sqlIdentifier, type Queryable } from '@md/storage';
 
 // Reads of the trading tables for the read API: bounded, every value a bound parameter. Numbers
 // come back as text (numeric stays exact), times as ISO strings.

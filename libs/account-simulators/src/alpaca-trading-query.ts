@@ -1,4 +1,4 @@
-import { BadRequest, limitOf, micros } from './alpaca-rest-query';
+import { BadRequest, limitOf, micros } from '@md/simulators';
 import { TradingRuleError } from './alpaca-trading-ledger';
 import { CLOSED_STATUSES, newYorkDigits, type FillRecord, type OrderRecord } from './alpaca-trading-wire';
 

@@ -1,9 +1,7 @@
 import { LOCAL_STACK } from '@md/config';
 import type { CleanBar, ExecutionRecord, OrderEventRecord, PositionRecord } from '@md/contracts';
-import {
-  DEFAULT_STORAGE_OPTIONS, PgDb, PgliteDb, barMonths, ensureMonthlyPartitions, insertExecutions, markPositions, migrate, orderHistory, queryOrders,
-  queryPositions, upsertBars, upsertOrders, upsertPositions, type Db,
-} from '../src';
+import { DEFAULT_STORAGE_OPTIONS, PgDb, PgliteDb, barMonths, ensureMonthlyPartitions, migrate, upsertBars, type Db } from '@md/storage';
+import { insertExecutions, markPositions, orderHistory, queryOrders, queryPositions, upsertOrders, upsertPositions } from '../src';
 
 // Integration, both targets: the trading tables' idempotence and revision rules, and positions
 // marked to the latest stored close. The P&L expectations are worked by hand in exact decimals.

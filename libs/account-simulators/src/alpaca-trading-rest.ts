@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequest } from './alpaca-rest-query';
+import { BadRequest } from '@md/simulators';
 import { TradingRuleError, type AlpacaTradingLedger, type ReplaceRequest, type SubmitRequest } from './alpaca-trading-ledger';
 import { includesFills, listFills, listOrders } from './alpaca-trading-query';
 import { CLOSED_STATUSES, assetIdOf, decimal, fillJson, orderJson, positionJson, stamp, type OrderSide, type OrderType, type TimeInForce } from './alpaca-trading-wire';

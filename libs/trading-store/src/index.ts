@@ -1,0 +1,2 @@
+export * from './trading-writer';
+export * from './trading-queries';
