@@ -163,6 +163,25 @@ const GatewayFields = z.object({
   ETRADE_POLL_INTERVAL_MS: positiveInt(5_000),
   /** Market requests a second, evenly spaced; the Market limit is 4 a second and 14,000 an hour (3.89 a second sustained). */
   ETRADE_REQUESTS_PER_SECOND: z.coerce.number().gt(0).lte(3.8).default(2),
+  /**
+   * E*TRADE accounts to poll (Accounts API: portfolio, orders, transactions), accountIdKey=alias
+   * pairs, comma separated, or ETRADE_ACCOUNTS_FILE; records carry only the alias.
+   */
+  ETRADE_ACCOUNTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pairs = (v ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()));
+      if (pairs.some((p) => p.length !== 2 || !p[0] || !/^[A-Za-z0-9_.\-]{1,64}$/.test(p[1] ?? ''))) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be accountIdKey=alias pairs, comma separated (the value is not shown: it holds account keys)' });
+      }
+      return Object.fromEntries(pairs) as Record<string, string>;
+    }),
+  /** The accounts poller's cycle and request rate (Accounts API: 2 a second, 7,000 an hour per consumer key). */
+  ETRADE_ACCOUNTS_POLL_INTERVAL_MS: positiveInt(30_000),
+  ETRADE_ACCOUNTS_REQUESTS_PER_SECOND: z.coerce.number().gt(0).lte(1.94, 'must be at most 1.94: 7,000 requests an hour').default(1),
+  /** Days of orders the first cycle reads (good-until-cancel orders live 60 days). */
+  ETRADE_ACCOUNTS_LOOKBACK_DAYS: positiveInt(60),
   /** Corporate-actions job schedule (jobs/job-schedule.ts): "daily@06:00 America/New_York" or "every@30s"; unset: off. */
   SCHEDULE_CORPORATE_ACTIONS: z.string().optional(),
   /** Symbols whose splits and dividends the job fetches. */
@@ -199,6 +218,10 @@ export const GatewayConfig = GatewayFields.superRefine((c, ctx) => {
   if (c.POLYGON_CHANNELS.length) requireSet(ctx, c, { names: ['POLYGON_API_KEY'], when: 'POLYGON_CHANNELS lists channels', secret: true });
   if (c.POLYGON_DATA_TIMEOUT_MIN_MS > c.POLYGON_DATA_TIMEOUT_MAX_MS) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['POLYGON_DATA_TIMEOUT_MIN_MS'], message: `must not exceed POLYGON_DATA_TIMEOUT_MAX_MS (${c.POLYGON_DATA_TIMEOUT_MAX_MS})` });
+  }
+  if (Object.keys(c.ETRADE_ACCOUNTS).length) {
+    const names = ['ETRADE_CONSUMER_KEY', 'ETRADE_CONSUMER_SECRET', 'ETRADE_ACCESS_TOKEN', 'ETRADE_ACCESS_TOKEN_SECRET'];
+    requireSet(ctx, c, { names, when: 'ETRADE_ACCOUNTS lists accounts (token flow: providers/etrade/TOKEN-FLOW.md)', secret: true });
   }
   if (c.ETRADE_QUOTES.length) {
     const names = ['ETRADE_CONSUMER_KEY', 'ETRADE_CONSUMER_SECRET', 'ETRADE_ACCESS_TOKEN', 'ETRADE_ACCESS_TOKEN_SECRET'];

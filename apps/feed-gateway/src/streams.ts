@@ -6,6 +6,8 @@ import { AlpacaStreamConnector } from './providers/alpaca/alpaca-stream.connecto
 import { AlpacaTradingConnector } from './providers/alpaca-trading/alpaca-trading.connector';
 import { EtradeClient } from './providers/etrade/etrade.client';
 import { EtradeQuotePoller } from './providers/etrade/etrade-quote.poller';
+import { EtradeAccountsConnector } from './providers/etrade/etrade-accounts.connector';
+import { EtradeAccountsPoller } from './providers/etrade/etrade-accounts.poller';
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
 
 // Credentials a connector needs with its channels are required by GatewayConfig's cross-field
@@ -43,14 +45,24 @@ function polygon(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] 
   })];
 }
 
+/** E*TRADE quote polling and account polling share one client, so a renewed token serves both. */
 function etrade(c: GatewayConfig): StreamingConnector[] {
-  if (!c.ETRADE_QUOTES.length) return [];
+  const accounts = Object.keys(c.ETRADE_ACCOUNTS).length > 0;
+  if (!c.ETRADE_QUOTES.length && !accounts) return [];
   const client = new EtradeClient({
     baseUrl: c.ETRADE_API_URL, consumerKey: c.ETRADE_CONSUMER_KEY!, consumerSecret: c.ETRADE_CONSUMER_SECRET!,
     accessToken: { key: c.ETRADE_ACCESS_TOKEN!, secret: c.ETRADE_ACCESS_TOKEN_SECRET! },
     requestsPerSecond: c.ETRADE_REQUESTS_PER_SECOND,
   });
-  return [new EtradeQuotePoller(client, { symbols: c.ETRADE_QUOTES, intervalMs: c.ETRADE_POLL_INTERVAL_MS })];
+  const connectors: StreamingConnector[] = [];
+  if (c.ETRADE_QUOTES.length) connectors.push(new EtradeQuotePoller(client, { symbols: c.ETRADE_QUOTES, intervalMs: c.ETRADE_POLL_INTERVAL_MS }));
+  if (accounts) {
+    const poller = new EtradeAccountsPoller(client, {
+      aliases: c.ETRADE_ACCOUNTS, intervalMs: c.ETRADE_ACCOUNTS_POLL_INTERVAL_MS, requestsPerSecond: c.ETRADE_ACCOUNTS_REQUESTS_PER_SECOND, lookbackDays: c.ETRADE_ACCOUNTS_LOOKBACK_DAYS,
+    });
+    connectors.push(new EtradeAccountsConnector(poller, c.RISK_CONCENTRATION_LIMIT));
+  }
+  return connectors;
 }
 
 function alpaca(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {

@@ -14,3 +14,5 @@ export * from './csv-bar';
 export * from './token-bucket';
 export * from './zod-reason';
 export * from './fidelity-exports';
+export * from './etrade-accounts';
+export * from './etrade-orders';

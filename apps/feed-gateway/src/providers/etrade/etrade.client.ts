@@ -130,6 +130,21 @@ export class EtradeClient {
     return records;
   }
 
+  /**
+   * A signed GET of any API path (Market, Accounts, Order) answering JSON, under the client's rate,
+   * retries and token renewal; null for 204 No Content (List Transactions' "no results"). `label`
+   * stands for the path in logs and errors: an account's path carries its accountIdKey, never logged.
+   */
+  async getJson(path: string, params: Record<string, string> = {}, label = `GET ${path}`): Promise<unknown> {
+    const text = await this.market(path, params, label);
+    if (text === '') return null;
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new EtradeError(`${label}: the answer is not JSON (${(err as Error).message})`, 200, false);
+    }
+  }
+
   private async mapped<T>(path: string, map: (body: unknown) => EtradeMapped<T>, params: Record<string, string>): Promise<{ records: T[]; rejected: Rejected[] }> {
     const source = `etrade GET ${path}?${query(params)}`;
     const text = await this.market(path, params);
@@ -142,17 +157,17 @@ export class EtradeClient {
     }
   }
 
-  /** A Market call; an access token gone inactive is renewed once, then the call is repeated. */
-  private async market(path: string, params: Record<string, string>): Promise<string> {
+  /** An API call; an access token gone inactive is renewed once, then the call is repeated. */
+  private async market(path: string, params: Record<string, string>, label = `GET ${path}`): Promise<string> {
     try {
-      return await this.call(path, params, this.requireToken());
+      return await this.call(path, params, this.requireToken(), {}, label);
     } catch (err) {
       if (!(err instanceof EtradeError) || err.status !== 401 || NOT_RENEWABLE.test(err.message)) throw err;
       this.logger.warn(`E*TRADE refused the access token (${err.message}); renewing it once`);
       await this.renewAccessToken().catch((renewal: Error) => {
         throw new EtradeError(`E*TRADE access token expired or revoked (${renewal.message}): tokens end at midnight US Eastern; run the token flow again (TOKEN-FLOW.md)`, 401, false);
       });
-      return this.call(path, params, this.requireToken());
+      return this.call(path, params, this.requireToken(), {}, label);
     }
   }
 
@@ -162,20 +177,20 @@ export class EtradeClient {
   }
 
   /** One signed GET under the rate, retried with backoff when throttled, 5xx or unanswered. */
-  private async call(path: string, params: Record<string, string>, token?: OAuth.Token, oauthExtra: Record<string, string> = {}): Promise<string> {
+  private async call(path: string, params: Record<string, string>, token?: OAuth.Token, oauthExtra: Record<string, string> = {}, label = `GET ${path}`): Promise<string> {
     const qs = query(params);
     const url = `${this.o.baseUrl.replace(/\/+$/, '')}${path}${qs ? `?${qs}` : ''}`;
     for (let attempt = 0; ; attempt++) {
       for (let wait = this.bucket.take(); wait > 0; wait = this.bucket.take()) await sleep(wait);
       const answer = await this.send(url, token, oauthExtra);
-      if (answer.status === 200) return answer.text;
+      if (answer.status === 200 || answer.status === 204) return answer.text;
       const retriable = answer.status === null || answer.status >= 500 || isThrottled(answer);
       const reason = answer.status === null ? answer.text : `HTTP ${answer.status}: ${answer.text.replace(/<[^>]+>/g, ' ').trim().slice(0, 200)}`;
-      if (!retriable || attempt >= (this.o.maxRetries ?? 5)) throw new EtradeError(`GET ${path}: ${reason}`, answer.status, retriable);
+      if (!retriable || attempt >= (this.o.maxRetries ?? 5)) throw new EtradeError(`${label}: ${reason}`, answer.status, retriable);
       if (isThrottled(answer)) this.stats.throttled++;
       this.stats.retries++;
       const delay = backoffDelay(attempt, this.o.backoff ?? { initialMs: 500, maxMs: 30_000 });
-      this.logger.warn(`GET ${path}: ${reason}; retry ${attempt + 1} in ${delay} ms`);
+      this.logger.warn(`${label}: ${reason}; retry ${attempt + 1} in ${delay} ms`);
       await sleep(delay);
     }
   }

@@ -1,0 +1,57 @@
+import type { PositionRecord } from '@md/contracts';
+import { concentrationEvents } from '@md/market';
+import type { CanonicalRecord, RecordSink, StreamingConnector } from '@md/ingest';
+import type { EtradeAccountRecords, EtradeAccountsPoller, EtradeAccountsStatus } from './etrade-accounts.poller';
+
+// The E*TRADE accounts poller as one of the gateway's connectors: each cycle's orders,
+// executions and positions go to the same topics as Alpaca's (md.orders.v1, md.executions.v1,
+// md.positions.v1), unmappable items to the dead-letter topic. The poller publishes only what
+// changed, so the account's book is kept here to judge concentration after each cycle, as the
+// Alpaca connector does after each read. Transactions have no topic: counted in the status only.
+
+export class EtradeAccountsConnector implements StreamingConnector {
+  readonly provider = 'etrade-accounts';
+  /** alias -> symbol -> the open position last published. */
+  private readonly books = new Map<string, Map<string, PositionRecord>>();
+  private readonly concentrated = new Map<string, Set<string>>();
+
+  constructor(private readonly poller: EtradeAccountsPoller, private readonly concentrationLimit: number) {}
+
+  start(sink: RecordSink): Promise<void> {
+    return this.poller.start({ publish: (records) => this.publish(sink, records) });
+  }
+
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  status(): EtradeAccountsStatus {
+    return this.poller.status();
+  }
+
+  private async publish(sink: RecordSink, r: EtradeAccountRecords): Promise<void> {
+    for (const rejected of r.rejected) await sink.reject(rejected);
+    const records: CanonicalRecord[] = [
+      ...r.orders.map((value): CanonicalRecord => ({ kind: 'order', value })),
+      ...r.executions.map((value): CanonicalRecord => ({ kind: 'execution', value })),
+      ...r.positions.map((value): CanonicalRecord => ({ kind: 'position', value })),
+      ...this.risks(r.positions).map((value): CanonicalRecord => ({ kind: 'risk_event', value })),
+    ];
+    if (records.length) await sink.publish(records);
+  }
+
+  private risks(positions: readonly PositionRecord[]) {
+    const touched = new Map<string, number>();
+    for (const p of positions) {
+      const book = this.books.get(p.accountAlias) ?? this.books.set(p.accountAlias, new Map()).get(p.accountAlias)!;
+      if (Number(p.quantity) === 0) book.delete(p.symbol);
+      else book.set(p.symbol, p);
+      touched.set(p.accountAlias, Math.max(touched.get(p.accountAlias) ?? 0, p.asOf));
+    }
+    return [...touched].flatMap(([alias, asOf]) => {
+      const { events, over } = concentrationEvents(alias, [...this.books.get(alias)!.values()], this.concentrationLimit, asOf, this.concentrated.get(alias) ?? new Set());
+      this.concentrated.set(alias, over);
+      return events;
+    });
+  }
+}
