@@ -1,12 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { MdError, type ExecutionRecord, type OrderEventRecord, type PositionRecord } from '@md/contracts';
+import { type ExecutionRecord, type OrderEventRecord, type PositionRecord } from '@md/contracts';
 import { nowMicros } from '@md/market';
 import type { Rejected } from '@md/ingest';
 import type { EtradeAccountRef, EtradeFill, EtradeTransaction } from '@md/providers';
 import { EtradeError, type EtradeClient } from './etrade.client';
 import { EtradeAccountReader, type EtradeAccountRead, type EtradeReadWindows } from './etrade-accounts.reader';
+import { PollLoop } from './poll-loop';
 
 // E*TRADE pushes nothing about accounts: the gateway polls the Accounts API (etrade-accounts.reader.ts)
 // and publishes what changed since the last cycle. Each cycle reads, per aliased account, the whole
@@ -81,7 +81,6 @@ export class EtradeAccountsPoller {
   readonly finished: Promise<void>;
   private readonly logger = new Logger(EtradeAccountsPoller.name);
   private readonly reader: EtradeAccountReader;
-  private readonly abort = new AbortController();
   private readonly state: Omit<EtradeAccountsStatus, keyof EtradeClient['stats']>;
   private accounts?: EtradeAccountRef[];
   /** By `alias|orderId`, insertion order = least recently changed first. */
@@ -91,8 +90,7 @@ export class EtradeAccountsPoller {
   private readonly transactions = new Set<string>();
   /** New York day of the last cycle published; undefined before the first. */
   private lastDay?: string;
-  private end!: { resolve(): void; reject(err: Error): void };
-  private running?: Promise<void>;
+  private readonly loop: PollLoop;
 
   constructor(private readonly client: EtradeClient, private readonly o: EtradeAccountsPollerOptions) {
     if (Object.keys(o.aliases).length === 0) throw new RangeError('the E*TRADE accounts poller needs at least one accountIdKey -> alias');
@@ -100,27 +98,23 @@ export class EtradeAccountsPoller {
     this.reader = new EtradeAccountReader(client, { aliases: o.aliases, requestsPerSecond: o.requestsPerSecond ?? 1, maxPages: o.maxPages ?? 50, pageSizes: sizes });
     const published = { orders: 0, executions: 0, positions: 0, transactions: 0 };
     this.state = { state: 'idle', reason: null, accounts: [], cycles: 0, failedCycles: 0, published, rejected: 0, lastCycleAt: null };
-    this.finished = new Promise<void>((resolve, reject) => (this.end = { resolve, reject }));
-    this.finished.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+    this.loop = new PollLoop({
+      what: 'accounts cycle', intervalMs: o.intervalMs ?? 30_000, logger: this.logger,
+      onSkipped: (err) => Object.assign(this.state, { failedCycles: this.state.failedCycles + 1, reason: err.message }),
+      onFailed: (err) => Object.assign(this.state, { state: 'failed', reason: err.message }),
+    });
+    this.finished = this.loop.finished;
   }
 
   /** Resolves after the first cycle is published; rejects if it fails. */
   async start(sink: EtradeAccountsSink): Promise<void> {
-    if (this.running) throw new Error('E*TRADE accounts poller already started');
-    const started = Date.now();
-    await this.cycle(sink).catch((err: Error) => {
-      this.fail(err);
-      throw err;
-    });
+    await this.loop.start(() => this.cycle(sink));
     this.state.state = 'polling';
-    this.running = this.loop(sink, started);
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.running;
+    await this.loop.stop();
     if (this.state.state !== 'failed') this.state.state = 'stopped';
-    this.end.resolve();
   }
 
   /** One cycle without a sink (not while started): what changed since the last one; state moves on at once. */
@@ -132,32 +126,6 @@ export class EtradeAccountsPoller {
 
   status(): EtradeAccountsStatus {
     return { ...structuredClone(this.state), ...this.client.stats };
-  }
-
-  private async loop(sink: EtradeAccountsSink, firstStarted: number): Promise<void> {
-    for (let started = firstStarted; !this.abort.signal.aborted; ) {
-      try {
-        await sleep(Math.max(0, started + (this.o.intervalMs ?? 30_000) - Date.now()), undefined, { signal: this.abort.signal });
-        started = Date.now();
-        await this.cycle(sink);
-      } catch (err) {
-        if (this.abort.signal.aborted) return;
-        if (err instanceof MdError && err.retriable) {
-          this.state.failedCycles++;
-          this.state.reason = err.message;
-          this.logger.warn(`accounts cycle failed, next cycle as usual: ${err.message}`);
-          continue;
-        }
-        this.logger.error(`accounts polling stopped: ${(err as Error).message}`);
-        this.fail(err as Error);
-        return;
-      }
-    }
-  }
-
-  private fail(err: Error): void {
-    Object.assign(this.state, { state: 'failed', reason: err.message });
-    this.end.reject(err);
   }
 
   private async cycle(sink: EtradeAccountsSink): Promise<void> {

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { MdError, type QuoteRecord } from '@md/contracts';
+import type { QuoteRecord } from '@md/contracts';
 import type { RecordSink, StreamingConnector } from '@md/ingest';
 import type { EtradeClient } from './etrade.client';
+import { PollLoop } from './poll-loop';
 
 // E*TRADE has no streaming quotes in its API: the gateway polls Get Quote (etrade.client.ts) on a
 // fixed interval and publishes what changed, as a StreamingConnector beside the WebSocket streams.
@@ -45,67 +45,34 @@ export class EtradeQuotePoller implements StreamingConnector {
   private readonly last = new Map<string, string>();
   /** Last round's dead letters: an invalid symbol is dead-lettered once, not every round; bounded by the symbol list. */
   private lastRejected = new Set<string>();
-  private readonly abort = new AbortController();
   private readonly state: Omit<EtradePollerStatus, keyof EtradeClient['stats']>;
-  private end!: { resolve(): void; reject(err: Error): void };
-  private running?: Promise<void>;
+  private readonly loop: PollLoop;
 
   constructor(private readonly client: EtradeClient, private readonly o: EtradeQuotePollerOptions) {
     if (o.symbols.length === 0) throw new RangeError('the quote poller needs at least one symbol');
     this.provider = client.provider;
     this.state = { state: 'idle', reason: null, symbols: [...o.symbols], rounds: 0, failedRounds: 0, published: 0, rejected: 0, lastRoundAt: null };
-    this.finished = new Promise<void>((resolve, reject) => (this.end = { resolve, reject }));
-    this.finished.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+    this.loop = new PollLoop({
+      what: 'quote round', intervalMs: o.intervalMs ?? 5000, logger: this.logger,
+      onSkipped: (err) => Object.assign(this.state, { failedRounds: this.state.failedRounds + 1, reason: err.message }),
+      onFailed: (err) => Object.assign(this.state, { state: 'failed', reason: err.message }),
+    });
+    this.finished = this.loop.finished;
   }
 
   /** Resolves after the first round is published; rejects if it fails for good. */
   async start(sink: RecordSink): Promise<void> {
-    if (this.running) throw new Error('E*TRADE quote poller already started');
-    const started = Date.now();
-    await this.round(sink).catch((err: Error) => {
-      this.fail(err);
-      throw err;
-    });
+    await this.loop.start(() => this.round(sink));
     this.state.state = 'polling';
-    this.running = this.loop(sink, started);
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.running;
+    await this.loop.stop();
     if (this.state.state !== 'failed') this.state.state = 'stopped';
-    this.end.resolve();
   }
 
   status(): EtradePollerStatus {
     return { ...structuredClone(this.state), ...this.client.stats };
-  }
-
-  /** A round in flight finishes before stop() returns (its own timeout and retries bound it). */
-  private async loop(sink: RecordSink, firstStarted: number): Promise<void> {
-    for (let started = firstStarted; !this.abort.signal.aborted; ) {
-      try {
-        await sleep(Math.max(0, started + (this.o.intervalMs ?? 5000) - Date.now()), undefined, { signal: this.abort.signal });
-        started = Date.now();
-        await this.round(sink);
-      } catch (err) {
-        if (this.abort.signal.aborted) return;
-        if (err instanceof MdError && err.retriable) {
-          this.state.failedRounds++;
-          this.state.reason = (err as Error).message;
-          this.logger.warn(`quote round failed, next round as usual: ${err.message}`);
-          continue;
-        }
-        this.logger.error(`quote polling stopped: ${(err as Error).message}`);
-        this.fail(err as Error);
-        return;
-      }
-    }
-  }
-
-  private fail(err: Error): void {
-    Object.assign(this.state, { state: 'failed', reason: err.message });
-    this.end.reject(err);
   }
 
   private async round(sink: RecordSink): Promise<void> {
