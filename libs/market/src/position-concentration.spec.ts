@@ -1,5 +1,5 @@
 import type { PositionRecord } from '@md/contracts';
-import { concentrationEvents, concentrationShares } from './position-concentration';
+import { ConcentrationWatch, concentrationEvents, concentrationShares } from './position-concentration';
 
 const p = (symbol: string, quantity: string, price: string, lastPrice: string | null = price): PositionRecord => ({
   broker: 'alpaca', accountAlias: 'paper', symbol, quantity, averageEntryPrice: price, lastPrice, asOf: 1, source: 'rest', ingestTime: 1,
@@ -22,5 +22,16 @@ describe('position concentration', () => {
     const calmer = concentrationEvents('paper', [p('A', '10', '50'), p('B', '-20', '100'), p('C', '30', '100')], 0.6, 12, first.over);
     expect([...calmer.over]).toEqual([]);
     expect(concentrationEvents('paper', book, 0.25, 13, calmer.over).events.map((e) => e.symbol)).toEqual(['A', 'C']);
+  });
+
+  it('keeps each account\'s book across partial reads: a changed position joins the rest, a closed one leaves', () => {
+    const watch = new ConcentrationWatch(0.6);
+    // Two accounts, each half and half: nobody over 60%.
+    expect(watch.update([p('A', '10', '100'), p('B', '10', '100'), { ...p('A', '10', '100'), accountAlias: 'ira' }, { ...p('C', '10', '100'), accountAlias: 'ira' }])).toEqual([]);
+    // Only B changes in paper: A is still in its book, so B's 75% is judged against it; ira is untouched.
+    expect(watch.update([{ ...p('B', '30', '100'), asOf: 2 }]).map((e) => [e.accountAlias, e.symbol, e.detectedAt])).toEqual([['paper', 'B', 2]]);
+    // B closes: A alone is 100% of paper's book.
+    expect(watch.update([{ ...p('B', '0', '100'), asOf: 3 }]).map((e) => e.symbol)).toEqual(['A']);
+    expect([watch.openSymbols('paper'), watch.openSymbols('ira'), watch.openSymbols('none')]).toEqual([['A'], ['A', 'C'], []]);
   });
 });

@@ -37,3 +37,36 @@ export function concentrationEvents(accountAlias: string, book: readonly Positio
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * The open positions of each account as last read, and the concentration events each new read
+ * raises: what an account connector keeps, whether it reads the whole book (Alpaca) or only what
+ * changed (E*TRADE). A position of quantity 0 leaves the book.
+ */
+export class ConcentrationWatch {
+  private readonly books = new Map<string, Map<string, PositionRecord>>();
+  private readonly over = new Map<string, Set<string>>();
+
+  constructor(private readonly limit: number) {}
+
+  /** The symbols of the account's open positions as last read. */
+  openSymbols(accountAlias: string): string[] {
+    return [...(this.books.get(accountAlias)?.keys() ?? [])];
+  }
+
+  /** Takes positions just read (of any accounts); returns the events of symbols newly over the limit, dated by the newest read. */
+  update(positions: readonly PositionRecord[]): RiskEventRecord[] {
+    const touched = new Map<string, number>();
+    for (const p of positions) {
+      const book = this.books.get(p.accountAlias) ?? this.books.set(p.accountAlias, new Map()).get(p.accountAlias)!;
+      if (Number(p.quantity) === 0) book.delete(p.symbol);
+      else book.set(p.symbol, p);
+      touched.set(p.accountAlias, Math.max(touched.get(p.accountAlias) ?? 0, p.asOf));
+    }
+    return [...touched].flatMap(([alias, asOf]) => {
+      const { events, over } = concentrationEvents(alias, [...this.books.get(alias)!.values()], this.limit, asOf, this.over.get(alias) ?? new Set());
+      this.over.set(alias, over);
+      return events;
+    });
+  }
+}

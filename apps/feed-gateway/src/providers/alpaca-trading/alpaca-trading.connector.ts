@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { Logger } from '@nestjs/common';
 import { backoffDelay } from '@md/kafka';
 import type { PositionRecord } from '@md/contracts';
-import { MICROS_PER_MS, concentrationEvents } from '@md/market';
+import { ConcentrationWatch, MICROS_PER_MS } from '@md/market';
 import { mapTradeUpdate, type AlpacaAccountScope } from '@md/providers';
 import { InterruptibleSleep, redactor, type CanonicalRecord, type RecordSink, type StreamingConnector } from '@md/ingest';
 import { alpacaHttp, type AlpacaHttp } from '../alpaca/alpaca-rest.http';
@@ -64,9 +64,8 @@ export class AlpacaTradingConnector implements StreamingConnector {
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private positionsTimer?: NodeJS.Timeout;
-  /** The account's open positions as last read, and the symbols over the concentration limit then. */
-  private readonly book = new Map<string, PositionRecord>();
-  private concentrated = new Set<string>();
+  /** The account's open positions as last read, for the closed ones and the concentration events. */
+  private readonly concentration: ConcentrationWatch;
   /** The newest event time heard (µs); the next recovery reads from a little before it. */
   private heardUs?: number;
   private firstListen?: { resolve: () => void; reject: (err: Error) => void };
@@ -74,6 +73,7 @@ export class AlpacaTradingConnector implements StreamingConnector {
   constructor(private readonly o: AlpacaTradingOptions) {
     this.http = alpacaHttp({ baseUrl: o.restUrl, keyId: o.keyId, secretKey: o.secretKey });
     this.redact = redactor([o.keyId, o.secretKey]);
+    this.concentration = new ConcentrationWatch(o.concentrationLimit);
   }
 
   /** Resolves once the first session listens (and its recovery is done); rejects if the key is refused first. */
@@ -233,22 +233,16 @@ export class AlpacaTradingConnector implements StreamingConnector {
   private async readPositions(source: string): Promise<void> {
     if (!this.sink || !this.running) return;
     try {
-      const records = this.positionsRead(await readPositions(this.http, this.scope(), this.book.keys(), source));
+      const records = this.positionsRead(await readPositions(this.http, this.scope(), this.concentration.openSymbols(this.o.accountAlias), source));
       if (records.length) await this.sink.publish(records);
     } catch (err) {
       this.logger.warn(`positions read failed, next in ${this.o.positionsIntervalMs} ms: ${this.redact((err as Error).message)}`);
     }
   }
 
-  /** Positions into the book, as records, with a risk event for each symbol newly over the concentration limit. */
+  /** Positions as records, with a risk event for each symbol newly over the concentration limit. */
   private positionsRead(positions: readonly PositionRecord[]): CanonicalRecord[] {
-    for (const p of positions) {
-      if (Number(p.quantity) === 0) this.book.delete(p.symbol);
-      else this.book.set(p.symbol, p);
-    }
-    const asOf = Math.max(...positions.map((p) => p.asOf));
-    const { events, over } = concentrationEvents(this.o.accountAlias, [...this.book.values()], this.o.concentrationLimit, asOf, this.concentrated);
-    this.concentrated = over;
+    const events = this.concentration.update(positions);
     return [...positions.map((value): CanonicalRecord => ({ kind: 'position', value })), ...events.map((value): CanonicalRecord => ({ kind: 'risk_event', value }))];
   }
 

@@ -1,5 +1,4 @@
-import type { PositionRecord } from '@md/contracts';
-import { concentrationEvents } from '@md/market';
+import { ConcentrationWatch } from '@md/market';
 import type { CanonicalRecord, RecordSink, StreamingConnector } from '@md/ingest';
 import type { EtradeAccountRecords, EtradeAccountsPoller, EtradeAccountsStatus } from './etrade-accounts.poller';
 
@@ -11,11 +10,11 @@ import type { EtradeAccountRecords, EtradeAccountsPoller, EtradeAccountsStatus }
 
 export class EtradeAccountsConnector implements StreamingConnector {
   readonly provider = 'etrade-accounts';
-  /** alias -> symbol -> the open position last published. */
-  private readonly books = new Map<string, Map<string, PositionRecord>>();
-  private readonly concentrated = new Map<string, Set<string>>();
+  private readonly concentration: ConcentrationWatch;
 
-  constructor(private readonly poller: EtradeAccountsPoller, private readonly concentrationLimit: number) {}
+  constructor(private readonly poller: EtradeAccountsPoller, concentrationLimit: number) {
+    this.concentration = new ConcentrationWatch(concentrationLimit);
+  }
 
   start(sink: RecordSink): Promise<void> {
     return this.poller.start({ publish: (records) => this.publish(sink, records) });
@@ -35,23 +34,8 @@ export class EtradeAccountsConnector implements StreamingConnector {
       ...r.orders.map((value): CanonicalRecord => ({ kind: 'order', value })),
       ...r.executions.map((value): CanonicalRecord => ({ kind: 'execution', value })),
       ...r.positions.map((value): CanonicalRecord => ({ kind: 'position', value })),
-      ...this.risks(r.positions).map((value): CanonicalRecord => ({ kind: 'risk_event', value })),
+      ...this.concentration.update(r.positions).map((value): CanonicalRecord => ({ kind: 'risk_event', value })),
     ];
     if (records.length) await sink.publish(records);
-  }
-
-  private risks(positions: readonly PositionRecord[]) {
-    const touched = new Map<string, number>();
-    for (const p of positions) {
-      const book = this.books.get(p.accountAlias) ?? this.books.set(p.accountAlias, new Map()).get(p.accountAlias)!;
-      if (Number(p.quantity) === 0) book.delete(p.symbol);
-      else book.set(p.symbol, p);
-      touched.set(p.accountAlias, Math.max(touched.get(p.accountAlias) ?? 0, p.asOf));
-    }
-    return [...touched].flatMap(([alias, asOf]) => {
-      const { events, over } = concentrationEvents(alias, [...this.books.get(alias)!.values()], this.concentrationLimit, asOf, this.concentrated.get(alias) ?? new Set());
-      this.concentrated.set(alias, over);
-      return events;
-    });
   }
 }
