@@ -42,6 +42,16 @@ describe('feed-gateway config: checks across fields, at boot', () => {
     expect(parse({ ETRADE_QUOTES: 'AAPL', ...ETRADE }).ETRADE_QUOTES).toEqual(['AAPL']);
   });
 
+  it('reads the account maps, refuses a bad one without printing the account numbers, and requires what each connector needs', () => {
+    expect(parse({ FIDELITY_POSITIONS_FILE: '/data/p.csv', FIDELITY_ACCOUNTS: 'X12345678=ira, Y87654321=taxable' }).FIDELITY_ACCOUNTS).toEqual({ X12345678: 'ira', Y87654321: 'taxable' });
+    refused({ FIDELITY_ACCOUNTS: 'X12345678=ira,Y87654321' }, 'config: FIDELITY_ACCOUNTS is invalid ("(hidden)"): must be number=alias pairs, comma separated, e.g. X12345678=ira');
+    refused({ ETRADE_ACCOUNTS: 'dBZOKt9x=my account' }, 'config: ETRADE_ACCOUNTS is invalid ("(hidden)"): must be accountIdKey=alias pairs, comma separated');
+    refused({ FIDELITY_HISTORY_FILE: '/data/h.csv' }, 'config: FIDELITY_ACCOUNTS is invalid (unset): must map each account number of the Fidelity files to an alias (X12345678=ira) when FIDELITY_POSITIONS_FILE or FIDELITY_HISTORY_FILE is set');
+    refused({ ETRADE_ACCOUNTS: 'dBZOKt9x=brokerage' }, 'config: ETRADE_CONSUMER_KEY is invalid (unset): required when ETRADE_ACCOUNTS lists accounts (token flow: providers/etrade/TOKEN-FLOW.md) (or set ETRADE_CONSUMER_KEY_FILE)');
+    refused({ ALPACA_ACCOUNT_ALIAS: 'paper' }, 'config: ALPACA_KEY_ID is invalid (unset): required when ALPACA_ACCOUNT_ALIAS is set (the account connector) (or set ALPACA_KEY_ID_FILE)');
+    refused({ ALPACA_ACCOUNT_ALIAS: 'PA1234 5678', ALPACA_KEY_ID: 'k', ALPACA_SECRET_KEY: 's' }, 'config: ALPACA_ACCOUNT_ALIAS is invalid ("PA1234 5678"): must be letters, digits, _ . - (an alias, not the account number)');
+  });
+
   it('requires the risk-free rate with an option chain file', () => {
     refused({ OPTIONS_CHAIN_FILE: '/data/chain.csv' }, 'config: OPTIONS_RISK_FREE_RATE is invalid (unset): required when OPTIONS_CHAIN_FILE is set: greeks need a rate (e.g. 0.053 for 5.3%)');
     expect(parse({ OPTIONS_CHAIN_FILE: '/data/chain.csv', OPTIONS_RISK_FREE_RATE: '0.053' }).OPTIONS_RISK_FREE_RATE).toBe(0.053);

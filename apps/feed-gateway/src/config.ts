@@ -24,6 +24,22 @@ const symbolList = z
   .transform((v) => (v ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : []))
   .refine((list) => list.every((s) => s === '*' || /^[A-Z][A-Z0-9.\-/]{0,20}$/.test(s)), 'must be tickers separated by commas, or *');
 
+/** An account's name in every record: never its number (issue 17). */
+const ACCOUNT_ALIAS = /^[A-Za-z0-9_.\-]{1,64}$/;
+
+/**
+ * `<account id>=<alias>` pairs, comma separated, as a map. The variables' values are hidden in
+ * config errors (libs/config redactValue: names ending in ACCOUNTS), since they hold account ids.
+ */
+const accountAliases = (form: string) => z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const pairs = (v ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()));
+    if (pairs.some((p) => p.length !== 2 || !p[0] || !ACCOUNT_ALIAS.test(p[1] ?? ''))) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${form}` });
+    return Object.fromEntries(pairs) as Record<string, string>;
+  });
+
 const GatewayFields = z.object({
   ...commonConfig,
   ...outageConfig,
@@ -103,7 +119,7 @@ const GatewayFields = z.object({
    * md.positions.v1); setting it starts the account connector (trade_updates + REST). Never the
    * account number: the records carry only this alias.
    */
-  ALPACA_ACCOUNT_ALIAS: z.string().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be letters, digits, _ . - (an alias, not the account number)').optional(),
+  ALPACA_ACCOUNT_ALIAS: z.string().regex(ACCOUNT_ALIAS, 'must be letters, digits, _ . - (an alias, not the account number)').optional(),
   /** Trading API: paper by default; https://api.alpaca.markets for a live account. */
   ALPACA_TRADING_URL: z.string().url().default('https://paper-api.alpaca.markets'),
   ALPACA_TRADING_STREAM_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('wss://paper-api.alpaca.markets/stream'),
@@ -140,16 +156,7 @@ const GatewayFields = z.object({
   FIDELITY_POSITIONS_FILE: z.string().optional(),
   FIDELITY_HISTORY_FILE: z.string().optional(),
   /** Account number = alias pairs, comma separated (X12345678=ira,Y87654321=taxable), or FIDELITY_ACCOUNTS_FILE; records carry only the alias. */
-  FIDELITY_ACCOUNTS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const pairs = (v ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()));
-      if (pairs.some((p) => p.length !== 2 || !p[0] || !/^[A-Za-z0-9_.\-]{1,64}$/.test(p[1] ?? ''))) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be number=alias pairs, comma separated, e.g. X12345678=ira (the value is not shown: it holds account numbers)' });
-      }
-      return Object.fromEntries(pairs) as Record<string, string>;
-    }),
+  FIDELITY_ACCOUNTS: accountAliases('number=alias pairs, comma separated, e.g. X12345678=ira'),
   /** E*TRADE consumer key and secret and the access token from the token flow (providers/etrade/TOKEN-FLOW.md); *_FILE forms too. */
   ETRADE_CONSUMER_KEY: z.string().min(1).optional(),
   ETRADE_CONSUMER_SECRET: z.string().min(1).optional(),
@@ -167,16 +174,7 @@ const GatewayFields = z.object({
    * E*TRADE accounts to poll (Accounts API: portfolio, orders, transactions), accountIdKey=alias
    * pairs, comma separated, or ETRADE_ACCOUNTS_FILE; records carry only the alias.
    */
-  ETRADE_ACCOUNTS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const pairs = (v ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=').map((x) => x.trim()));
-      if (pairs.some((p) => p.length !== 2 || !p[0] || !/^[A-Za-z0-9_.\-]{1,64}$/.test(p[1] ?? ''))) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be accountIdKey=alias pairs, comma separated (the value is not shown: it holds account keys)' });
-      }
-      return Object.fromEntries(pairs) as Record<string, string>;
-    }),
+  ETRADE_ACCOUNTS: accountAliases('accountIdKey=alias pairs, comma separated'),
   /** The accounts poller's cycle and request rate (Accounts API: 2 a second, 7,000 an hour per consumer key). */
   ETRADE_ACCOUNTS_POLL_INTERVAL_MS: positiveInt(30_000),
   ETRADE_ACCOUNTS_REQUESTS_PER_SECOND: z.coerce.number().gt(0).lte(1.94, 'must be at most 1.94: 7,000 requests an hour').default(1),

@@ -54,9 +54,13 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/[^?#\s]*@/g, '//…@').replace(/([?&](?:(?:ssl)?password|pass|token)=)[^&]*/gi, '$1…');
 }
 
-/** A value as a config error may print it: a secret's variable shows nothing of it, and URLs lose their credentials. */
+/**
+ * A value as a config error may print it: a secret's variable shows nothing of it, nor does an
+ * account map (FIDELITY_ACCOUNTS, ETRADE_ACCOUNTS: account numbers and keys), and URLs lose their
+ * credentials.
+ */
 export function redactValue(variable: string, value: string): string {
-  return /(PASSWORD|TOKEN|SECRET|_KEY)$/.test(variable) ? '(hidden)' : redactUrl(value);
+  return /(PASSWORD|TOKEN|SECRET|_KEY|ACCOUNTS)$/.test(variable) ? '(hidden)' : redactUrl(value);
 }
 
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
