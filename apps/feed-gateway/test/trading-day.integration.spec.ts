@@ -138,7 +138,7 @@ describe('a simulated trading day through the Alpaca account connector (integrat
     await producer.disconnect();
     const marks = () => q<{ symbol: string; quantity: string; entry: string; mark: string | null; pnl: string | null }>(
       `SELECT symbol, quantity::text, average_entry_price::text AS entry, mark_price::text AS mark, unrealized_pnl::text AS pnl
-         FROM ${slice.schema}.positions WHERE account_alias = $1 AND quantity <> 0 ORDER BY symbol`);
+         FROM ${slice.schema}.positions_marked WHERE account_alias = $1 AND quantity <> 0 ORDER BY symbol`);
     await waitFor('every position marked to its bar', async () => (await marks()).every((p) => p.mark === closes[p.symbol]), 60_000, 250);
     const marked = await marks();
     expect(marked.map((p) => p.symbol)).toEqual(['AAPL', 'MSFT', 'TSLA']);

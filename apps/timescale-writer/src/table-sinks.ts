@@ -8,7 +8,7 @@ import {
   barMonths, copyMergeBars, ensureMonthlyPartitions, insertQuotes, insertTrades, removeSuperseded, replaceAdjustmentSchedule, upsertAltSignals, upsertBars,
   upsertCorporateActions, upsertFeatureVectors, upsertIntrinsicBars, upsertOptionQuotes, upsertQualityIssues, upsertVixRegimes,
 } from '@md/storage';
-import { insertExecutions, insertRiskEvents, markPositions, upsertOrders, upsertPositions, upsertSignals } from '@md/trading-store';
+import { insertExecutions, insertRiskEvents, upsertOrders, upsertPositions, upsertSignals } from '@md/trading-store';
 import type { TableSinkSpec } from './table-sink';
 
 /** md.bars.v1 -> `bars`, upsert by natural key with the revision rule. */
@@ -22,8 +22,6 @@ export const BARS_SINK: TableSinkSpec = {
     // against 39k for the unnest form (npm run bench, 1M bars); unnest on the embedded adapter.
     if (tx.copyFrom) await copyMergeBars(tx, bars, schema);
     else await upsertBars(tx, bars, schema);
-    // Positions move with every new bar (issue 17): marked in the same transaction.
-    await markPositions(tx, [...new Set(bars.map((b) => b.symbol))], schema);
   },
 };
 
@@ -86,8 +84,8 @@ export const RAW_SINK: TableSinkSpec = {
 };
 
 /**
- * Trading records (issue 17): orders and their history, executions, positions (marked to the
- * latest stored close as they land), signals and risk events. A group of its own: an account's
+ * Trading records (issue 17): orders and their history, executions, positions (valued at read
+ * time by the view positions_marked), signals and risk events. A group of its own: an account's
  * events are few, and must land within a fetch wait however busy the market topics are.
  */
 export const TRADING_SINK: TableSinkSpec = {

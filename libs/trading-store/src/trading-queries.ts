@@ -52,12 +52,12 @@ export async function queryExecutions(db: Queryable, schema: string, w: TradingW
   return withIsoTimes(rows, ['execution_time']);
 }
 
-/** Current positions (closed ones only when asked), marked to the latest stored close. */
+/** Current positions (closed ones only when asked), marked to the latest stored close (view positions_marked). */
 export async function queryPositions(db: Queryable, schema: string, q: { accountAlias?: string; symbol?: string; includeClosed: boolean; limit: number }): Promise<Record<string, unknown>[]> {
   const { rows } = await db.query<Record<string, unknown>>(
     `SELECT account_alias, symbol, broker, quantity::text, average_entry_price::text, as_of, source, mark_price::text, mark_time,
             market_value::text, unrealized_pnl::text
-       FROM ${sqlIdentifier(schema)}.positions
+       FROM ${sqlIdentifier(schema)}.positions_marked
       WHERE ($1::text IS NULL OR account_alias = $1) AND ($2::text IS NULL OR symbol = $2) AND ($3::boolean OR quantity <> 0)
       ORDER BY account_alias, symbol LIMIT $4`,
     [q.accountAlias ?? null, q.symbol ?? null, q.includeClosed, q.limit],

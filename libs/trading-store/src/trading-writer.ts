@@ -67,8 +67,8 @@ export async function insertExecutions(db: Queryable, fills: readonly ExecutionR
 }
 
 /**
- * Positions by (account, symbol), replaced by a snapshot at least as recent, then marked to the
- * latest stored bar close. Quantity 0 is kept as a closed position (its history stays readable).
+ * Positions by (account, symbol), replaced by a snapshot at least as recent (`positions_marked`
+ * values them). Quantity 0 is kept as a closed position (its history stays readable).
  */
 export async function upsertPositions(db: Queryable, positions: readonly PositionRecord[], schema = 'md'): Promise<void> {
   const latest = new Map<string, PositionRecord>();
@@ -86,30 +86,6 @@ export async function upsertPositions(db: Queryable, positions: readonly Positio
      WHERE EXCLUDED.as_of >= p.as_of`,
     [col(rows, (p) => p.accountAlias), col(rows, (p) => p.symbol), col(rows, (p) => p.broker), col(rows, (p) => p.quantity),
       col(rows, (p) => p.averageEntryPrice), col(rows, (p) => toIso(p.asOf)), col(rows, (p) => p.source)],
-  );
-  await markPositions(db, [...new Set(rows.map((p) => p.symbol))], schema);
-}
-
-/**
- * Marks the positions in `symbols` to the latest stored 1-minute bar's raw close (entry prices are
- * raw too): market value = quantity x close, unrealised P&L = quantity x (close - average entry),
- * exact in numeric. Called by the bars sink for the symbols of each chunk, in its transaction, so
- * a position moves with every new bar; a position without a bar stays unmarked (nulls).
- */
-export async function markPositions(db: Queryable, symbols: readonly string[], schema = 'md'): Promise<void> {
-  if (!symbols.length) return;
-  const s = sqlIdentifier(schema);
-  await db.query(
-    `WITH marks AS (
-       SELECT p.account_alias, p.symbol, b.close, b.time
-         FROM ${s}.positions p
-         CROSS JOIN LATERAL (SELECT close, time FROM ${s}.bars b WHERE b.symbol = p.symbol AND b.timeframe = '1m' ORDER BY time DESC LIMIT 1) b
-        WHERE p.symbol = ANY($1::text[]))
-     UPDATE ${s}.positions p SET mark_price = m.close, mark_time = m.time, market_value = round(p.quantity * m.close, 8),
-            unrealized_pnl = round(p.quantity * (m.close - p.average_entry_price), 8), updated_at = now()
-       FROM marks m
-      WHERE p.account_alias = m.account_alias AND p.symbol = m.symbol AND (p.mark_time IS NULL OR m.time >= p.mark_time)`,
-    [symbols],
   );
 }
 
@@ -130,7 +106,7 @@ export async function upsertSignals(db: Queryable, signals: readonly SignalRecor
 /** The subject of a risk event: its symbol, else its account, else the whole platform ('*'). */
 export const riskSubject = (e: RiskEventRecord): string => e.symbol ?? (e.accountAlias ? `account:${e.accountAlias}` : '*');
 
-/** Risk events by (type, subject, detectedAt); detected again, the first stays. */
+/** Risk events by (type, subject, detectedAt, metrics); the same event again (a replay) adds nothing. */
 export async function insertRiskEvents(db: Queryable, events: readonly RiskEventRecord[], schema = 'md'): Promise<void> {
   if (!events.length) return;
   await db.query(

@@ -1,10 +1,11 @@
 import { LOCAL_STACK } from '@md/config';
-import type { CleanBar, ExecutionRecord, OrderEventRecord, PositionRecord } from '@md/contracts';
+import type { CleanBar, ExecutionRecord, OrderEventRecord, PositionRecord, RiskEventRecord } from '@md/contracts';
 import { DEFAULT_STORAGE_OPTIONS, PgDb, PgliteDb, barMonths, ensureMonthlyPartitions, migrate, upsertBars, type Db } from '@md/storage';
-import { insertExecutions, markPositions, orderHistory, queryOrders, queryPositions, upsertOrders, upsertPositions } from '../src';
+import { insertExecutions, insertRiskEvents, orderHistory, queryRiskEvents, queryOrders, queryPositions, upsertOrders, upsertPositions } from '../src';
 
 // Integration, both targets: the trading tables' idempotence and revision rules, and positions
-// marked to the latest stored close. The P&L expectations are worked by hand in exact decimals.
+// marked to the latest stored close (view positions_marked). The P&L expectations are worked by
+// hand in exact decimals.
 const us = (iso: string) => Date.parse(iso) * 1000;
 const order = (revision: string, event: string, status: string, filled: string, avg: string | null): OrderEventRecord => ({
   broker: 'alpaca', accountAlias: 'paper', orderId: 'o-1', clientOrderId: 'c-1', symbol: 'AAPL', side: 'BUY', orderType: 'limit', timeInForce: 'day',
@@ -32,7 +33,6 @@ describe.each([
   const storeBars = (bars: CleanBar[]) => db.transaction(async (tx) => {
     if (db.kind === 'pg') await ensureMonthlyPartitions(tx, schema, 'bars', barMonths(bars));
     await upsertBars(tx, bars, schema);
-    await markPositions(tx, ['AAPL'], schema);
   });
 
   beforeAll(async () => {
@@ -82,5 +82,16 @@ describe.each([
     await upsertPositions(db, [position('0.00000000', '0.00000000', '2024-07-10T14:04:00Z')], schema);
     expect(await queryPositions(db, schema, { includeClosed: false, limit: 10 })).toEqual([]);
     expect(await queryPositions(db, schema, { includeClosed: true, limit: 10 })).toHaveLength(1);
+  });
+
+  it('keeps a risk event once when it comes again, and two findings of one symbol at one time apart', async () => {
+    const risk = (issueType: string): RiskEventRecord => ({
+      type: 'quality_issue', severity: 'WARNING', symbol: 'AAPL', accountAlias: null, metrics: JSON.stringify({ issueType }),
+      detectedAt: us('2024-07-10T14:01:00Z'), availableTime: us('2024-07-10T14:01:00Z'),
+    });
+    await insertRiskEvents(db, [risk('price_outlier'), risk('volume_anomaly'), risk('price_outlier')], schema);
+    await insertRiskEvents(db, [risk('price_outlier')], schema); // a replay
+    const rows = await queryRiskEvents(db, schema, { from: new Date('2024-07-10T00:00:00Z'), to: new Date('2024-07-11T00:00:00Z'), limit: 10, minSeverity: 'INFO' });
+    expect(rows.map((r) => (r.metrics as { issueType: string }).issueType).sort()).toEqual(['price_outlier', 'volume_anomaly']);
   });
 });

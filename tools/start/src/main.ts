@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   await startGroupAtEnd(kafka, `${job}-features-redis`, [TOPICS.features]);
   await startGroupAtEnd(kafka, `${job}-writer-derived`, [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed]);
   await startGroupAtEnd(kafka, `${job}-writer-raw`, [TOPICS.rawTrades, TOPICS.rawQuotes]);
+  await startGroupAtEnd(kafka, `${job}-writer-trading`, [TOPICS.orders, TOPICS.executions, TOPICS.positions, TOPICS.signals, TOPICS.riskEvents]);
   const env: Record<string, Record<string, string>> = {
     preprocessor: { GROUP_ID: `${job}-preprocessor`, TRANSACTIONAL_ID: `${job}-preprocessor` },
     'feature-engine': { GROUP_ID: `${job}-features`, TRANSACTIONAL_ID: `${job}-features`, REDIS_GROUP_ID: `${job}-features-redis` },

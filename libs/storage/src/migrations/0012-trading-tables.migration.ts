@@ -3,8 +3,8 @@ import { runStatements, type Migration } from './migration-context';
 
 /**
  * Trading records (issue 17): orders (latest state) and order_events (every state, the history),
- * executions ("trades" in the requirements), positions marked to the latest stored bar close,
- * signals and risk events. Ordinary tables in both layouts: an account has thousands of rows a
+ * executions ("trades" in the requirements), positions (and `positions_marked`, the view that
+ * values them at the latest stored bar close), signals and risk events. Ordinary tables in both layouts: an account has thousands of rows a
  * day, not millions, and each is looked up by its id or by symbol and time. Prices numeric(20,8)
  * as bars; market value and P&L numeric(28,8), since quantity x price can pass 10^12.
  */
@@ -34,17 +34,27 @@ export const tradingTablesMigration: Migration = {
       `CREATE TABLE IF NOT EXISTS ${s}.positions (
          account_alias text NOT NULL, symbol text NOT NULL, broker text NOT NULL, quantity ${price} NOT NULL,
          average_entry_price ${price} NOT NULL, as_of timestamptz NOT NULL, source text NOT NULL,
-         mark_price ${price}, mark_time timestamptz, market_value numeric(28,8), unrealized_pnl numeric(28,8),
          updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (account_alias, symbol))`,
-      `CREATE INDEX IF NOT EXISTS positions_symbol ON ${s}.positions (symbol)`,
+      // Marked when read, to the latest stored 1-minute close (raw: entry prices are raw too), so a
+      // new bar moves every position at once and nothing derived is stored or kept in step. One
+      // index probe per position on the bars' (symbol, timeframe, time) key.
+      `CREATE OR REPLACE VIEW ${s}.positions_marked AS
+       SELECT p.account_alias, p.symbol, p.broker, p.quantity, p.average_entry_price, p.as_of, p.source, p.updated_at,
+              b.close AS mark_price, b.time AS mark_time,
+              round(p.quantity * b.close, 8)::numeric(28,8) AS market_value,
+              round(p.quantity * (b.close - p.average_entry_price), 8)::numeric(28,8) AS unrealized_pnl
+         FROM ${s}.positions p
+         LEFT JOIN LATERAL (SELECT close, time FROM ${s}.bars b WHERE b.symbol = p.symbol AND b.timeframe = '1m' ORDER BY time DESC LIMIT 1) b ON true`,
       `CREATE TABLE IF NOT EXISTS ${s}.signals (
          symbol text NOT NULL, model text NOT NULL, signal_time timestamptz NOT NULL, direction text NOT NULL, strength double precision NOT NULL,
          model_version text NOT NULL, features_as_of timestamptz NOT NULL, available_time timestamptz NOT NULL,
          stored_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (symbol, model, signal_time))`,
       `CREATE TABLE IF NOT EXISTS ${s}.risk_events (
          type text NOT NULL, subject text NOT NULL, detected_at timestamptz NOT NULL, severity text NOT NULL,
-         symbol text, account_alias text, metrics jsonb NOT NULL, available_time timestamptz NOT NULL,
-         PRIMARY KEY (type, subject, detected_at))`,
+         symbol text, account_alias text, metrics jsonb NOT NULL, available_time timestamptz NOT NULL)`,
+      // Identity: what was raised, about what, when, and the numbers: two findings of one symbol
+      // revealed by the same bar are two rows; the same finding replayed is one.
+      `CREATE UNIQUE INDEX IF NOT EXISTS risk_events_identity ON ${s}.risk_events (type, subject, detected_at, md5(metrics::text))`,
       `CREATE INDEX IF NOT EXISTS risk_events_time ON ${s}.risk_events (detected_at DESC)`,
     ]);
   },
