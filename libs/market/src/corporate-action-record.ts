@@ -1,5 +1,5 @@
 import { type CorporateActionRecord, InvalidRecordError } from '@md/contracts';
-import { type CorporateAction, TICKER_PATTERN, corporateActionViolations, exDateProblem } from './corporate-actions';
+import { type CorporateAction, TICKER_PATTERN, actionViolations, corporateActionViolations } from './corporate-actions';
 import { parseDecimal } from './decimal';
 
 // Checks of an md.corporate-actions.v1 record of any kind, whichever source built it (LEAN files,
@@ -37,13 +37,7 @@ export function corporateActionRecordViolations(r: CorporateActionRecord): strin
     const kind = r.kind === 'SPLIT' ? 'split' : 'cash_dividend';
     return corporateActionViolations({ symbol: r.symbol, exDate: r.exDate, provider: r.provider, revision: r.revision, kind, ...ratio, amount: r.amount ?? undefined });
   }
-  const problems: string[] = [];
-  if (!TICKER_PATTERN.test(r.symbol ?? '')) problems.push(`symbol ${JSON.stringify(r.symbol)} is not an upper-case ticker; write it as listed, e.g. AAPL`);
-  const date = exDateProblem(r.exDate ?? '');
-  if (date) problems.push(date);
-  problems.push(...termsProblems(r));
-  if (!r.provider?.trim()) problems.push('provider is empty; name the source of the action');
-  return problems.map((p) => `${r.symbol ?? '?'} ${r.kind} ex ${r.exDate ?? '?'}: ${p}`);
+  return actionViolations(r, termsProblems(r));
 }
 
 /** Throws an InvalidRecordError with every violation (a dead letter's reason). */

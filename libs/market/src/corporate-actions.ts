@@ -65,17 +65,26 @@ function kindProblems(a: CorporateAction): string[] {
   return [`kind ${JSON.stringify(a.kind)} is unknown; use split or cash_dividend`];
 }
 
-/** Everything wrong with an action, each problem saying what, where and how to fix it; [] when valid. */
-export function corporateActionViolations(a: CorporateAction): string[] {
+/**
+ * The checks every corporate action passes, whatever its kind (ticker, ex-date a trading day,
+ * provider, revision), with `kindProblems` of its terms; each problem prefixed with symbol, kind
+ * and date. The price actions here and the other kinds (corporate-action-record.ts) share it.
+ */
+export function actionViolations(a: { symbol?: string; exDate?: string; kind?: string; provider?: string; revision: number }, kindProblems: readonly string[]): string[] {
   const problems: string[] = [];
   if (!TICKER_PATTERN.test(a.symbol ?? '')) problems.push(`symbol ${JSON.stringify(a.symbol)} is not an upper-case ticker; write it as listed, e.g. AAPL`);
   const date = exDateProblem(a.exDate ?? '');
   if (date) problems.push(date);
-  problems.push(...kindProblems(a));
+  problems.push(...kindProblems);
   if (!a.provider?.trim()) problems.push('provider is empty; name the source of the action');
   if (!Number.isSafeInteger(a.revision) || a.revision < 0) problems.push(`revision ${a.revision} must be a whole number >= 0`);
   const where = `${a.symbol ?? '?'} ${a.kind ?? '?'} ex ${a.exDate ?? '?'}`;
   return problems.map((p) => `${where}: ${p}`);
+}
+
+/** Everything wrong with an action, each problem saying what, where and how to fix it; [] when valid. */
+export function corporateActionViolations(a: CorporateAction): string[] {
+  return actionViolations(a, kindProblems(a));
 }
 
 /** Throws one InvalidRecordError listing every violation of every action. */
