@@ -1,29 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { type CleanBar, type CorporateActionRecord, type QualityIssueRecord, type RestatementRecord, TOPICS } from '@md/contracts';
-import { microsToIso, newYorkMidnightUs, nowMicros } from '@md/market';
-import { leanFileDate, parseLeanMinuteBars } from '@md/providers';
+import { newYorkMidnightUs, nowMicros } from '@md/market';
 import { SchemaCodec, createIdempotentProducer, endOffsets, readTopicRange } from '@md/kafka';
-import { exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, readLeanZipText, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
-import { fixturesDir } from '@md/fixtures';
+import { exitCode, leanAaplMinuteCsv, finishSliceRun, httpJson, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 
 // Integration on real LEAN minute bars of AAPL around its 7-for-1 split of 2014-06-09: bars of
 // 06-05 and 06-06 flow first, then the split arrives on md.corporate-actions.v1, then 06-09.
 // The preprocessor restates the earlier history, the writer's adjusted series is continuous
 // across the split, and the quality-monitor raises no price outlier for it.
-
-async function leanCsv(days: string[]): Promise<{ file: string; bars: number }> {
-  const lines = ['timestamp,open,high,low,close,volume'];
-  for (const day of days) {
-    const text = await readLeanZipText(join(fixturesDir(), `lean/minute/aapl/${day}_trade.zip`));
-    for (const b of parseLeanMinuteBars(text, leanFileDate(day), day)) lines.push([microsToIso(b.eventTime), b.open, b.high, b.low, b.close, b.volume].join(','));
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'md-split-')), `${days.join('-')}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, bars: lines.length - 1 };
-}
 
 describe('corporate actions: the AAPL 7:1 split of 2014-06-09 (integration)', () => {
   let slice: SliceRun;
@@ -53,7 +37,7 @@ describe('corporate actions: the AAPL 7:1 split of 2014-06-09 (integration)', ()
     };
     const storedBars = () => metricValue(writer.port, 'md_records_in_total', { topic: TOPICS.bars });
 
-    const early = await leanCsv(['20140605', '20140606']);
+    const early = await leanAaplMinuteCsv(['20140605', '20140606']);
     await replay(early.file);
     await waitFor('the writer to store 06-05 and 06-06', async () => (await storedBars()) >= early.bars, 60_000, 200);
 
@@ -67,7 +51,7 @@ describe('corporate actions: the AAPL 7:1 split of 2014-06-09 (integration)', ()
     await send(); // a replayed action changes nothing
     await producer.disconnect();
     await waitFor('the preprocessor to read both actions', async () => (await metricValue(prep.port, 'md_records_in_total', { topic: TOPICS.corporateActions })) >= 2, 60_000, 200);
-    const late = await leanCsv(['20140609']);
+    const late = await leanAaplMinuteCsv(['20140609']);
     await replay(late.file);
     await waitFor('the writer to store 06-09 and the schedule', async () => {
       const { rows } = await slice.db.query(`SELECT 1 FROM ${slice.schema}.adjustment_segments WHERE symbol = $1`, [symbol]);

@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_STACK } from '@md/config';
 import { type CorporateActionRecord, type DeadLetterRecord, TOPICS } from '@md/contracts';
-import { microsToIso, nowMicros } from '@md/market';
-import { leanFileDate, parseLeanMinuteBars } from '@md/providers';
+import { nowMicros } from '@md/market';
 import { SchemaCodec, createIdempotentProducer, endOffsets, readTopicRange } from '@md/kafka';
-import { exitCode, finishSliceRun, httpJson, metricValue, prepareSliceRun, readLeanZipText, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
-import { fixturesDir } from '@md/fixtures';
+import { exitCode, leanAaplMinuteCsv, finishSliceRun, httpJson, metricValue, prepareSliceRun, startService, stopService, waitFor, waitReady, type RunningService, type SliceRun } from '@md/testing';
 
 // Integration on real LEAN minute bars of AAPL around 2014-06-09, told as a company that changed
 // its ticker that day (a reverse split with a new ticker is the common real case): 06-05 and 06-06
@@ -16,17 +14,6 @@ import { fixturesDir } from '@md/fixtures';
 // returns the three days as one series, continuous across the change; raw reads stay per ticker.
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'md-rename-'));
-
-async function leanCsv(days: string[]): Promise<{ file: string; bars: number }> {
-  const lines = ['timestamp,open,high,low,close,volume'];
-  for (const day of days) {
-    const text = await readLeanZipText(join(fixturesDir(), `lean/minute/aapl/${day}_trade.zip`));
-    for (const b of parseLeanMinuteBars(text, leanFileDate(day), day)) lines.push([microsToIso(b.eventTime), b.open, b.high, b.low, b.close, b.volume].join(','));
-  }
-  const file = join(tempDir(), `${days.join('-')}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, bars: lines.length - 1 };
-}
 
 describe('a ticker change: one adjusted series under two tickers (integration)', () => {
   let slice: SliceRun;
@@ -56,7 +43,7 @@ describe('a ticker change: one adjusted series under two tickers (integration)',
     };
     const storedBars = () => metricValue(writer.port, 'md_records_in_total', { topic: TOPICS.bars });
 
-    const early = await leanCsv(['20140605', '20140606']);
+    const early = await leanAaplMinuteCsv(['20140605', '20140606']);
     await gateway({ REPLAY_FILE: early.file, REPLAY_SYMBOL: oldSymbol, REPLAY_ZONE: 'UTC' });
     // LEAN map file: OLD up to and including Friday 2014-06-06, NEW after; a factor file without steps.
     const dir = tempDir();
@@ -71,7 +58,7 @@ describe('a ticker change: one adjusted series under two tickers (integration)',
     };
     await producer.send({ topic: TOPICS.corporateActions, messages: [{ key: newSymbol, value: await codec.encode(TOPICS.corporateActions, split) }] });
     await producer.disconnect();
-    const late = await leanCsv(['20140609']);
+    const late = await leanAaplMinuteCsv(['20140609']);
     await gateway({ REPLAY_FILE: late.file, REPLAY_SYMBOL: newSymbol, REPLAY_ZONE: 'UTC' });
     await waitFor('the writer to store the bars, the change and the split\'s schedule', async () => {
       const { rows } = await slice.db.query<{ changes: number; segments: number }>(

@@ -18,3 +18,4 @@ export * from './local-kafka';
 export * from './redis-servers';
 export * from './tls-postgres';
 export * from './lean-minute-bars';
+export * from './lean-minute-csv';
