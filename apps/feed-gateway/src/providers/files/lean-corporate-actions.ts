@@ -134,8 +134,7 @@ export function factorFileActions(rows: readonly LeanFactorRow[], o: LeanActionO
 
 /** A map file's ticker change as md.corporate-actions.v1 carries it: keyed by the old ticker, dated its first day under the new. */
 export function symbolChangeAction(c: SymbolChange, o: LeanActionOptions): CorporateActionRecord {
-  const action: CorporateActionRecord = { ...record({ ...o, symbol: c.fromSymbol }, c.effectiveDate, { kind: 'SYMBOL_CHANGE', ratioTo: null, ratioFrom: null, amount: null, referencePrice: null }), newSymbol: c.toSymbol };
-  return action;
+  return { ...record({ ...o, symbol: c.fromSymbol }, c.effectiveDate, { kind: 'SYMBOL_CHANGE', ratioTo: null, ratioFrom: null, amount: null, referencePrice: null }), newSymbol: c.toSymbol };
 }
 
 export interface LeanCorporateActionFiles {
