@@ -1,5 +1,5 @@
 import type { K8sObject } from './kustomize-render';
-import { resolveEnv } from './manifest-invariants';
+import { containerHardening, resolveEnv } from './manifest-invariants';
 
 // The rules for scheduled jobs (issue 16): a CronJob runs a service's code with the service's
 // config, never two runs at once, and with bounded history and resources. Field semantics:
@@ -41,13 +41,7 @@ export function cronJobProblems(objs: K8sObject[], rules: CronJobRules): string[
     for (const kind of ['requests', 'limits']) {
       for (const res of ['cpu', 'memory']) if (!c.resources?.[kind]?.[res]) problems.push(`${id}: resources.${kind}.${res} missing`);
     }
-    if (c.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${id}: readOnlyRootFilesystem is not set`);
-    if (c.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${id}: allowPrivilegeEscalation is not false`);
-    for (const m of c.volumeMounts ?? []) {
-      const vol = (pod.volumes ?? []).find((v: any) => v.name === m.name);
-      if (!vol) problems.push(`${id}: volumeMount ${m.name} has no volume`);
-      else if (!m.readOnly && !vol.emptyDir) problems.push(`${id}: writable mount ${m.mountPath} is not an emptyDir`);
-    }
+    problems.push(...containerHardening(pod, c, id));
     const service = c.command?.[0] === 'node' ? ENTRY.exec(c.command[1] ?? '')?.[1] : undefined;
     const keys = service ? rules.configKeys[service] : undefined;
     if (!keys) {

@@ -80,13 +80,7 @@ function checkPodSpec(objs: Obj[], dep: Obj, name: string, rule: ServiceRule, pr
     if (get?.path !== path || portOf(get?.port) !== rule.port) problems.push(`${id}: ${probe} must GET ${path} on port ${rule.port}`);
   }
   if ((pod.securityContext?.runAsNonRoot ?? c.securityContext?.runAsNonRoot) !== true) problems.push(`${id}: runAsNonRoot is not set`);
-  if (c.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${id}: readOnlyRootFilesystem is not set`);
-  if (c.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${id}: allowPrivilegeEscalation is not false`);
-  for (const m of c.volumeMounts ?? []) {
-    const vol = (pod.volumes ?? []).find((v: any) => v.name === m.name);
-    if (!vol) problems.push(`${id}: volumeMount ${m.name} has no volume`);
-    else if (!m.readOnly && !vol.emptyDir) problems.push(`${id}: writable mount ${m.mountPath} is not an emptyDir`);
-  }
+  problems.push(...containerHardening(pod, c, id));
   const env = resolveEnv(objs, c, id, problems);
   checkEnv(env, rule, id, problems);
   if (rule.configKeys.includes('TRANSACTIONAL_ID')) checkTransactionalId(dep, c, id, problems);
@@ -174,6 +168,19 @@ export function manifestProblems(objs: Obj[], rules: ManifestRules): string[] {
     if (!pdb) problems.push(`PodDisruptionBudget for ${name}: missing`);
     const env = checkPodSpec(objs, dep, name, rule, problems);
     checkAutoscaling(objs, name, rule, env, rules, problems);
+  }
+  return problems;
+}
+
+/** A container's file-system hardening, for services and jobs alike: read-only root, no privilege escalation, writable mounts only on emptyDir. */
+export function containerHardening(pod: any, c: any, id: string): string[] {
+  const problems: string[] = [];
+  if (c.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${id}: readOnlyRootFilesystem is not set`);
+  if (c.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${id}: allowPrivilegeEscalation is not false`);
+  for (const m of c.volumeMounts ?? []) {
+    const vol = (pod.volumes ?? []).find((v: any) => v.name === m.name);
+    if (!vol) problems.push(`${id}: volumeMount ${m.name} has no volume`);
+    else if (!m.readOnly && !vol.emptyDir) problems.push(`${id}: writable mount ${m.mountPath} is not an emptyDir`);
   }
   return problems;
 }
