@@ -35,9 +35,8 @@ export const tradingTablesMigration: Migration = {
          account_alias text NOT NULL, symbol text NOT NULL, broker text NOT NULL, quantity ${price} NOT NULL,
          average_entry_price ${price} NOT NULL, as_of timestamptz NOT NULL, source text NOT NULL,
          updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (account_alias, symbol))`,
-      // Marked when read, to the latest stored 1-minute close (raw: entry prices are raw too), so a
-      // new bar moves every position at once and nothing derived is stored or kept in step. One
-      // index probe per position on the bars' (symbol, timeframe, time) key.
+      // Marked when read, at the latest stored raw 1-minute close (entry prices are raw): a new bar
+      // moves every position at once, and nothing derived is stored. One index probe per position.
       `CREATE OR REPLACE VIEW ${s}.positions_marked AS
        SELECT p.account_alias, p.symbol, p.broker, p.quantity, p.average_entry_price, p.as_of, p.source, p.updated_at,
               b.close AS mark_price, b.time AS mark_time,
