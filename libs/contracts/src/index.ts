@@ -8,3 +8,4 @@ export * from './derived-records';
 export * from './topic-retention';
 export * from './headers';
 export * from './trading-records';
+export * from './audit-record';

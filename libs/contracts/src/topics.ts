@@ -20,6 +20,7 @@ export const TOPICS = {
   positions: 'md.positions.v1',
   signals: 'md.signals.v1',
   riskEvents: 'md.risk.events.v1',
+  audit: 'md.audit.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -80,6 +81,9 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   // Signals keyed by symbol with the bar topics' partitions: a consumer joining them co-partitions.
   { name: TOPICS.signals, partitions: 6, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.signals.v1.avsc' },
   { name: TOPICS.riskEvents, partitions: 3, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.risk.events.v1.avsc' },
+  // Who read what (issue 18): one record per /v1 request, keyed by token name. Kept 400 days, a
+  // year of access history plus a margin; the services' JSON-lines audit files hold the same.
+  { name: TOPICS.audit, partitions: 3, retentionMs: 400 * DAY_MS, cleanupPolicy: 'delete', valueSchema: 'md.audit.v1.avsc' },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type {
+  AuditRecord,
   ExecutionRecord, OrderEventRecord, PositionRecord, RiskEventRecord, SignalRecord,
   AltSignalRecord, CorporateActionRecord, DeadLetterRecord, FeatureVectorRecord, IntrinsicBarRecord, OptionQuoteRecord, QualityIssueRecord,
   QuoteRecord, RawBar, ReprocessedRecord, RestatementRecord, TopicName, TradeRecord, VixRegimeRecord,
@@ -119,6 +120,12 @@ const riskEvents: RiskEventRecord[] = [
   { type: 'position_concentration', severity: 'WARNING', symbol: 'AAPL', accountAlias: 'paper', metrics: '{"share":0.3,"limit":0.25}', detectedAt: us('2024-07-10T14:01:00Z'), availableTime: us('2024-07-10T14:01:00Z') },
   { type: 'vix_regime_change', severity: 'CRITICAL', symbol: 'VIX', accountAlias: null, metrics: '{"regime":"CRISIS"}', detectedAt: us('2015-08-24T20:15:00Z'), availableTime: us('2015-08-24T20:15:00Z') },
 ];
+const audit: AuditRecord[] = [
+  { requestId: '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b', time: us('2024-07-10T14:02:00.5Z'), service: 'timescale-writer', token: 'research', method: 'GET', route: '/v1/bars',
+    params: '{"symbol":"AAPL","timeframe":"1m"}', status: 200, rows: 390, durationMs: 12.5, remoteAddress: '10.0.3.7' },
+  { requestId: '6fa459ea-ee8a-4ca4-894e-db77e160355e', time: us('2024-07-10T14:02:01Z'), service: 'feed-gateway', token: 'anonymous', method: 'GET', route: '/v1/jobs',
+    params: '{}', status: 401, rows: null, durationMs: 0.25, remoteAddress: null },
+];
 
 /** Sample values of every topic; a Record over TopicName, so a new topic needs its samples to compile. */
 export const INTEROP_RECORDS: Readonly<Record<TopicName, readonly object[]>> = {
@@ -141,6 +148,7 @@ export const INTEROP_RECORDS: Readonly<Record<TopicName, readonly object[]>> = {
   [TOPICS.positions]: positions,
   [TOPICS.signals]: tradingSignals,
   [TOPICS.riskEvents]: riskEvents,
+  [TOPICS.audit]: audit,
 };
 
 /**

@@ -40,4 +40,5 @@ export const TOPIC_IDENTITY: Readonly<Record<TopicName, TopicIdentity>> = {
   [TOPICS.positions]: { keyField: null, key: '<accountAlias>|<symbol>; the topic is compacted, so the latest record per key is the position', identity: '(accountAlias, symbol); the latest asOf wins, quantity 0 closes it' },
   [TOPICS.signals]: { keyField: 'symbol', key: SYMBOL, identity: '(symbol, model, signalTime); a later record with the same identity replaces it' },
   [TOPICS.riskEvents]: { keyField: null, key: 'the symbol, else the account alias, else the type', identity: '(type, symbol, accountAlias, detectedAt)' },
+  [TOPICS.audit]: { keyField: 'token', key: 'the name of the token used (never the token itself)', identity: 'requestId, a UUID per request' },
 };
