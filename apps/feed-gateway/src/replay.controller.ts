@@ -1,6 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { RequireScope } from '@md/observability';
 import { GatewayService } from './gateway.service';
 
+// Operational state, not market data: the admin scope (issue 18).
+@RequireScope('admin')
 @Controller('v1')
 export class ReplayController {
   constructor(private readonly gateway: GatewayService) {}

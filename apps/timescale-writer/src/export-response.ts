@@ -23,6 +23,8 @@ export interface ExportReply {
   once(event: 'drain' | 'close', listener: () => void): unknown;
   off(event: 'drain' | 'close', listener: () => void): unknown;
   json(body: unknown): unknown;
+  /** Express' per-response values: the export's row count goes to the audit there (issue 18). */
+  locals?: Record<string, unknown>;
 }
 
 const log = new Logger('ColumnarExport');
@@ -85,8 +87,13 @@ export interface ExportAnswer<T> {
  */
 export async function sendExport<T>(res: ExportReply, a: ExportAnswer<T>): Promise<void> {
   const schema = arrowSchema(a.columns);
+  let rows = 0;
   const batches = async function* () {
-    for await (const page of a.pages) yield toRecordBatch(a.columns, page.map(a.cells));
+    for await (const page of a.pages) {
+      rows += page.length;
+      if (res.locals) res.locals.auditRows = rows;
+      yield toRecordBatch(a.columns, page.map(a.cells));
+    }
   };
   const head = () => {
     res.status(200);

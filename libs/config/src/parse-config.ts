@@ -87,6 +87,8 @@ export function loadConfigOrExit<S extends z.ZodTypeAny>(schema: S): z.infer<S> 
   }
 }
 
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 const brokerList = z
   .string()
   .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
@@ -102,8 +104,19 @@ export const commonConfig = {
   ...connectionConfig,
   /** Port of the HTTP server for /health, /ready, /metrics and the service's API. */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
-  /** Bind address of the HTTP server. */
+  /** Bind address of the HTTP server; without API_TOKENS_FILE always 127.0.0.1 (observability bootstrap). */
   HTTP_HOST: z.string().default('127.0.0.1'),
+  /**
+   * JSON file of the API's bearer tokens, {"tokens": [{"name", "token", "scopes": ["read"|"admin"]}]},
+   * re-read when it changes. Unset: the /v1 routes are open and the server listens on 127.0.0.1 only.
+   */
+  API_TOKENS_FILE: z.string().min(1).optional(),
+  /** Requests a second one token may make on average (a token's own ratePerSecond overrides it). */
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  /** Requests one token may make at once after a quiet spell (the bucket's size). */
+  API_RATE_LIMIT_BURST: positiveInt(100),
+  /** Append the audit log's JSON lines to this file; unset: to stdout. */
+  AUDIT_LOG_FILE: z.string().min(1).optional(),
   /** Seconds allowed to finish the in-flight batch on SIGTERM before exiting anyway. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(20),
   /** Nest log levels, comma separated (error,warn,log,debug,verbose). */
@@ -115,8 +128,6 @@ export const commonConfig = {
    */
   CALENDAR_OVERRIDES_FILE: z.string().min(1).optional(),
 };
-
-export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** The broker and registry settings alone: the tools' config (backfill, npm start, the bench). */
 export const connectionSchema = z.object({

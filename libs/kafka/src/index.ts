@@ -30,3 +30,4 @@ export * from './registry-http';
 export * from './group-membership';
 export * from './outage-budget';
 export * from './consumer-supervisor';
+export * from './audit-publisher';

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import type { KafkaConnection, RegistryConnection } from '@md/config';
+import { AUDIT_SINK } from '@md/observability';
+import { KafkaAuditPublisher } from './audit-publisher';
 import { createKafka } from './kafka-client';
 import { SchemaCodec } from './schema-codec';
 import { StageKit } from './stage-kit';
@@ -22,8 +24,10 @@ export class KafkaModule {
         { provide: Kafka, useFactory: () => createKafka(options.clientId, options.kafka) },
         { provide: SchemaCodec, useFactory: () => new SchemaCodec(options.registry) },
         StageKit,
+        // The API's audit records to md.audit.v1 (ObservabilityModule's guard writes them).
+        { provide: AUDIT_SINK, useClass: KafkaAuditPublisher },
       ],
-      exports: [Kafka, SchemaCodec, StageKit],
+      exports: [Kafka, SchemaCodec, StageKit, AUDIT_SINK],
     };
   }
 }

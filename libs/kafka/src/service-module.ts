@@ -1,10 +1,10 @@
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { CONFIG, kafkaConnectionOf, registryConnectionOf, type ConnectionSettings, type ServiceName } from '@md/config';
-import { ObservabilityModule } from '@md/observability';
+import { ObservabilityModule, type AccessConfig } from '@md/observability';
 import { KafkaModule } from './kafka.module';
 
-/** The connection fields of commonConfig (brokers, registry, their TLS and credentials). */
-export type ServiceModuleConfig = ConnectionSettings;
+/** The connection fields of commonConfig (brokers, registry, their TLS and credentials) and the API's access settings. */
+export type ServiceModuleConfig = ConnectionSettings & AccessConfig;
 
 /**
  * A service's root module: health, readiness and metrics, the broker client, codec and stage
@@ -20,7 +20,7 @@ export function serviceModule(
   return {
     module,
     imports: [
-      ObservabilityModule.forService(service),
+      ObservabilityModule.forService(service, config),
       KafkaModule.forService({ clientId: `md-${service}`, kafka: kafkaConnectionOf(config), registry: registryConnectionOf(config) }),
     ],
     controllers: parts.controllers ?? [],

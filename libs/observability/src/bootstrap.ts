@@ -61,17 +61,37 @@ export interface ServiceConfigBase {
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_SECONDS: number;
   CALENDAR_OVERRIDES_FILE?: string;
+  API_TOKENS_FILE?: string;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * Where the HTTP server listens (issue 18): HTTP_HOST when the API's routes need tokens, else
+ * 127.0.0.1 whatever HTTP_HOST says, since an open API must not answer other hosts; and the
+ * line that says so at start.
+ */
+export function listenAddress(httpHost: string, tokensFile: string | undefined): { host: string; level: 'log' | 'warn'; note: string } {
+  if (tokensFile) return { host: httpHost, level: 'log', note: `API routes need a bearer token from API_TOKENS_FILE ("${tokensFile}"); every request is audited` };
+  if (LOOPBACK.test(httpHost)) return { host: httpHost, level: 'log', note: 'API_TOKENS_FILE is unset: the API routes are open, to this host only; every request is audited' };
+  return {
+    host: '127.0.0.1',
+    level: 'warn',
+    note: `API_TOKENS_FILE is unset, so the API routes are open: listening on 127.0.0.1 only, not HTTP_HOST=${httpHost}. Mount a tokens file and set API_TOKENS_FILE to serve other hosts (README, Production)`,
+  };
 }
 
 /** main.ts in one call: boot with a parsed config, or log why not and exit 1. */
 export function runService<C extends ServiceConfigBase>(name: string, config: C, module: unknown): void {
   Promise.resolve().then(() => {
     applyCalendarOverridesFile(config.CALENDAR_OVERRIDES_FILE, name);
+    const listen = listenAddress(config.HTTP_HOST, config.API_TOKENS_FILE);
+    new Logger(name)[listen.level](listen.note);
     return bootService({
       name,
       module,
       port: config.HTTP_PORT,
-      host: config.HTTP_HOST,
+      host: listen.host,
       logLevels: config.LOG_LEVEL,
       graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
     });

@@ -9,3 +9,8 @@ export * from './provider-time';
 export * from './end-to-end';
 export * from './query-timing.interceptor';
 export * from './db-metrics';
+export * from './access/api-tokens';
+export * from './access/api-access';
+export * from './access/audit-log';
+export * from './access/access.guard';
+export * from './access/access.providers';

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { accessProviders, type AccessConfig } from './access/access.providers';
 import { HealthController } from './health.controller';
 import { QueryTimingInterceptor } from './query-timing.interceptor';
 import { Readiness } from './readiness';
@@ -8,11 +9,11 @@ import { StageMetrics } from './stage-metrics';
 @Global()
 @Module({})
 export class ObservabilityModule {
-  static forService(service: string): DynamicModule {
+  static forService(service: string, access: AccessConfig): DynamicModule {
     return {
       module: ObservabilityModule,
       controllers: [HealthController],
-      providers: [{ provide: StageMetrics, useValue: new StageMetrics(service) }, Readiness, { provide: APP_INTERCEPTOR, useClass: QueryTimingInterceptor }],
+      providers: [{ provide: StageMetrics, useValue: new StageMetrics(service) }, Readiness, { provide: APP_INTERCEPTOR, useClass: QueryTimingInterceptor }, ...accessProviders(access)],
       exports: [StageMetrics, Readiness],
     };
   }
