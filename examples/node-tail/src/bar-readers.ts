@@ -12,7 +12,7 @@ export const BARS_TOPIC = 'md.bars.v1';
  */
 export function historyThenLive(config: TailConfig, signal?: AbortSignal): AsyncGenerator<SnapshotBar> {
   return snapshotThenTail({
-    brokers: config.brokers, registryUrl: config.registryUrl, readApiUrl: config.readApiUrl,
+    brokers: config.brokers, registryUrl: config.registryUrl, readApiUrl: config.readApiUrl, token: config.token,
     symbol: config.symbol, timeframe: config.timeframe, from: config.from, signal,
   });
 }

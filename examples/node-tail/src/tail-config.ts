@@ -6,6 +6,8 @@ export interface TailConfig {
   registryUrl: string;
   /** MD_READ_API_URL: the timescale-writer's HTTP API (GET /v1/bars/snapshot). Default its port 3105. */
   readApiUrl: string;
+  /** MD_API_TOKEN: a bearer token of the writer's API_TOKENS_FILE with the read scope. Unset: none (an API without tokens). */
+  token?: string;
   /** MD_SYMBOL: the symbol to follow, upper case. Required. */
   symbol: string;
   /** MD_TIMEFRAME: 1m, 5m, 15m, 1h or 1d. Default 1m. */
@@ -25,6 +27,7 @@ export function tailConfig(env: NodeJS.ProcessEnv): TailConfig {
     brokers, symbol, from,
     registryUrl: env.MD_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
     readApiUrl: env.MD_READ_API_URL ?? 'http://127.0.0.1:3105',
+    token: env.MD_API_TOKEN || undefined,
     timeframe: env.MD_TIMEFRAME ?? '1m',
   };
 }

@@ -213,7 +213,8 @@ describe('the checks catch a broken manifest', () => {
 
   it('reports a transactional stage whose TRANSACTIONAL_ID is not its pod name, one run as a Deployment, and a scaler aimed at the wrong kind', () => {
     const problems = problemsAfter((o) => {
-      deployment(o, 'preprocessor').spec.template.spec.containers[0].env = [{ name: 'TRANSACTIONAL_ID', value: 'md-preprocessor-1' }];
+      const prep = deployment(o, 'preprocessor').spec.template.spec.containers[0];
+      prep.env = [...prep.env.filter((e: { name: string }) => e.name !== 'TRANSACTIONAL_ID'), { name: 'TRANSACTIONAL_ID', value: 'md-preprocessor-1' }];
       const monitor = deployment(o, 'quality-monitor');
       monitor.kind = 'Deployment';
       delete monitor.spec.serviceName;
@@ -224,6 +225,19 @@ describe('the checks catch a broken manifest', () => {
       'ScaledObject/feature-engine: scaleTargetRef kind Deployment (default) but feature-engine is a StatefulSet',
       'Deployment/quality-monitor: a transactional stage must be a StatefulSet (stable pod names for stable transactional ids)',
       'ScaledObject/quality-monitor: scaleTargetRef kind StatefulSet but quality-monitor is a Deployment',
+    ]);
+  });
+
+  it('reports a service without API_TOKENS_FILE, and one whose tokens file is not in a mounted Secret', () => {
+    const problems = problemsAfter((o) => {
+      const writer = deployment(o, 'timescale-writer').spec.template.spec.containers[0];
+      writer.env = writer.env.filter((e: { name: string }) => e.name !== 'API_TOKENS_FILE');
+      const engine = deployment(o, 'feature-engine').spec.template.spec.containers[0];
+      engine.env.find((e: { name: string }) => e.name === 'API_TOKENS_FILE').value = '/tmp/tokens.json';
+    });
+    expect(problems).toEqual([
+      'StatefulSet/feature-engine: API_TOKENS_FILE /tmp/tokens.json is not in a mounted Secret volume',
+      'Deployment/timescale-writer: API_TOKENS_FILE is not set: without it the service listens on 127.0.0.1 only and the probes fail',
     ]);
   });
 

@@ -84,11 +84,24 @@ function checkPodSpec(objs: Obj[], dep: Obj, name: string, rule: ServiceRule, pr
   const env = resolveEnv(objs, c, id, problems);
   checkEnv(env, rule, id, problems);
   if (rule.configKeys.includes('TRANSACTIONAL_ID')) checkTransactionalId(dep, c, id, problems);
+  checkApiTokens(pod, c, env, id, problems);
   const grace = Number(env.get('SHUTDOWN_GRACE_SECONDS') ?? NaN);
   if (!(pod.terminationGracePeriodSeconds > grace)) {
     problems.push(`${id}: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} is not longer than SHUTDOWN_GRACE_SECONDS ${env.get('SHUTDOWN_GRACE_SECONDS')}`);
   }
   return env;
+}
+
+/**
+ * A pod listens beyond its loopback (for the probes and the Service) only with API_TOKENS_FILE
+ * (issue 18): the file must sit in a mounted Secret volume, so the tokens never reach the spec.
+ */
+function checkApiTokens(pod: any, c: any, env: Map<string, string | undefined>, id: string, problems: string[]): void {
+  const path = env.get('API_TOKENS_FILE');
+  if (!path) return void problems.push(`${id}: API_TOKENS_FILE is not set: without it the service listens on 127.0.0.1 only and the probes fail`);
+  const mount = (c.volumeMounts ?? []).find((m: any) => path.startsWith(`${String(m.mountPath).replace(/\/$/, '')}/`));
+  const volume = mount && (pod.volumes ?? []).find((v: any) => v.name === mount.name);
+  if (!volume?.secret) problems.push(`${id}: API_TOKENS_FILE ${path} is not in a mounted Secret volume`);
 }
 
 /**

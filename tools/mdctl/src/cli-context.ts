@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connectionSettingsFromEnv, kafkaConnectionOf, LOCAL_STACK, registryConnectionOf, SERVICE_PORTS, type KafkaConnection, type RegistryConnection } from '@md/config';
 import { parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
@@ -46,14 +47,39 @@ export const ENDPOINT_DEFAULTS = {
 
 const HTTP_TIMEOUT_MS = 15_000;
 
+/**
+ * The bearer token mdctl sends to the services' APIs (issue 18): MD_API_TOKEN, or the file named
+ * by MD_API_TOKEN_FILE (a mounted secret, re-read at each command). Unset: no header, which an API
+ * running without API_TOKENS_FILE (loopback only) accepts.
+ */
+export function apiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.MD_API_TOKEN_FILE) {
+    try {
+      return readFileSync(env.MD_API_TOKEN_FILE, 'utf8').trim();
+    } catch (err) {
+      throw new OperationError(`MD_API_TOKEN_FILE ("${env.MD_API_TOKEN_FILE}") cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, err);
+    }
+  }
+  return env.MD_API_TOKEN || undefined;
+}
+
 /** One HTTP request with a deadline; a refused connection names the service and how to start it. */
 export async function httpRequest(url: string, what: string, init: RequestInit = {}): Promise<Response> {
+  const token = apiToken();
+  const headers = new Headers(init.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  let response: Response;
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
   } catch (err) {
     // fetch wraps the socket error: its cause carries the code (ECONNREFUSED) or the reason (bad port).
     const inner = (err as { cause?: { code?: string; message?: string } }).cause;
     const cause = inner?.code ?? inner?.message ?? (err as Error).message;
     throw new OperationError(`cannot reach the ${what} at ${new URL(url).origin} (${cause}): start it (\`mdctl stack up\` for the local stack) or pass its URL`, err);
   }
+  if (response.status === 401 || response.status === 403) {
+    const why = ((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.statusText;
+    throw new OperationError(`the ${what} at ${new URL(url).origin} refused the request (${response.status}: ${why}): set MD_API_TOKEN or MD_API_TOKEN_FILE to one of its API_TOKENS_FILE tokens with the read scope`);
+  }
+  return response;
 }
