@@ -49,6 +49,18 @@ describe('mdctl exit codes and messages (no broker needed: all fail before conne
     expect(c.err()).toContain("required option '--to <time>' not specified");
   });
 
+  it('exits 2 on a backup or restore it cannot run, saying what to give, before connecting', async () => {
+    const c = capture();
+    expect(await runMdctl(['backup'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --dir is required: the folder that keeps the backups');
+    expect(await runMdctl(['backup', '--dir', 'b', '--keep-days', 'a month'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: --keep-days "a month" is not a whole number of days from 1 to 3650');
+    expect(await runMdctl(['restore'], c.io)).toBe(2);
+    expect(c.err()).toContain("missing required argument 'backup'");
+    expect(await runMdctl(['restore', '/nonexistent/backups'], c.io)).toBe(2);
+    expect(c.err()).toContain('mdctl: /nonexistent/backups is not a backup folder: pass a folder made by `mdctl backup`');
+  });
+
   it('exits 2 on an unparseable time, a symbol pattern or a bad broker list, with the fix', async () => {
     const c = capture();
     expect(await runMdctl(['rewind', '--stage', 'preprocessor', '--from', '2024-04-01 09:30'], c.io)).toBe(2);

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ENDPOINT_DEFAULTS, type CliIo } from './cli-context';
 import { registerAsyncApi } from './commands/asyncapi.command';
+import { registerBackup } from './commands/backup.command';
 import { registerBackfill } from './commands/backfill.command';
 import { registerExport } from './commands/export.command';
 import { registerLag } from './commands/lag.command';
 import { registerOffsetCommands } from './commands/offsets.command';
 import { registerQuality } from './commands/quality.command';
 import { registerReprocess } from './commands/reprocess.command';
+import { registerRestore } from './commands/restore.command';
 import { registerSchemas } from './commands/schemas.command';
 import { registerStack } from './commands/stack.command';
 import { registerTopics } from './commands/topics.command';
@@ -30,12 +32,15 @@ Examples:
   mdctl quality report --from 2024-04-01 --to 2024-05-01 --format html --out quality.html
   mdctl export --format parquet --symbols DBB,SPY --from 2024-07-01 --to 2024-08-01 --out data   one file per symbol, from the writer
   mdctl asyncapi --check                           exit 1 if schemas/asyncapi.yaml is not what the topic table gives
+  mdctl backup --dir /var/backups/md               the writer's schema and the Kafka offsets it covers; prunes backups over --keep-days 30
+  mdctl restore /var/backups/md --replace          the newest backup; stop the writer first, start it after: it replays the rest
 
 Times: YYYY-MM-DD (UTC midnight) or ISO 8601 with a zone (Z or ±hh:mm); naive times are refused.
 replay/rewind times are Kafka record timestamps: when a record was published, not its bar time;
 replay --from-db times are event times, and it publishes (needs --database-url or DATABASE_URL).
 replay and rewind refuse while the group has members: stop the stage first, start it after.
 reprocess recomputes from the writer's database (--database-url or DATABASE_URL) while the stages run.
+backup and restore read the writer's database (--database-url, DATABASE_URL or DATABASE_URL_FILE); restore refuses while the writer runs.
 
 Exit codes: 0 done; 1 runtime failure (broker or registry unreachable, group active, job failed);
 2 usage error (unknown option, bad value: nothing was changed); 130 backfill or replay --from-db stopped by Ctrl-C.
@@ -47,7 +52,7 @@ SCHEMA_REGISTRY_TOKEN(_FILE), SCHEMA_REGISTRY_CA_FILE; DATABASE_PASSWORD(_FILE) 
 /** The whole CLI; `io` receives command output and errors (tests capture them). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('mdctl')
-    .description('Operate the market-data platform: local stack, topics, schemas, replays, backfills, reprocessing, lag, quality reports')
+    .description('Operate the market-data platform: local stack, topics, schemas, replays, backfills, reprocessing, lag, quality reports, backups')
     .version((JSON.parse(readFileSync(join(workspaceRoot(), 'package.json'), 'utf8')) as { version: string }).version)
     .addOption(new Option('--brokers <list>', 'Kafka bootstrap servers host:port[,…]').default(ENDPOINT_DEFAULTS.brokers))
     .addOption(new Option('--registry <url>', 'Confluent-compatible schema registry').default(ENDPOINT_DEFAULTS.registry))
@@ -68,6 +73,8 @@ export function buildProgram(io: CliIo): Command {
   registerReprocess(program, io);
   registerExport(program, io);
   registerAsyncApi(program, io);
+  registerBackup(program, io);
+  registerRestore(program, io);
   return program;
 }
 
