@@ -7,7 +7,38 @@ import { EXPORT_FORMATS } from '@md/columnar';
 // mandatory row limit: an unbounded query on 10 million rows is how a dashboard takes a
 // database down.
 export const symbol = z.string().regex(/^[A-Z][A-Z0-9.\-/]{0,20}$/, 'must be an upper-case ticker such as DBB');
-export const instant = z.string().datetime({ offset: true, message: 'must be ISO-8601 with a zone, e.g. 2024-07-01T13:30:00Z' }).transform((v) => new Date(v));
+
+/**
+ * The instants the API accepts. From 1900: before 1883 New York kept local mean time
+ * (UTC-04:56:02), not the whole hours the session grid assumes (session-bars.ts). Up to
+ * 9999-01-01, the snapshot's end of time: the readers reach past a request's range (a fill's
+ * anchors, a report's whole New York days), and an instant past 9999-12-31 or before year 1 is
+ * written by JavaScript as `+010000-…` or `0000-…`, which PostgreSQL refuses (each was a 500
+ * in the fuzz test, issue 18).
+ */
+export const EARLIEST_INSTANT = '1900-01-01T00:00:00Z';
+export const LATEST_INSTANT = '9999-01-01T00:00:00Z';
+const [earliest, latest] = [Date.parse(EARLIEST_INSTANT), Date.parse(LATEST_INSTANT)];
+const ISO_WITH_ZONE = 'must be ISO-8601 with a zone, e.g. 2024-07-01T13:30:00Z';
+
+export const instant = z
+  .string()
+  .datetime({ offset: true, message: ISO_WITH_ZONE })
+  .transform((v, ctx) => {
+    const time = Date.parse(v);
+    // zod's pattern takes any two digits for the offset's hours and minutes; Date does not (+99:99).
+    if (Number.isNaN(time)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${ISO_WITH_ZONE}, its offset at most ±23:59` });
+    else if (time < earliest || time > latest) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be from ${EARLIEST_INSTANT} to ${LATEST_INSTANT}` });
+    else return new Date(time);
+    return z.NEVER;
+  });
+
+/** A calendar date (zod's date() checks the month's days and leap years), in the instants' years. */
+export const calendarDate = z
+  .string()
+  .date('must be a date YYYY-MM-DD')
+  .refine((v) => v >= EARLIEST_INSTANT.slice(0, 10) && v <= LATEST_INSTANT.slice(0, 10), `must be from ${EARLIEST_INSTANT.slice(0, 10)} to ${LATEST_INSTANT.slice(0, 10)}`);
+
 const symbolList = z
   .string()
   .optional()
@@ -47,10 +78,23 @@ export const latestQuery = z.object({
 
 export const summaryQuery = z.object({ symbol, timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m') });
 
+/** GET /v1/bars/snapshot (snapshot-api.controller.ts): without `to`, to the end of what is stored. */
+export const snapshotQuery = (maxRows: number) =>
+  z
+    .object({
+      symbol,
+      timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'),
+      from: instant,
+      to: instant.optional(),
+      limit: z.coerce.number().int().min(1).max(maxRows).default(maxRows),
+    })
+    .refine((q) => !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
 export const chainQuery = (maxRows: number) =>
   z.object({
     underlying: symbol,
-    expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').optional(),
+    // A real date: an impossible one (2024-13-45) reached PostgreSQL's date parser (a 500, issue 18).
+    expiry: calendarDate.optional(),
     limit: z.coerce.number().int().min(1).max(maxRows).default(Math.min(1000, maxRows)),
   });
 

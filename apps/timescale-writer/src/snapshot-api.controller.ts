@@ -1,23 +1,11 @@
 import { Controller, Get, Inject, Query, UseFilters } from '@nestjs/common';
-import { z } from 'zod';
 import { CONFIG } from '@md/config';
-import { TIMEFRAMES, TOPICS } from '@md/contracts';
+import { TOPICS } from '@md/contracts';
 import { BadQueryFilter, parseQuery } from '@md/observability';
 import { barsSnapshot } from '@md/storage';
 import type { WriterConfig } from './config';
-import { instant, symbol } from './read-api.schemas';
+import { snapshotQuery } from './read-api.schemas';
 import { StorageService } from './storage.service';
-
-const snapshotQuery = (maxRows: number) =>
-  z
-    .object({
-      symbol,
-      timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'),
-      from: instant,
-      to: instant.optional(),
-      limit: z.coerce.number().int().min(1).max(maxRows).default(maxRows),
-    })
-    .refine((q) => !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
 // Far enough that "to the end of what is stored" needs no second parameter.
 const END_OF_TIME = new Date('9999-01-01T00:00:00Z');
