@@ -27,7 +27,7 @@ export class FeaturesController {
 
   @Get(':symbol')
   async one(@Param('symbol') raw: string, @Query() query: unknown) {
-    const sym = parseQuery(symbol, raw);
+    const sym = parseQuery(z.object({ symbol }), { symbol: raw }).symbol;
     const q = parseQuery(oneQuery, query);
     const [latest] = await readLatest(this.redis.client, storeOptions(this.config), [{ symbol: sym, timeframe: q.timeframe }]);
     this.sink.featureStoreMetrics.countReads([latest], nowMicros());
@@ -39,7 +39,8 @@ export class FeaturesController {
   @Post('batch')
   @HttpCode(200)
   async batch(@Body() body: unknown) {
-    const { keys } = parseQuery(batchBody, body);
+    // A body that is no JSON object (an array, another content type) is refused naming the member it lacks.
+    const { keys } = parseQuery(batchBody, body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {});
     const found = await readLatest(this.redis.client, storeOptions(this.config), keys);
     this.sink.featureStoreMetrics.countReads(found, nowMicros());
     return { count: found.filter(Boolean).length, results: keys.map((k, i) => ({ ...k, features: found[i] ? toJson(found[i]) : null })) };

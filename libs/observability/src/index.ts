@@ -14,3 +14,4 @@ export * from './access/api-access';
 export * from './access/audit-log';
 export * from './access/access.guard';
 export * from './access/access.providers';
+export * from './request-errors.filter';
