@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SERVICE_NAMES, SERVICE_PORTS, objectShape, type ServiceName } from '@md/config';
 import { TOPIC_TABLE, TOPICS } from '@md/contracts';
 import { repoRoot } from '@md/testing';
-import { SERVICE_CONFIGS as CONFIGS } from './service-configs';
+import { MDCTL_GROUP_VARIABLES, SERVICE_CONFIGS as CONFIGS, cronJobRules } from './service-configs';
 import { readYamlDocuments, renderKustomization, type K8sObject } from './kustomize-render';
 import { manifestProblems, resolveEnv, type ManifestRules, type ServiceRule } from './manifest-invariants';
 import { schemaProblems } from './schema-validate';
@@ -52,7 +52,7 @@ const named = (objs: K8sObject[], kind: string, name: string) => {
   return found;
 };
 
-const cronRules = () => ({ configKeys: Object.fromEntries(SERVICE_NAMES.map((name) => [name, Object.keys(objectShape(CONFIGS[name])!)])) });
+const podOf = (cron: K8sObject) => cron.spec.jobTemplate.spec.template.spec;
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -105,15 +105,31 @@ describe.each(Object.entries(OVERLAYS))('overlay %s', (overlay, autoscaler) => {
       expect(max).toBeLessThanOrEqual(cap);
     }
   });
-  it('runs the feed-gateway scheduled jobs as CronJobs that never overlap, with a config the gateway accepts', () => {
+  it('runs the scheduled jobs as CronJobs that never overlap, the gateway\'s with a config the gateway accepts', () => {
     const crons = byKind(objs, 'CronJob');
-    expect(crons.map((c) => c.metadata.name).sort()).toEqual(['feed-gateway-corporate-actions', 'feed-gateway-options-chain']);
-    expect(cronJobProblems(objs, cronRules())).toEqual([]);
-    for (const cron of crons) {
-      const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(crons.map((c) => c.metadata.name).sort()).toEqual(['feed-gateway-corporate-actions', 'feed-gateway-options-chain', 'mdctl-backup']);
+    expect(cronJobProblems(objs, cronJobRules())).toEqual([]);
+    for (const cron of crons.filter((c) => c.metadata.name.startsWith('feed-gateway-'))) {
+      const container = podOf(cron).containers[0];
       const env = Object.fromEntries([...resolveEnv(objs, container)].filter(([k, v]) => v !== undefined && !k.endsWith('_FILE')));
       const parsed = CONFIGS['feed-gateway'].safeParse({ ...env, ALPACA_KEY_ID: 'from-secret', ALPACA_SECRET_KEY: 'from-secret' });
       expect(parsed.success ? [] : parsed.error.issues.map((i) => `${cron.metadata.name}: ${i.path.join('.')} ${i.message}`)).toEqual([]);
+    }
+  });
+
+  it('backs up the writer\'s database nightly to a PersistentVolumeClaim, with the writer\'s Secret, schema and group ids', () => {
+    const pod = podOf(named(objs, 'CronJob', 'mdctl-backup'));
+    const [env, writerEnv] = [resolveEnv(objs, pod.containers[0]), resolveEnv(objs, named(objs, 'Deployment', 'timescale-writer').spec.template.spec.containers[0])];
+    const mount = pod.containers[0].volumeMounts.find((m: any) => env.get('DATABASE_URL_FILE')!.startsWith(`${m.mountPath}/`));
+    expect([mount.readOnly, pod.volumes.find((v: any) => v.name === mount.name).secret.secretName]).toEqual([true, 'md-timescaledb-app']);
+    const claim = pod.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName;
+    expect(named(objs, 'PersistentVolumeClaim', claim).spec.resources.requests.storage).toBeTruthy();
+    expect(env.get('DB_SCHEMA')).toBe(writerEnv.get('DB_SCHEMA'));
+    const groups = MDCTL_GROUP_VARIABLES.filter((name) => writerEnv.has(name));
+    expect(groups.length).toBeGreaterThan(0);
+    for (const name of groups) {
+      expect(pod.containers[0].command.join(' ')).toContain(`--group ${name}=$(${name})`);
+      expect(env.get(name)).toBe(writerEnv.get(name));
     }
   });
 });
@@ -241,10 +257,13 @@ describe('the checks catch a broken manifest', () => {
     ]);
   });
 
-  it('reports a schema violation (a replica count written as a string)', () => {
+  it('reports a schema violation (a replica count written as a string, a claim\'s access modes not a list)', () => {
     const so = structuredClone(named(render('prod'), 'ScaledObject', 'preprocessor'));
     so.spec.maxReplicaCount = '6';
     expect(schemaProblems(so)).toEqual(['ScaledObject/preprocessor: data/spec/maxReplicaCount must be integer']);
+    const claim = structuredClone(named(render('prod'), 'PersistentVolumeClaim', 'md-backups'));
+    claim.spec.accessModes = 'ReadWriteOnce';
+    expect(schemaProblems(claim)).toEqual(['PersistentVolumeClaim/md-backups: data/spec/accessModes must be array']);
   });
 
   it('reports a lag trigger without credentials when the brokers need SASL (prod-managed)', () => {
@@ -261,10 +280,10 @@ describe('the checks catch a broken manifest', () => {
     cron.spec.concurrencyPolicy = 'Allow';
     delete cron.spec.startingDeadlineSeconds;
     cron.spec.jobTemplate.spec.template.spec.containers[0].env.push({ name: 'CRON_TURBO', value: '1' });
-    expect(cronJobProblems(objs, cronRules())).toEqual([
+    expect(cronJobProblems(objs, cronJobRules())).toEqual([
       'CronJob/feed-gateway-corporate-actions: concurrencyPolicy must be Forbid (runs never overlap)',
       'CronJob/feed-gateway-corporate-actions: startingDeadlineSeconds is not set',
-      "CronJob/feed-gateway-corporate-actions: env CRON_TURBO is not a key of feed-gateway's zod config",
+      'CronJob/feed-gateway-corporate-actions: env CRON_TURBO is not a variable feed-gateway reads',
     ]);
   });
 });

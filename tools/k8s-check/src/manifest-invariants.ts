@@ -185,7 +185,11 @@ export function manifestProblems(objs: Obj[], rules: ManifestRules): string[] {
   return problems;
 }
 
-/** A container's file-system hardening, for services and jobs alike: read-only root, no privilege escalation, writable mounts only on emptyDir. */
+/**
+ * A container's file-system hardening, for services and jobs alike: read-only root, no privilege
+ * escalation, writable mounts only on scratch space (emptyDir) or on storage meant to be written
+ * and kept (a PersistentVolumeClaim, e.g. the backups); never a hostPath, Secret or ConfigMap.
+ */
 export function containerHardening(pod: any, c: any, id: string): string[] {
   const problems: string[] = [];
   if (c.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${id}: readOnlyRootFilesystem is not set`);
@@ -193,7 +197,7 @@ export function containerHardening(pod: any, c: any, id: string): string[] {
   for (const m of c.volumeMounts ?? []) {
     const vol = (pod.volumes ?? []).find((v: any) => v.name === m.name);
     if (!vol) problems.push(`${id}: volumeMount ${m.name} has no volume`);
-    else if (!m.readOnly && !vol.emptyDir) problems.push(`${id}: writable mount ${m.mountPath} is not an emptyDir`);
+    else if (!m.readOnly && !vol.emptyDir && !vol.persistentVolumeClaim) problems.push(`${id}: writable mount ${m.mountPath} is not an emptyDir or a PersistentVolumeClaim`);
   }
   return problems;
 }
