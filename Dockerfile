@@ -38,6 +38,8 @@ WORKDIR /app
 COPY --from=prod-deps /app/ ./
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
+# mdctl (the backup CronJob) finds the workspace root by nx.json.
+COPY nx.json ./
 # Files stay root-owned (read-only for the service); the process runs unprivileged.
 USER node
 # Exec form through sh only to expand SERVICE; `exec` makes node PID 1 so SIGTERM reaches its drain.

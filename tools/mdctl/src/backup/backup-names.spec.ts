@@ -15,8 +15,9 @@ describe('backup folder names', () => {
   it('prunes backups older than the kept days, keeps the one exactly that old, and never touches another schema', () => {
     const now = new Date('2025-02-01T00:00:00Z');
     const at = (daysAgo: number, schema = 'md') => backupName(schema, new Date(now.getTime() - daysAgo * DAY));
-    const names = [at(0), at(29), at(30), at(30.5), at(45), at(45, 'other'), 'backup-md-20250102T030405Z.partial', 'readme'];
-    expect(expiredBackups(names, 'md', now, 30)).toEqual([at(45), at(30.5)].sort());
+    const names = [at(0), at(29), at(30), at(30.5), at(45), at(45, 'other'), `${at(0.5)}.partial`, `${at(2)}.partial`, `${at(2, 'other')}.partial`, 'readme'];
+    // A run killed mid-backup leaves a .partial folder: gone once a day old, a running one never touched.
+    expect(expiredBackups(names, 'md', now, 30)).toEqual([at(45), at(30.5), `${at(2)}.partial`].sort());
   });
 
   it('picks the newest backup of a folder, of the schema asked for', () => {

@@ -5,6 +5,8 @@
 
 const NAME = /^backup-([a-z_][a-z0-9_]{0,62})-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const DAY_MS = 86_400_000;
+/** The suffix of a backup being written (backup.command.ts renames it when complete). */
+export const PARTIAL = '.partial';
 
 export interface BackupName {
   name: string;
@@ -28,12 +30,20 @@ export function parseBackupName(name: string): BackupName | null {
 
 /**
  * Backups of `schema` older than `keepDays` (daily snapshots kept 30 days: a backup exactly
- * `keepDays` old is kept, so a daily job always leaves `keepDays` + 1 of them). Another schema's
- * backups and foreign folders are never touched.
+ * `keepDays` old is kept, so a daily job always leaves `keepDays` + 1 of them), and the `.partial`
+ * folders of runs killed before they finished (a deadline, a lost node) once a day old, so no
+ * running backup's folder is touched. Another schema's backups and foreign folders never are.
  */
 export function expiredBackups(names: readonly string[], schema: string, now: Date, keepDays: number): string[] {
-  const limit = now.getTime() - keepDays * DAY_MS;
-  return names.map(parseBackupName).filter((b): b is BackupName => b !== null && b.schema === schema && b.takenAt.getTime() < limit).map((b) => b.name).sort();
+  const kept = now.getTime() - keepDays * DAY_MS;
+  const abandoned = now.getTime() - DAY_MS;
+  return names
+    .filter((name) => {
+      const partial = name.endsWith(PARTIAL);
+      const backup = parseBackupName(partial ? name.slice(0, -PARTIAL.length) : name);
+      return backup !== null && backup.schema === schema && backup.takenAt.getTime() < (partial ? abandoned : kept);
+    })
+    .sort();
 }
 
 /**

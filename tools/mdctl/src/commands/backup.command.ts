@@ -8,7 +8,7 @@ import { cliKafka, withAdmin } from '../kafka-admin';
 import { stageGroups, type StageGroup } from '../stages';
 import { UsageError } from '../usage-error';
 import { MANIFEST_FILE, type GroupOffset } from '../backup/backup-manifest';
-import { backupName, expiredBackups } from '../backup/backup-names';
+import { PARTIAL, backupName, expiredBackups } from '../backup/backup-names';
 import { backupDatabaseUrl, databaseFailure, openDatabase, schemaOption } from '../backup/backup-database';
 import { committedOffsets } from '../backup/backup-kafka';
 import { dumpSchema } from '../backup/dump-schema';
@@ -63,7 +63,7 @@ async function committedBefore(cmd: Command, groups: StageGroup[], io: CliIo): P
 async function prune(plan: BackupPlan, now: Date, io: CliIo): Promise<void> {
   for (const name of expiredBackups(await readdir(plan.dir), plan.schema, now, plan.keepDays)) {
     await rm(join(plan.dir, name), { recursive: true, force: true });
-    io.out.write(`pruned ${join(plan.dir, name)} (older than ${plan.keepDays} days)\n`);
+    io.out.write(`pruned ${join(plan.dir, name)} (${name.endsWith(PARTIAL) ? 'an unfinished backup over a day old' : `older than ${plan.keepDays} days`})\n`);
   }
 }
 
@@ -73,7 +73,7 @@ export async function runBackup(plan: BackupPlan, url: string, cmd: Command, io:
   const now = new Date();
   const final = join(plan.dir, backupName(plan.schema, now));
   // Written under .partial and renamed when complete: a folder with the backup's name is whole.
-  const partial = `${final}.partial`;
+  const partial = `${final}${PARTIAL}`;
   await mkdir(plan.dir, { recursive: true });
   await mkdir(partial);
   const db = openDatabase(url);
