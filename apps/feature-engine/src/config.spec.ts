@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig } from '@md/config';
-import { describeRedis } from '@md/feature-store';
+import { Logger } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
+import { CHECK_EVERY_MS, ConfigError, parseConfig } from '@md/config';
+import { createRedisClient, describeRedis } from '@md/feature-store';
 import { FeatureEngineConfig, redisSettings } from './config';
 
 const dir = mkdtempSync(join(tmpdir(), 'md-fe-config-'));
@@ -37,6 +39,29 @@ describe('feature-engine Redis config', () => {
   it('lets REDIS_USERNAME and REDIS_PASSWORD_FILE take precedence over the URL, and reads the CA', () => {
     const s = settings({ REDIS_URL: 'redis://old:old@h:1', REDIS_TLS: 'true', REDIS_TLS_CA_FILE: caFile, REDIS_USERNAME: 'md', REDIS_PASSWORD_FILE: passwordFile });
     expect(s).toMatchObject({ username: 'md', password: 'hunter22', tls: { ca: expect.stringContaining('BEGIN CERTIFICATE') } });
+  });
+
+  it('follows REDIS_PASSWORD_FILE: the client, single or cluster, sends the rotated password at its next connect', () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(5_000_000);
+    const rotating = join(dir, 'redis-rotating');
+    writeFileSync(rotating, 'first-pw\n');
+    try {
+      const env = { REDIS_USERNAME: 'md', REDIS_PASSWORD_FILE: rotating };
+      const single = createRedisClient(redisSettings(parseConfig(FeatureEngineConfig, env), env)) as Redis;
+      const cluster = createRedisClient(redisSettings(parseConfig(FeatureEngineConfig, { ...env, REDIS_CLUSTER_NODES: 'a:7000' }), env)) as Cluster;
+      // What ioredis reads when it (re)connects: the client's options, and the options a new cluster node copies.
+      const sent = () => [single.options.password, { ...cluster.options.redisOptions }.password];
+      expect(sent()).toEqual(['first-pw', 'first-pw']);
+      writeFileSync(rotating, 'second-pw\n');
+      now.mockReturnValue(5_000_000 + CHECK_EVERY_MS);
+      expect(sent()).toEqual(['second-pw', 'second-pw']);
+      single.disconnect();
+      cluster.disconnect();
+    } finally {
+      logged.mockRestore();
+      now.mockRestore();
+    }
   });
 
   it('builds a cluster client from REDIS_CLUSTER_NODES, with the URL still giving TLS and credentials', () => {

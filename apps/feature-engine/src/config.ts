@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FeatureStoreOptions, RedisNode, RedisSettings } from '@md/feature-store';
-import { LOCAL_STACK, SERVICE_PORTS, commonConfig, positiveInt, readPemFile } from '@md/config';
+import { LOCAL_STACK, SERVICE_PORTS, commonConfig, positiveInt, readPemFile, secretSource } from '@md/config';
 import { transactionalStageConfig } from '@md/kafka';
 
 const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d'] as const;
@@ -102,7 +102,7 @@ const node = (hostPort: string): RedisNode => {
 };
 
 /** The Redis client's settings from a checked config (the CA file is read here). */
-export function redisSettings(c: FeatureEngineConfig): RedisSettings {
+export function redisSettings(c: FeatureEngineConfig, env: NodeJS.ProcessEnv = process.env): RedisSettings {
   const r = redisParts(c);
   const settings: RedisSettings = {
     node: { host: r.url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(r.url.port || 6379), db: r.db },
@@ -110,6 +110,9 @@ export function redisSettings(c: FeatureEngineConfig): RedisSettings {
     username: r.username,
     password: r.password,
   };
+  // REDIS_PASSWORD_FILE is followed: the client reads `password` at each (re)connect (createRedisClient).
+  const password = secretSource('REDIS_PASSWORD', c.REDIS_PASSWORD, env);
+  if (password) Object.defineProperty(settings, 'password', { get: password, enumerable: true });
   if (r.tls) settings.tls = { ca: c.REDIS_TLS_CA_FILE ? (readPemFile(c.REDIS_TLS_CA_FILE, 'certificate') as string) : undefined };
   return settings;
 }

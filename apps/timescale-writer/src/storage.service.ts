@@ -1,4 +1,4 @@
-import { CONFIG, redactUrl } from '@md/config';
+import { CONFIG, redactUrl, secretSource } from '@md/config';
 import { TransientError } from '@md/contracts';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Readiness } from '@md/observability';
@@ -49,7 +49,8 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const c = this.config;
     // A bad TLS setting (unknown sslmode, unreadable CA file) throws a ConfigError here: one line, exit 1.
-    this.database = await openDb(c.DATABASE_URL, c.EMBEDDED_DATA_DIR, { password: c.DATABASE_PASSWORD });
+    // Each new pool connection asks DATABASE_PASSWORD_FILE again: a rotated password needs no restart.
+    this.database = await openDb(c.DATABASE_URL, c.EMBEDDED_DATA_DIR, { password: secretSource('DATABASE_PASSWORD', c.DATABASE_PASSWORD) });
     // libpq's weaker modes are allowed, as in libpq, but never silently (README, Production).
     const mode = /[?&]sslmode=([^&#]*)/.exec(c.DATABASE_URL ?? '')?.[1];
     if (mode === 'require' || mode === 'verify-ca') {

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { kafkaConnectionOf, registryConnectionOf } from './connections';
+import { CHECK_EVERY_MS } from './secret-file';
 import { commonConfig, connectionSchema, connectionsOf, parseConfig, redactUrl, redactValue } from './parse-config';
 
 describe('Kafka and registry connection settings', () => {
@@ -73,6 +75,29 @@ describe('Kafka and registry connection settings', () => {
     expect(registryConnectionOf({ ...base, SCHEMA_REGISTRY_USERNAME: 'key', SCHEMA_REGISTRY_PASSWORD: 'secret', SCHEMA_REGISTRY_CA_FILE: ca }))
       .toEqual({ url: base.SCHEMA_REGISTRY_URL, auth: { username: 'key', password: 'secret' }, ca: expect.stringContaining('BEGIN CERTIFICATE') });
     expect(registryConnectionOf({ ...base, SCHEMA_REGISTRY_TOKEN: 'tok' })).toEqual({ url: base.SCHEMA_REGISTRY_URL, auth: { token: 'tok' } });
+  });
+
+  it('follows KAFKA_SASL_PASSWORD_FILE and SCHEMA_REGISTRY_PASSWORD_FILE: a rotated file reaches the next login and request', () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(5_000_000);
+    try {
+      const [kafkaFile, registryFile] = [join(dir, 'kafka-rotating'), join(dir, 'registry-rotating')];
+      writeFileSync(kafkaFile, 'kafka-1\n');
+      writeFileSync(registryFile, 'registry-1\n');
+      const env = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'md', KAFKA_SASL_PASSWORD_FILE: kafkaFile, SCHEMA_REGISTRY_USERNAME: 'key', SCHEMA_REGISTRY_PASSWORD_FILE: registryFile };
+      const config = parse(env);
+      const [kafka, registry] = [kafkaConnectionOf(config, env), registryConnectionOf(config, env)];
+      expect([kafka.sasl, registry.auth]).toEqual([{ mechanism: 'scram-sha-512', username: 'md', password: 'kafka-1' }, { username: 'key', password: 'registry-1' }]);
+      writeFileSync(kafkaFile, 'kafka-2\n');
+      writeFileSync(registryFile, 'registry-2\n');
+      now.mockReturnValue(5_000_000 + CHECK_EVERY_MS);
+      // The same objects: kafkajs and the registry client keep them and read them again.
+      expect([kafka.sasl, registry.auth]).toEqual([{ mechanism: 'scram-sha-512', username: 'md', password: 'kafka-2' }, { username: 'key', password: 'registry-2' }]);
+      expect(logged).toHaveBeenCalledWith('KAFKA_SASL_PASSWORD_FILE changed: new connections use the new secret');
+    } finally {
+      logged.mockRestore();
+      now.mockRestore();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '@md/contracts';
+import { secretSource } from './secret-file';
 
 // How the services reach a secured Kafka and schema registry (a managed cluster: TLS + SASL/SCRAM),
 // from the environment only. The fields are part of commonConfig; the settings are checked as a
@@ -74,7 +75,7 @@ function readPem(variable: string, path: string, kind: keyof typeof PEM = 'certi
 const missing = (variable: string, why: string) => new ConfigError(`config: ${variable} is invalid (unset): ${why}`);
 
 /** The Kafka client's connection options; a ConfigError naming the variable when incomplete. */
-export function kafkaConnectionOf(c: ConnectionSettings): KafkaConnection {
+export function kafkaConnectionOf(c: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): KafkaConnection {
   const tlsFiles = c.KAFKA_SSL_CA_FILE ?? c.KAFKA_SSL_CERT_FILE ?? c.KAFKA_SSL_KEY_FILE;
   if (tlsFiles && !c.KAFKA_SSL) throw missing('KAFKA_SSL', 'KAFKA_SSL_*_FILE is set, so set KAFKA_SSL=true (or remove the files: the brokers would be reached without TLS)');
   if (c.KAFKA_SSL_CERT_FILE && !c.KAFKA_SSL_KEY_FILE) throw missing('KAFKA_SSL_KEY_FILE', 'KAFKA_SSL_CERT_FILE needs the key of that certificate');
@@ -96,20 +97,32 @@ export function kafkaConnectionOf(c: ConnectionSettings): KafkaConnection {
   if (!c.KAFKA_SASL_PASSWORD) throw missing('KAFKA_SASL_PASSWORD', `KAFKA_SASL_MECHANISM=${sasl} needs a password (or KAFKA_SASL_PASSWORD_FILE)`);
   // SASL without TLS sends PLAIN passwords in the clear; SCRAM does not, but the data still is.
   if (sasl === 'plain' && !c.KAFKA_SSL) throw missing('KAFKA_SSL', 'KAFKA_SASL_MECHANISM=plain sends the password in clear text: set KAFKA_SSL=true');
-  connection.sasl = { mechanism: sasl, username: c.KAFKA_SASL_USERNAME, password: c.KAFKA_SASL_PASSWORD };
+  // kafkajs keeps this object and reads the user and password whenever it authenticates a new
+  // connection (kafkajs/src/broker/saslAuthenticator/scram.js encodedPassword, plain.js): getters
+  // that follow KAFKA_SASL_*_FILE carry a rotated secret to new connections without a restart.
+  const username = secretSource('KAFKA_SASL_USERNAME', c.KAFKA_SASL_USERNAME, env)!;
+  const password = secretSource('KAFKA_SASL_PASSWORD', c.KAFKA_SASL_PASSWORD, env)!;
+  connection.sasl = { mechanism: sasl, get username() { return username(); }, get password() { return password(); } };
   return connection;
 }
 
 /** The schema registry client's URL, credentials and CA; a ConfigError naming the variable when incomplete. */
-export function registryConnectionOf(c: ConnectionSettings): RegistryConnection {
+export function registryConnectionOf(c: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): RegistryConnection {
   const connection: RegistryConnection = { url: c.SCHEMA_REGISTRY_URL };
   if (c.SCHEMA_REGISTRY_TOKEN && (c.SCHEMA_REGISTRY_USERNAME || c.SCHEMA_REGISTRY_PASSWORD)) {
     throw new ConfigError('config: SCHEMA_REGISTRY_TOKEN is invalid (set): set either a bearer token or SCHEMA_REGISTRY_USERNAME/PASSWORD, not both');
   }
   if (c.SCHEMA_REGISTRY_USERNAME && !c.SCHEMA_REGISTRY_PASSWORD) throw missing('SCHEMA_REGISTRY_PASSWORD', 'SCHEMA_REGISTRY_USERNAME needs a password (or SCHEMA_REGISTRY_PASSWORD_FILE)');
   if (c.SCHEMA_REGISTRY_PASSWORD && !c.SCHEMA_REGISTRY_USERNAME) throw missing('SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD needs a user name');
-  if (c.SCHEMA_REGISTRY_TOKEN) connection.auth = { token: c.SCHEMA_REGISTRY_TOKEN };
-  else if (c.SCHEMA_REGISTRY_USERNAME && c.SCHEMA_REGISTRY_PASSWORD) connection.auth = { username: c.SCHEMA_REGISTRY_USERNAME, password: c.SCHEMA_REGISTRY_PASSWORD };
+  // Getters that follow SCHEMA_REGISTRY_*_FILE: the registry client builds its header per request (registry-http.ts).
+  const secret = (name: 'SCHEMA_REGISTRY_TOKEN' | 'SCHEMA_REGISTRY_USERNAME' | 'SCHEMA_REGISTRY_PASSWORD') => secretSource(name, c[name], env)!;
+  if (c.SCHEMA_REGISTRY_TOKEN) {
+    const token = secret('SCHEMA_REGISTRY_TOKEN');
+    connection.auth = { get token() { return token(); } };
+  } else if (c.SCHEMA_REGISTRY_USERNAME && c.SCHEMA_REGISTRY_PASSWORD) {
+    const [username, password] = [secret('SCHEMA_REGISTRY_USERNAME'), secret('SCHEMA_REGISTRY_PASSWORD')];
+    connection.auth = { get username() { return username(); }, get password() { return password(); } };
+  }
   if (c.SCHEMA_REGISTRY_CA_FILE) {
     if (!c.SCHEMA_REGISTRY_URL.startsWith('https:')) throw missing('SCHEMA_REGISTRY_URL', 'SCHEMA_REGISTRY_CA_FILE is set, so the registry URL must be https://');
     connection.ca = readPem('SCHEMA_REGISTRY_CA_FILE', c.SCHEMA_REGISTRY_CA_FILE);

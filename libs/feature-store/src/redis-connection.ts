@@ -20,6 +20,7 @@ export interface RedisSettings {
   tls?: { ca?: string };
   /** ACL user (Redis 6+ AUTH username password); unset: the default user. */
   username?: string;
+  /** Read at each (re)connect: a getter that follows REDIS_PASSWORD_FILE rotates it without a restart. */
   password?: string;
 }
 
@@ -42,13 +43,23 @@ export function isCluster(client: RedisClient): client is Cluster {
 export function createRedisClient(s: RedisSettings): RedisClient {
   const common: RedisOptions = {
     username: s.username,
-    password: s.password,
+    // ioredis copies the options it is given and sends AUTH with `options.password` at each
+    // (re)connect (ioredis/built/Redis.js _connect). A cluster copies redisOptions into every node
+    // it creates (cluster/ConnectionPool.js), and its nodes never reconnect (no retry strategy:
+    // the cluster replaces them), so a getter here reaches every new node.
+    get password() {
+      return s.password;
+    },
     // rejectUnauthorized stays true: the server's certificate must chain to the CA and name the host.
     tls: s.tls ? { ca: s.tls.ca } : undefined,
     maxRetriesPerRequest: 2,
     connectTimeout: 5_000,
   };
-  if (!s.clusterNodes.length) return new Redis({ ...common, ...s.node, lazyConnect: true, enableOfflineQueue: true });
+  if (!s.clusterNodes.length) {
+    const client = new Redis({ ...common, ...s.node, lazyConnect: true, enableOfflineQueue: true });
+    Object.defineProperty(client.options, 'password', { get: () => s.password, enumerable: true, configurable: true });
+    return client;
+  }
   return new Cluster(s.clusterNodes, {
     lazyConnect: true,
     redisOptions: common,

@@ -12,7 +12,8 @@ export interface RegistryHttp {
   /** The registry base URL without credentials, safe to log. */
   base: string;
   agent: HttpAgent;
-  authorization?: string;
+  /** The header as the credentials are now: read per request, so a rotated *_FILE applies to the next one. */
+  readonly authorization?: string;
 }
 
 export function registryHttp(connection: RegistryConnection | string): RegistryHttp {
@@ -24,10 +25,8 @@ export function registryHttp(connection: RegistryConnection | string): RegistryH
   url.password = '';
   const base = url.toString().replace(/\/+$/, '');
   const agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, ...(c.ca ? { ca: c.ca } : {}) }) : new HttpAgent({ keepAlive: true });
-  const authorization = !auth ? undefined
-    : 'token' in auth ? `Bearer ${auth.token}`
-    : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-  return { base, agent, authorization };
+  const header = (a: NonNullable<RegistryConnection['auth']>) => ('token' in a ? `Bearer ${a.token}` : `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`);
+  return { base, agent, get authorization() { return auth && header(auth); } };
 }
 
 export interface RegistryRequest {

@@ -1,7 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Logger } from '@nestjs/common';
 import type { RegistryConnection } from '@md/config';
-import { registryHttp } from './registry-http';
+import { registryHttp, type RegistryHttp } from './registry-http';
 import { valueSchemaOf } from './schemas';
 import { InvalidRecordError, MdError, TOPIC_TABLE, type TopicName, TransientError, valueSubject } from '@md/contracts';
 import { DecimalType } from './avro-decimal';
@@ -32,8 +32,8 @@ async function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
 
 /** The registry client's requests carry the Authorization header (Basic or Bearer, registryHttp). */
 type Middleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
-const authorize = (authorization: string): Middleware => () => ({
-  request: (req) => req.enhance({ headers: { authorization } }),
+const authorize = (http: RegistryHttp): Middleware => () => ({
+  request: (req) => req.enhance({ headers: { authorization: http.authorization! } }),
 });
 
 // Node's codes for a server certificate the client does not trust (tls.connect, checkServerIdentity).
@@ -78,7 +78,7 @@ export class SchemaCodec {
     const http = registryHttp(registry);
     this.base = http.base;
     this.registry = new SchemaRegistry(
-      { host: http.base, retry: { retries: 3 }, agent: http.agent, middlewares: http.authorization ? [authorize(http.authorization)] : [] },
+      { host: http.base, retry: { retries: 3 }, agent: http.agent, middlewares: http.authorization ? [authorize(http)] : [] },
       { [SchemaType.AVRO]: { logicalTypes: { decimal: DecimalType } } },
     );
     this.guard = new WriterSchemaGuard(options.subjectVersions ?? ccompatSubjectVersions(http, REGISTRY_TIMEOUT_MS));

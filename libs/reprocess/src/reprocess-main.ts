@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import type { Kafka } from 'kafkajs';
-import { ConfigError, kafkaConnectionOf, loadConfigOrExit, registryConnectionOf } from '@md/config';
+import { ConfigError, kafkaConnectionOf, loadConfigOrExit, registryConnectionOf, secretSource } from '@md/config';
 import { TOPIC_TABLE, TOPICS, type ReprocessedRecord, type TopicName } from '@md/contracts';
 import { SchemaCodec, createKafka, ensureTopics } from '@md/kafka';
 import { rfc3339Micros } from '@md/market';
@@ -82,7 +82,7 @@ async function run<S extends z.ZodObject<z.ZodRawShape>>(job: ReprocessJob<S>, c
     .option('--cause <text>', 'why, recorded in the md.reprocessed.v1 markers', 'reprocess');
   const opts = program.parse(argv, { from: 'user' }).opts<{ from: number; to: number; symbols?: string; generation?: number; warmupDays: number; cause: string }>();
   if (opts.from >= opts.to) throw new ConfigError('--from must be before --to');
-  const db = await openDb(config.DATABASE_URL, '', { password: config.DATABASE_PASSWORD });
+  const db = await openDb(config.DATABASE_URL, '', { password: secretSource('DATABASE_PASSWORD', config.DATABASE_PASSWORD) });
   if (!(await hasStoredBars(db, config.DB_SCHEMA))) {
     await db.close();
     throw new Error(`no table ${config.DB_SCHEMA}.bars in the database: check --db-schema / DB_SCHEMA (the writer's schema, default md) and that the timescale-writer has migrated it; nothing was published`);

@@ -47,6 +47,12 @@ describe('pgPoolConfig', () => {
     expect(pgPoolConfig('postgres://md@h/db', { password: 's3cret' }).password).toBe('s3cret');
     expect(pgPoolConfig('postgres://md:p%40ss@h/db').password).toBe('p@ss');
     expect(message(() => pgPoolConfig('postgres://md:pw@h/db', { password: 'x' }))).toBe('config: DATABASE_PASSWORD is set and DATABASE_URL holds a password too: set one');
+    expect(message(() => pgPoolConfig('postgres://md:pw@h/db', { password: () => 'x' }))).toMatch(/holds a password too/);
+  });
+
+  it('hands pg a password function as it is, which pg calls for each new connection (a rotated DATABASE_PASSWORD_FILE)', () => {
+    const current = () => 'rotating';
+    expect(pgPoolConfig('postgres://md@h/db', { password: current }).password).toBe(current);
   });
 
   it('passes other parameters to pg and keeps its own out', () => {

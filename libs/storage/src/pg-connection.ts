@@ -14,8 +14,8 @@ type SslMode = (typeof SSL_MODES)[number];
 const OWN_PARAMS = new Set(['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'ssl', 'uselibpqcompat', 'user', 'password', 'host', 'port']);
 
 export interface PgConnectionOptions {
-  /** A password kept out of the URL (DATABASE_PASSWORD or DATABASE_PASSWORD_FILE). */
-  password?: string;
+  /** Kept out of the URL (DATABASE_PASSWORD or _FILE); a function is asked at each new connection (secretSource, @md/config). */
+  password?: PoolConfig['password'];
   /** Names used in messages: how the URL and the password were given. */
   urlName?: string;
   passwordName?: string;
