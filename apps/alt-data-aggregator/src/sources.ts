@@ -1,3 +1,4 @@
+import { secretSource } from '@md/config';
 import { DEFAULT_COMPOSITE_POLICY, lexiconScore, validateVixPolicy, type AltDataBookOptions, type CompositePolicy, type SocialTime, type VixRegimePolicy } from '@md/altdata';
 import type { AltDataConfig } from './config';
 import type { AltDataMetrics } from './alt-data.metrics';
@@ -37,7 +38,7 @@ export function configuredProviders(c: AltDataConfig, metrics: AltDataMetrics): 
   if (c.VIX_URL) providers.push(new CboeVixProvider(http(c.VIX_URL, c.VIX_POLL_INTERVAL_MS), c.VIX_SYMBOL));
   if (c.ALPACA_NEWS_URL) {
     providers.push(new AlpacaNewsConnector({
-      url: c.ALPACA_NEWS_URL, keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY!,
+      url: c.ALPACA_NEWS_URL, keyId: secretSource('ALPACA_KEY_ID', c.ALPACA_KEY_ID)!, secretKey: secretSource('ALPACA_SECRET_KEY', c.ALPACA_SECRET_KEY)!,
       symbols: c.ALPACA_NEWS_SYMBOLS, backoff: { initialMs: 500, maxMs: c.ALPACA_NEWS_RECONNECT_MAX_MS }, connectionLimitDelayMs: c.ALPACA_NEWS_CONNECTION_LIMIT_DELAY_MS,
       pingIntervalMs: c.ALPACA_NEWS_PING_INTERVAL_MS, pongTimeoutMs: c.ALPACA_NEWS_PONG_TIMEOUT_MS, onReconnect: (reason) => metrics.reconnect(reason),
     }));

@@ -1,3 +1,4 @@
+import { secretSource } from '@md/config';
 import type { StageMetrics } from '@md/observability';
 import { bindStreamMetrics, type StreamingConnector } from '@md/ingest';
 import type { GatewayConfig } from './config';
@@ -11,7 +12,13 @@ import { EtradeAccountsPoller } from './providers/etrade/etrade-accounts.poller'
 import { PolygonStreamConnector } from './providers/polygon/polygon-stream.connector';
 
 // Credentials a connector needs with its channels are required by GatewayConfig's cross-field
-// checks (config.ts), hence the non-null assertions below.
+// checks (config.ts), hence the non-null assertions below. Keys are handed over as secretSource
+// functions: a connector reads them at each session and request, so a rotated NAME_FILE needs no restart.
+
+/** ALPACA_KEY_ID and ALPACA_SECRET_KEY as the Alpaca connectors read them (following their files). */
+export const alpacaKeys = (c: { ALPACA_KEY_ID?: string; ALPACA_SECRET_KEY?: string }) => ({
+  keyId: secretSource('ALPACA_KEY_ID', c.ALPACA_KEY_ID)!, secretKey: secretSource('ALPACA_SECRET_KEY', c.ALPACA_SECRET_KEY)!,
+});
 
 /** The streaming connectors the config asks for: Alpaca, Polygon, E*TRADE quote polling. */
 export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
@@ -22,7 +29,7 @@ export function streamingConnectors(c: GatewayConfig, metrics: StageMetrics): St
 function alpacaAccount(c: GatewayConfig): StreamingConnector[] {
   if (!c.ALPACA_ACCOUNT_ALIAS) return [];
   return [new AlpacaTradingConnector({
-    restUrl: c.ALPACA_TRADING_URL, streamUrl: c.ALPACA_TRADING_STREAM_URL, keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY!,
+    restUrl: c.ALPACA_TRADING_URL, streamUrl: c.ALPACA_TRADING_STREAM_URL, ...alpacaKeys(c),
     accountAlias: c.ALPACA_ACCOUNT_ALIAS, backoff: { initialMs: 500, maxMs: c.ALPACA_RECONNECT_MAX_MS },
     pingIntervalMs: c.ALPACA_PING_INTERVAL_MS, pongTimeoutMs: c.ALPACA_PONG_TIMEOUT_MS, positionsIntervalMs: c.ALPACA_POSITIONS_INTERVAL_MS,
     ordersLookbackMs: c.ALPACA_ORDERS_LOOKBACK_HOURS * 3_600_000, recoveryOverlapMs: 60_000, concentrationLimit: c.RISK_CONCENTRATION_LIMIT,
@@ -34,7 +41,7 @@ const burstOf = (perMinute: number) => Math.max(1, Math.min(10, Math.floor(perMi
 
 function polygon(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   if (!c.POLYGON_CHANNELS.length) return [];
-  const apiKey = c.POLYGON_API_KEY!;
+  const apiKey = secretSource('POLYGON_API_KEY', c.POLYGON_API_KEY)!;
   const budget = { requests: c.POLYGON_REQUESTS_PER_MINUTE, perMs: 60_000, burst: burstOf(c.POLYGON_REQUESTS_PER_MINUTE) };
   return [new PolygonStreamConnector({
     url: c.POLYGON_STREAM_URL, apiKey, channels: c.POLYGON_CHANNELS, backfill: { baseUrl: c.POLYGON_REST_URL, budget },
@@ -68,7 +75,7 @@ function etrade(c: GatewayConfig): StreamingConnector[] {
 function alpaca(c: GatewayConfig, metrics: StageMetrics): StreamingConnector[] {
   const symbols = { bars: c.ALPACA_BARS, updatedBars: c.ALPACA_UPDATED_BARS, dailyBars: c.ALPACA_DAILY_BARS, trades: c.ALPACA_TRADES, quotes: c.ALPACA_QUOTES };
   if (!Object.values(symbols).some((list) => list.length)) return [];
-  const keys = { keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY! };
+  const keys = alpacaKeys(c);
   // REST has no test or delayed_sip feed: the test stream backfills from iex, delayed SIP from sip.
   const feed = c.ALPACA_FEED === 'test' ? 'iex' : c.ALPACA_FEED === 'delayed_sip' ? 'sip' : c.ALPACA_FEED;
   const backfill = new AlpacaRestClient({

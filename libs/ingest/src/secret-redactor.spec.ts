@@ -1,4 +1,4 @@
-import { redactingLogger, redactor } from './secret-redactor';
+import { redactingLogger, redactor, secretValue } from './secret-redactor';
 
 describe('redaction', () => {
   const redact = redactor(['PKKEY12345', 's3cr3t/with+chars']);
@@ -10,6 +10,15 @@ describe('redaction', () => {
 
   it('leaves text alone when a "secret" is too short to be one', () => {
     expect(redactor(['a', ''])('a banana')).toBe('a banana');
+  });
+
+  it('follows a rotating key: the new value is redacted, and the old one still is', () => {
+    let key = 'OLDKEY-1111';
+    const rotating = redactor([() => key]);
+    expect(rotating('sent OLDKEY-1111')).toBe('sent [redacted]');
+    key = 'NEWKEY-2222';
+    expect(secretValue(() => key)).toBe('NEWKEY-2222');
+    expect(rotating('sent NEWKEY-2222 after OLDKEY-1111')).toBe('sent [redacted] after [redacted]');
   });
 
   it('redacts every line a logger is given', () => {

@@ -9,9 +9,30 @@ function leakForms(secret: string): string[] {
   return [...new Set(forms)].filter((f) => f.length >= 4);
 }
 
-export function redactor(secrets: readonly string[]): (text: string) => string {
-  const forms = secrets.flatMap(leakForms).sort((a, b) => b.length - a.length);
-  return (text) => forms.reduce((out, form) => out.split(form).join('[redacted]'), text);
+/**
+ * A key as a connector holds it: its value, or a function that answers the current one (a
+ * NAME_FILE that rotates: secretSource in @md/config). Read it with secretValue where it is sent,
+ * at each connect or request, so a rotated key reaches the next one without a restart.
+ */
+export type Secret = string | (() => string);
+
+export const secretValue = (secret: Secret): string => (typeof secret === 'function' ? secret() : secret);
+
+/** Values of one rotating secret kept redacted: the current one and those before it (an old key may still be in a late error). */
+const KEPT_VALUES = 8;
+
+export function redactor(secrets: readonly Secret[]): (text: string) => string {
+  const seen: string[] = [];
+  let forms: string[] = [];
+  return (text) => {
+    const fresh = secrets.map(secretValue).filter((v) => !seen.includes(v));
+    if (fresh.length) {
+      seen.push(...fresh);
+      seen.splice(0, Math.max(0, seen.length - KEPT_VALUES * secrets.length));
+      forms = seen.flatMap(leakForms).sort((a, b) => b.length - a.length);
+    }
+    return forms.reduce((out, form) => out.split(form).join('[redacted]'), text);
+  };
 }
 
 export function redactingLogger(inner: StreamLogger, redact: (text: string) => string): StreamLogger {

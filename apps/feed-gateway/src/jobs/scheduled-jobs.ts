@@ -9,6 +9,7 @@ import { runOptionsChainBackfill, type OptionChainSource } from '../backfill/opt
 import { AlpacaCorporateActionsClient } from '../providers/alpaca/alpaca-corporate-actions.client';
 import { AlpacaOptionsClient } from '../providers/alpaca/alpaca-options.client';
 import type { AlpacaConnection } from '../providers/alpaca/alpaca-rest.http';
+import { alpacaKeys } from '../streams';
 import { parseSchedule } from './job-schedule';
 import type { ScheduledJob } from './job-scheduler';
 import { SeenActionsSink, type SeenActions } from './seen-actions.sink';
@@ -37,7 +38,7 @@ export function scheduledJobs(c: GatewayConfig, kafka: IngestProducer, now: () =
 
 /** The jobs' own request budget: the stream's gap backfill has ALPACA_REQUESTS_PER_MINUTE, and both share the plan's limit. */
 function connection(c: GatewayConfig): AlpacaConnection {
-  return { baseUrl: c.ALPACA_DATA_URL, keyId: c.ALPACA_KEY_ID!, secretKey: c.ALPACA_SECRET_KEY!, budget: budgetFor(c.JOBS_REQUESTS_PER_MINUTE) };
+  return { baseUrl: c.ALPACA_DATA_URL, ...alpacaKeys(c), budget: budgetFor(c.JOBS_REQUESTS_PER_MINUTE) };
 }
 
 /** Ex-dates [today - lookback, today + lookahead] in New York: an action announced late or early is still caught within a day. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { parseAlpacaNewsFrame, type NewsControl } from '@md/altdata';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
-import { InterruptibleSleep, LiveSocket, redactingLogger, redactor, type RawFrame, type SocketEnd, type StreamLogger } from '@md/ingest';
+import { InterruptibleSleep, LiveSocket, redactingLogger, redactor, secretValue, type RawFrame, type Secret, type SocketEnd, type StreamLogger } from '@md/ingest';
 import type { AltDataProvider, ProviderSink, ProviderStatus } from '../provider';
 
 // Alpaca real-time news (docs.alpaca.markets "Real-time News"; control protocol as in "Real-time
@@ -21,8 +21,9 @@ export type NewsSessionEnd = SocketEnd<NewsEndReason>;
 
 export interface AlpacaNewsOptions {
   url: string;
-  keyId: string;
-  secretKey: string;
+  /** Read at each session: a rotating key (ALPACA_*_FILE) needs no restart. */
+  keyId: Secret;
+  secretKey: Secret;
   symbols: string[];
   backoff: BackoffPolicy;
   connectionLimitDelayMs: number;
@@ -136,7 +137,7 @@ export class AlpacaNewsConnector implements AltDataProvider {
     }
     if (control.type !== this.step) return; // a repeated acknowledgement: nothing to do
     if (control.type === 'connected') {
-      socket.send(JSON.stringify({ action: 'auth', key: this.options.keyId, secret: this.options.secretKey }));
+      socket.send(JSON.stringify({ action: 'auth', key: secretValue(this.options.keyId), secret: secretValue(this.options.secretKey) }));
       return this.expect('authenticated');
     }
     if (control.type === 'authenticated') {

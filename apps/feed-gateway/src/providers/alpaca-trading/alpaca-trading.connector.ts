@@ -4,7 +4,7 @@ import { backoffDelay } from '@md/kafka';
 import type { PositionRecord } from '@md/contracts';
 import { ConcentrationWatch, MICROS_PER_MS } from '@md/market';
 import { mapTradeUpdate, type AlpacaAccountScope } from '@md/providers';
-import { InterruptibleSleep, redactor, type CanonicalRecord, type RecordSink, type StreamingConnector } from '@md/ingest';
+import { InterruptibleSleep, redactor, secretValue, type CanonicalRecord, type RecordSink, type Secret, type StreamingConnector } from '@md/ingest';
 import { alpacaHttp, type AlpacaHttp } from '../alpaca/alpaca-rest.http';
 import { positionAfterFill, readPositions, recoverWindow } from './alpaca-trading.recovery';
 
@@ -23,8 +23,9 @@ export interface AlpacaTradingOptions {
   restUrl: string;
   /** wss://paper-api.alpaca.markets/stream (or a simulator's). */
   streamUrl: string;
-  keyId: string;
-  secretKey: string;
+  /** Read at each session and request: a rotating key (ALPACA_*_FILE) needs no restart. */
+  keyId: Secret;
+  secretKey: Secret;
   /** The account as it appears in every record; never its number. */
   accountAlias: string;
   backoff: { initialMs: number; maxMs: number };
@@ -153,7 +154,7 @@ export class AlpacaTradingConnector implements StreamingConnector {
         void chain.then(() => (err instanceof Refused ? reject(err) : resolve(listened)), reject);
       };
       ws.on('open', () => {
-        ws.send(JSON.stringify({ action: 'auth', key: this.o.keyId, secret: this.o.secretKey }));
+        ws.send(JSON.stringify({ action: 'auth', key: secretValue(this.o.keyId), secret: secretValue(this.o.secretKey) }));
         ping = setInterval(() => {
           ws.ping();
           pongDue ??= setTimeout(() => end(new Error(`no pong within ${this.o.pongTimeoutMs} ms`)), this.o.pongTimeoutMs);

@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { ALPACA_BASIC_BUDGET, TokenBucket, serverRetryAt, type RequestBudget } from '@md/providers';
+import { secretValue, type Secret } from '@md/ingest';
 import { AlpacaRestError, httpError, redact } from './alpaca-rest.errors';
 
 /** Where Alpaca is and how politely to ask: what every Alpaca REST client is built from. */
 export interface AlpacaConnection {
   /** https://data.alpaca.markets, or a simulator's URL. */
   baseUrl: string;
-  /** Sent as APCA-API-KEY-ID. */
-  keyId: string;
+  /** Sent as APCA-API-KEY-ID, read at each request (a rotating key needs no restart). */
+  keyId: Secret;
   /** Sent as APCA-API-SECRET-KEY; never logged, redacted from errors. */
-  secretKey: string;
+  secretKey: Secret;
   /** The plan's request budget. Default: the basic plan, 200 a minute, 10 at once. */
   budget?: RequestBudget;
   /** Per request, body included. Default 30 s. */
@@ -42,8 +43,8 @@ export interface AlpacaPage {
 export interface AlpacaHttpOptions {
   /** https://data.alpaca.markets (or a simulator). */
   baseUrl: string;
-  keyId: string;
-  secretKey: string;
+  keyId: Secret;
+  secretKey: Secret;
   /** Taken before every request, retries included. */
   bucket: TokenBucket;
   /** Per request, headers and body. */
@@ -90,7 +91,7 @@ export class AlpacaHttp {
       } else if (answer.status >= 500) {
         failures = await this.retryLater(failures, what, `HTTP ${answer.status}`, signal, () => this.stats.serverErrors++);
       } else {
-        throw httpError(answer.status, what, this.redact(serverMessage(answer.text)), this.o.keyId);
+        throw httpError(answer.status, what, this.redact(serverMessage(answer.text)), secretValue(this.o.keyId));
       }
     }
   }
@@ -112,7 +113,7 @@ export class AlpacaHttp {
   }
 
   private redact(text: string): string {
-    return redact(text, [this.o.secretKey]);
+    return redact(text, [secretValue(this.o.secretKey)]);
   }
 
   private async acquire(signal?: AbortSignal): Promise<void> {
@@ -131,7 +132,7 @@ export class AlpacaHttp {
   /** One request, its body read under the same timeout; network failures come back as `error`. */
   private async attempt(url: string, signal?: AbortSignal): Promise<{ status: number; headers: Headers; text: string } | { error: string }> {
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    const headers = { 'APCA-API-KEY-ID': this.o.keyId, 'APCA-API-SECRET-KEY': this.o.secretKey, accept: 'application/json' };
+    const headers = { 'APCA-API-KEY-ID': secretValue(this.o.keyId), 'APCA-API-SECRET-KEY': secretValue(this.o.secretKey), accept: 'application/json' };
     try {
       const res = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       return { status: res.status, headers: res.headers, text: await res.text() };

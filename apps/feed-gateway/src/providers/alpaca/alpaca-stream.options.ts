@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { sessionAt } from '@md/market';
 import type { AlpacaChannel } from '@md/providers';
 import type { BackoffPolicy } from '@md/kafka';
-import { NO_STREAM_METRICS, type DataTimeoutPolicy, type HistoricalBars, type StreamLogger } from '@md/ingest';
+import { NO_STREAM_METRICS, type DataTimeoutPolicy, type HistoricalBars, type Secret, type StreamLogger } from '@md/ingest';
 import type { AlpacaStreamMetrics } from './alpaca-stream.metrics';
 import type { AlpacaEncoding } from './alpaca-stream.wire';
 
@@ -15,10 +15,10 @@ export interface AlpacaStreamOptions {
   baseUrl?: string;
   /** Default iex (the free plan's feed). */
   feed?: AlpacaStreamFeed;
-  /** APCA-API-KEY-ID. Never logged. */
-  keyId: string;
-  /** APCA-API-SECRET-KEY. Never logged. */
-  secretKey: string;
+  /** APCA-API-KEY-ID, read at each session (a rotating key needs no restart). Never logged. */
+  keyId: Secret;
+  /** APCA-API-SECRET-KEY, read at each session. Never logged. */
+  secretKey: Secret;
   /** Symbols per channel, e.g. { bars: ['AAPL'], updatedBars: ['AAPL'] }; '*' is every symbol. */
   symbols: Partial<Record<AlpacaChannel, readonly string[]>>;
   /** Default json; msgpack is what the official SDK uses. */

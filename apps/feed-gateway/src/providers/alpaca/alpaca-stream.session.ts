@@ -1,5 +1,5 @@
 import { classifyAlpacaFrame, type AlpacaBarRevisions, type AlpacaControl, type AlpacaItem } from '@md/providers';
-import { LiveSocket, type DataWatchdog, type RawFrame, type StreamLogger } from '@md/ingest';
+import { LiveSocket, secretValue, type DataWatchdog, type RawFrame, type StreamLogger } from '@md/ingest';
 import { AlpacaStreamError } from './alpaca-stream.errors';
 import type { ReconnectReason } from './alpaca-stream.metrics';
 import type { ResolvedStreamOptions } from './alpaca-stream.options';
@@ -59,7 +59,7 @@ export class AlpacaSession {
   constructor(private readonly ctx: SessionContext) {
     const o = ctx.options;
     const headers: Record<string, string> = o.encoding === 'msgpack' ? { ...MSGPACK_HEADERS } : {};
-    if (o.authVia === 'headers') Object.assign(headers, { 'APCA-API-KEY-ID': o.keyId, 'APCA-API-SECRET-KEY': o.secretKey });
+    if (o.authVia === 'headers') Object.assign(headers, { 'APCA-API-KEY-ID': secretValue(o.keyId), 'APCA-API-SECRET-KEY': secretValue(o.secretKey) });
     this.socket = new LiveSocket({ ...o, url: ctx.url, headers }, (frame) => this.onFrame(frame));
   }
 
@@ -82,7 +82,7 @@ export class AlpacaSession {
     this.ctx.setState('connecting');
     if (!(await this.expect('connected'))) return;
     this.ctx.setState('authenticating');
-    if (o.authVia === 'message') this.send({ action: 'auth', key: o.keyId, secret: o.secretKey });
+    if (o.authVia === 'message') this.send({ action: 'auth', key: secretValue(o.keyId), secret: secretValue(o.secretKey) });
     if (!(await this.expect('authenticated'))) return;
     this.ctx.setState('subscribing');
     const plan = new SubscriptionPlan(o.symbols, o.subscribeBatch);

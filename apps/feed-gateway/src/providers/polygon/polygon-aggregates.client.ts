@@ -4,7 +4,7 @@ import { InvalidRecordError, MdError, type RawBar, type Timeframe } from '@md/co
 import { nowMicros } from '@md/market';
 import { type PolygonAggsMapped, type PolygonAggsScope, type RequestBudget, TokenBucket, mapPolygonAggsPage } from '@md/providers';
 import { backoffDelay, type BackoffPolicy } from '@md/kafka';
-import type { HistoricalBars, Rejected } from '@md/ingest';
+import { secretValue, type HistoricalBars, type Rejected, type Secret } from '@md/ingest';
 
 // Polygon.io (Massive) REST custom bars (polygon.io/docs/stocks/get_v2_aggs_ticker__stocksticker__range__multiplier___timespan___from___to):
 // GET /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}?adjusted=false&sort=asc&limit=50000,
@@ -14,8 +14,8 @@ import type { HistoricalBars, Rejected } from '@md/ingest';
 export interface PolygonAggregatesOptions {
   /** https://api.polygon.io, or a simulator's. */
   baseUrl: string;
-  /** Never logged, never in a URL. */
-  apiKey: string;
+  /** Never logged, never in a URL; read at each request (a rotating key needs no restart). */
+  apiKey: Secret;
   /** Bars per page, 1..50000 (Polygon's maximum). Default 50000: fewest requests. */
   pageLimit?: number;
   /** Request budget. Default: the free plan, 5 a minute. */
@@ -127,7 +127,7 @@ export class PolygonAggregatesClient implements HistoricalBars {
   private async attempt(url: string): Promise<{ body: unknown } | { status: number | null; reason: string; retriable: boolean }> {
     const timeoutMs = this.o.timeoutMs ?? 30_000;
     try {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${this.o.apiKey}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, { headers: { authorization: `Bearer ${secretValue(this.o.apiKey)}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
       const text = await res.text();
       if (res.status === 200) return { body: JSON.parse(text) };
       const retriable = res.status === 429 || res.status >= 500;
@@ -139,7 +139,8 @@ export class PolygonAggregatesClient implements HistoricalBars {
   }
 
   private redact(text: string): string {
-    return this.o.apiKey.length >= 4 ? text.split(this.o.apiKey).join('***') : text;
+    const key = secretValue(this.o.apiKey);
+    return key.length >= 4 ? text.split(key).join('***') : text;
   }
 }
 

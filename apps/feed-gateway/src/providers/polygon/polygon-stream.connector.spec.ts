@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { WebSocket } from 'ws';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import { expectedDbbBars, waitFor } from '@md/testing';
 import { PolygonSimulator, dbbMinuteBars, minuteEvents } from '@md/simulators';
 import { MemorySink } from '@md/ingest';
@@ -214,5 +216,38 @@ describe('Polygon stream connector', () => {
     await waitFor('every bar', () => sink.bars().length === 2000, 20_000, 10);
     expect(maxInFlight).toBe(1);
     expect(connector.stats.maxQueuedBytes).toBeLessThan(2 * 65_536); // about one socket read, not the recording
+  });
+
+  it('logs in with the key as it is at each session (a rotated POLYGON_API_KEY_FILE), the old and new keys redacted', async () => {
+    // A bare Polygon endpoint that records each login and drops the first session once subscribed.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    const status = (state: string, message: string) => JSON.stringify([{ ev: 'status', status: state, message }]);
+    let key = 'pk_before_rotation_0123';
+    const logins: string[] = [];
+    server.on('connection', (ws) => {
+      ws.send(status('connected', 'Connected Successfully'));
+      ws.on('message', (data) => {
+        const request = JSON.parse(String(data)) as { action: string; params: string };
+        if (request.action === 'auth') logins.push(request.params);
+        if (request.action === 'auth') return ws.send(status('auth_success', 'authenticated'));
+        ws.send(status('success', `subscribed to: ${request.params}`));
+        if (logins.length > 1) return ws.send(status('notice', `keys ${logins.join(' ')}`));
+        key = 'pk_after_rotation_4567';
+        ws.close();
+      });
+    });
+    try {
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      connector = new PolygonStreamConnector({ url, apiKey: () => key, channels: ['AM.DBB'], ...FAST });
+      await connector.start(new MemorySink());
+      await waitFor('the notice of the second session', () => logged.some((l) => l.includes('status notice')), 5000, 10);
+      expect(logins).toEqual(['pk_before_rotation_0123', 'pk_after_rotation_4567']);
+      expect(logged.find((l) => l.includes('status notice'))).toMatch(/keys \[redacted\] \[redacted\]/);
+    } finally {
+      await connector?.stop();
+      server.clients.forEach((ws) => ws.terminate());
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { sessionAt } from '@md/market';
 import type { BackoffPolicy } from '@md/kafka';
-import { NO_STREAM_METRICS, type DataTimeoutPolicy, type StreamLogger, type StreamMetrics } from '@md/ingest';
+import { NO_STREAM_METRICS, type DataTimeoutPolicy, type Secret, type StreamLogger, type StreamMetrics } from '@md/ingest';
 import type { PolygonAggregatesOptions } from './polygon-aggregates.client';
 
 /** Why a session ended and another is opened (the `reason` label of md_polygon_stream_reconnects_total). */
@@ -16,8 +16,8 @@ export type PolygonBackfillOptions = Omit<PolygonAggregatesOptions, 'apiKey' | '
 export interface PolygonStreamOptions {
   /** wss://socket.polygon.io/stocks (real time), wss://delayed.polygon.io/stocks, or a simulator's. */
   url: string;
-  /** Sent in the auth message only; never logged, redacted from anything the server echoes. */
-  apiKey: string;
+  /** Sent in the auth message only (read at each session: a rotating key needs no restart); never logged, redacted from anything the server echoes. */
+  apiKey: Secret;
   /** Channels as Polygon spells them: "AM.DBB", "T.AAPL", "Q.AAPL". */
   channels: readonly string[];
   /** Reconnect delays: capped exponential with full jitter. Default 500 ms doubling to 30 s. */

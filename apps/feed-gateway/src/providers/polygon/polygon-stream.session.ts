@@ -1,6 +1,6 @@
 import { nowMicros } from '@md/market';
 import { mapPolygonFrame, type PolygonFrame, type PolygonStatus } from '@md/providers';
-import { LiveSocket, type DataWatchdog, type RawFrame, type SocketEnd, type StreamLogger } from '@md/ingest';
+import { LiveSocket, secretValue, type DataWatchdog, type RawFrame, type SocketEnd, type StreamLogger } from '@md/ingest';
 import type { PolygonReconnectReason, ResolvedPolygonOptions } from './polygon-stream.options';
 import { PolygonStreamError } from './polygon-stream.status';
 
@@ -77,7 +77,7 @@ export class PolygonSession {
     const said = this.ctx.redact(message);
     if (status === 'connected') {
       this.ctx.authenticating();
-      return this.send({ action: 'auth', params: this.ctx.options.apiKey });
+      return this.send({ action: 'auth', params: secretValue(this.ctx.options.apiKey) });
     }
     if (status === 'auth_success') return this.subscribe();
     if (status === 'auth_failed') {
