@@ -14,6 +14,7 @@ import { prepareStoreRun, snapshot, type StoreRun } from './store-run';
 const USER = 'md-features';
 const PASSWORD = 'tls-acl-pass-7d1f';
 const WRONG = 'not-the-password-93c2';
+const ROTATED = 'rotated-acl-pass-b4e8';
 // The least the store needs (libs/feature-store/README.md): its keys, reads, writes, the script, the
 // connection commands and INFO (ioredis' ready check). The test reads ACL LOG as an admin.
 const STORE_RULES = ['on', `>${PASSWORD}`, '~test:*', 'resetchannels', '-@all', '+@read', '+@write', '+@scripting', '+@connection', '+info'];
@@ -82,6 +83,30 @@ describe('feature store over Redis TLS with an ACL user (integration)', () => {
       expect(log(s)).not.toContain(PASSWORD);
       expect(log(s)).not.toContain(WRONG);
     }
+  });
+
+  it('follows a rotated REDIS_PASSWORD_FILE: reconnects with the new password, same process, and keeps filling the store', async () => {
+    await waitReady(good, 60_000);
+    const pid = good.process.pid;
+    // Issue 18 point 4, in the README's order: the new password beside the old one (ACL users hold
+    // several), the file, then the old one removed and the user's connections dropped, so the
+    // client must log in again with what the file holds now.
+    await client.call('ACL', 'SETUSER', USER, `>${ROTATED}`);
+    writeFileSync(join(dir, 'password'), `${ROTATED}\n`);
+    // The client reads the file at most once a second, at a connect: wait until its connection is older than that.
+    const ages = async () => String(await client.call('CLIENT', 'LIST')).split('\n').filter((l) => l.includes(` user=${USER} `)).map((l) => Number(/ age=(\d+)/.exec(l)?.[1]));
+    await waitFor('the engine\'s connection older than a second', async () => (await ages()).every((age) => age >= 1), 10_000, 100);
+    await client.call('ACL', 'SETUSER', USER, `<${PASSWORD}`);
+    expect(Number(await client.call('CLIENT', 'KILL', 'USER', USER))).toBeGreaterThan(0);
+    await run.send(30, 40);
+    await waitFor('the engine to take the new bars', () => run.consumed(), 60_000, 200);
+    const expected = await run.expected();
+    await waitFor('the store to hold them, written after the rotation', async () => JSON.stringify(await snapshot(client, run.options, run.symbols)) === JSON.stringify(expected), 30_000, 200);
+    expect(expected[`${run.symbols[0]}/1m`].history).toHaveLength(40);
+    expect([good.process.pid, good.process.exitCode]).toEqual([pid, null]);
+    expect(log(good)).toContain('REDIS_PASSWORD_FILE changed: new connections use the new secret');
+    expect(log(good)).not.toMatch(/ERROR \[RedisConnection\]/);
+    expect(log(good)).not.toContain(ROTATED);
   });
 
   it('refuses a client without TLS, and a TLS client without credentials', async () => {

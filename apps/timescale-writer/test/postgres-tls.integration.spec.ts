@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { LOCAL_STACK } from '@md/config';
 import { TOPICS, type CleanBar } from '@md/contracts';
+import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
 import { SchemaCodec, createIdempotentProducer, createKafka } from '@md/kafka';
 import { PgDb } from '@md/storage';
 import {
-  httpJson, metricValue, registerTestSecrets, startGroupAtEnd, startService, startTlsPostgres, stopService, uniqueId, waitFor, type RunningService, type TlsPostgres,
+  expectedDbbBars, httpJson, metricValue, registerTestSecrets, startGroupAtEnd, startService, startTlsPostgres, stopService, uniqueId, waitFor,
+  type ExpectedBar, type RunningService, type TlsPostgres,
 } from '@md/testing';
 
 // Integration (issue 13, PostgreSQL over TLS): a second cluster of this machine's PostgreSQL,
@@ -14,13 +16,26 @@ import {
 // SCRAM passwords and a pg_hba that rejects plaintext. The real writer stores bars through it
 // with sslmode=verify-full, the CA file and DATABASE_PASSWORD_FILE; a wrong password and a host
 // the certificate does not name leave it running, /ready 503, with one clear line in its log.
+// Issue 18 point 4: a password rotated mid-replay (server, then DATABASE_PASSWORD_FILE) reaches
+// the pool's new connections; the writer is never restarted and stores every bar once.
 const BARS = 120;
-const WRITER_GROUPS = ['GROUP_ID', 'EVENTS_GROUP_ID', 'DERIVED_GROUP_ID', 'RAW_GROUP_ID'] as const;
+// Each writer its own five groups: writers sharing one would rebalance each other (kafkajs ERROR lines).
+const WRITER_GROUPS = ['GROUP_ID', 'EVENTS_GROUP_ID', 'DERIVED_GROUP_ID', 'RAW_GROUP_ID', 'TRADING_GROUP_ID'] as const;
 const GROUP_TOPICS: Record<(typeof WRITER_GROUPS)[number], string[]> = {
   GROUP_ID: [TOPICS.bars],
   EVENTS_GROUP_ID: [TOPICS.corporateActions, TOPICS.restatements, TOPICS.qualityIssues, TOPICS.optionsChain],
   DERIVED_GROUP_ID: [TOPICS.features, TOPICS.intrinsicBars, TOPICS.altSignals, TOPICS.vixRegime, TOPICS.reprocessed],
   RAW_GROUP_ID: [TOPICS.rawTrades, TOPICS.rawQuotes],
+  TRADING_GROUP_ID: [TOPICS.orders, TOPICS.executions, TOPICS.positions, TOPICS.signals, TOPICS.riskEvents],
+};
+
+/** A DBB minute of the fixture as the preprocessor would publish it. */
+const dbbBar = (symbol: string, b: ExpectedBar): CleanBar => {
+  const eventTime = Date.parse(b.time) * 1000;
+  return {
+    symbol, timeframe: '1m', provider: 'test', eventTime, ingestTime: eventTime + 60_000_000, open: b.open, high: b.high, low: b.low, close: b.close,
+    volume: Number(b.volume), tradeCount: null, vwap: null, revision: 0, session: 'REGULAR', splitFactor: 1, dividendFactor: 1, generation: 0,
+  };
 };
 
 function bar(symbol: string, i: number): CleanBar {
@@ -39,23 +54,38 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   const schema = `t_${run.toLowerCase()}`;
   let pg: TlsPostgres;
   let kafka: Kafka;
-  const writers: Record<'good' | 'wrongPassword' | 'wrongHost', RunningService | undefined> = { good: undefined, wrongPassword: undefined, wrongHost: undefined };
+  const writers: Record<'good' | 'wrongPassword' | 'wrongHost' | 'rotation', RunningService | undefined> = { good: undefined, wrongPassword: undefined, wrongHost: undefined, rotation: undefined };
+  // The rotation scenario's own role and database, so rotating and terminating touch no other writer.
+  const rotation = { role: 'md_rot', old: `old-${Math.random().toString(36).slice(2)}`, new: `new-${Math.random().toString(36).slice(2)}`, file: '' };
+  let replay: ExpectedBar[] = [];
   let badConfig: RunningService[] = [];
 
-  const url = (host: string, query: string) => `postgres://${pg.user}@${host}:${pg.port}/${pg.database}${query}`;
+  const url = (host: string, query: string, role = pg.user) => `postgres://${role}@${host}:${pg.port}/${role === pg.user ? pg.database : role}${query}`;
   const verifyFull = () => `?sslmode=verify-full&sslrootcert=${pg.certs.caFile}`;
   const passwordFile = (name: string, secret: string) => {
     const file = join(pg.dir, name);
     writeFileSync(file, `${secret}\n`, { mode: 0o600 });
     return file;
   };
-  const startWriter = async (label: string, databaseUrl: string, secret: string) => {
-    const env: Record<string, string> = { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`${label}.password`, secret), DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000', RETRY_MAX_MS: '1000' };
+  const startWriter = async (label: string, databaseUrl: string, secret: string, extra: Record<string, string> = {}) => {
+    const env: Record<string, string> = { DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`${label}.password`, secret), DB_SCHEMA: schema, SESSION_TIMEOUT_MS: '6000', RETRY_MAX_MS: '1000', ...extra };
     await Promise.all(WRITER_GROUPS.map(async (g) => {
       env[g] = `writer-${label}-${run}-${g.toLowerCase()}`;
       await startGroupAtEnd(kafka, env[g], GROUP_TOPICS[g]);
     }));
     return startService('timescale-writer', env, `test-${run}-writer-${label}`);
+  };
+  const publish = async (bars: CleanBar[]) => {
+    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    try {
+      const messages = [];
+      for (const b of bars) messages.push({ key: b.symbol, value: await codec.encode(TOPICS.bars, b) });
+      await producer.send({ topic: TOPICS.bars, acks: -1, messages });
+    } finally {
+      await producer.disconnect();
+    }
   };
   const log = (service: RunningService | undefined) => readFileSync(service!.logFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
   const stillRunning = (service: RunningService | undefined) => service!.process.exitCode === null && service!.process.signalCode === null;
@@ -66,18 +96,25 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   ];
 
   beforeAll(async () => {
-    registerTestSecrets(password, wrongPassword);
+    // Real bars for the rotation replay; read first, so a run without fixtures fails here at once.
+    replay = [...expectedDbbBars(fixturePath(DBB_EXCERPT_FILE)).values()];
+    registerTestSecrets(password, wrongPassword, rotation.old, rotation.new);
     pg = await startTlsPostgres(password);
+    pg.psql(`CREATE ROLE ${rotation.role} LOGIN PASSWORD '${rotation.old}'`);
+    pg.psql(`CREATE DATABASE ${rotation.role} OWNER ${rotation.role}`);
+    rotation.file = join(pg.dir, 'rotation.password');
     kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
     // Every writer of the suite side by side (each its own groups, at the topics' end): the suite stays short on two cores.
     badConfig = await Promise.all(badSettings().map((databaseUrl, i) => startService('timescale-writer', {
       DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`bad-${i}.password`, password),
     }, `test-${run}-writer-bad-config-${i}`)));
-    [writers.good, writers.wrongPassword, writers.wrongHost] = await Promise.all([
+    [writers.good, writers.wrongPassword, writers.wrongHost, writers.rotation] = await Promise.all([
       startWriter('good', url('127.0.0.1', verifyFull()), password),
       startWriter('wrong-password', url('127.0.0.1', verifyFull()), wrongPassword),
       // The certificate names 127.0.0.1 and localhost; 127.0.0.2 reaches the same server.
       startWriter('wrong-host', url('127.0.0.2', verifyFull()), password),
+      // Small transactions, so the replay is many commits long and the rotation lands among them.
+      startWriter('rotation', url('127.0.0.1', verifyFull(), rotation.role), rotation.old, { MAX_BATCH_RECORDS: '100' }),
     ]);
   }, 60_000);
 
@@ -89,16 +126,7 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
   it('stores bars through TLS with sslmode=verify-full, the CA file and the password from DATABASE_PASSWORD_FILE', async () => {
     const writer = writers.good!;
     await waitFor('the writer /ready', async () => (await httpJson(writer.port, '/ready').catch(() => ({ status: 0 }))).status === 200, 45_000, 200);
-    const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
-    const producer = createIdempotentProducer(kafka);
-    await producer.connect();
-    try {
-      const messages = [];
-      for (let i = 0; i < BARS; i++) messages.push({ key: run, value: await codec.encode(TOPICS.bars, bar(run, i)) });
-      await producer.send({ topic: TOPICS.bars, acks: -1, messages });
-    } finally {
-      await producer.disconnect();
-    }
+    await publish(Array.from({ length: BARS }, (_, i) => bar(run, i)));
     const db = new PgDb(url('127.0.0.1', verifyFull()), { max: 1 }, { password });
     try {
       await waitFor(`${BARS} bars in ${schema}.bars`, async () => {
@@ -179,10 +207,52 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
     expect(stillRunning(writer)).toBe(true);
   });
 
+  it('follows DATABASE_PASSWORD_FILE when the password rotates mid-replay: every bar stored once, same process, no ERROR line', async () => {
+    const writer = writers.rotation!;
+    const pid = writer.process.pid;
+    const symbol = `${run}R`;
+    const bars = replay.map((b) => dbbBar(symbol, b));
+    const stored = async (secret: string) => {
+      const db = new PgDb(url('127.0.0.1', verifyFull(), rotation.role), { max: 1 }, { password: secret });
+      try {
+        const { rows } = await db.query<ExpectedBar & { time: Date }>(`SELECT time, open, high, low, close, volume FROM ${schema}.bars WHERE symbol = $1 ORDER BY time`, [symbol]);
+        return rows.map((r) => ({ ...r, time: r.time.toISOString() }));
+      } finally {
+        await db.close();
+      }
+    };
+    const refusals = () => (readFileSync(pg.logFile, 'utf8').match(new RegExp(`password authentication failed for user "${rotation.role}"`, 'g')) ?? []).length;
+    await waitFor('the writer /ready', async () => (await httpJson(writer.port, '/ready').catch(() => ({ status: 0 }))).status === 200, 45_000, 200);
+    const half = Math.floor(bars.length / 2);
+    await publish(bars.slice(0, half));
+    await waitFor('the replay under way', async () => (await stored(rotation.old).catch(() => [])).length >= 100, 30_000, 20);
+
+    // The server first, then the file (kubectl apply, a vault agent): in between the old one is refused.
+    pg.psql(`ALTER ROLE ${rotation.role} PASSWORD '${rotation.new}'`);
+    const terminated = pg.psql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '${rotation.role}'`);
+    expect(Number(/^\s*(\d+)\s*$/m.exec(terminated)?.[1])).toBeGreaterThan(0);
+    // /ready pings through a new pool connection, which the server now refuses: the writer waits, 503.
+    await waitFor('a new connection refused while the file holds the old password', async () => {
+      await httpJson(writer.port, '/ready');
+      return refusals() > 0;
+    }, 30_000, 100);
+    writeFileSync(rotation.file, `${rotation.new}\n`);
+    await publish(bars.slice(half));
+    await expect(stored(rotation.old)).rejects.toMatchObject({ code: '28P01' });
+
+    await waitFor('every bar of the replay stored', async () => (await stored(rotation.new)).length >= bars.length, 30_000, 200);
+    expect(await stored(rotation.new)).toEqual(replay);
+    await waitFor('the writer /ready again', async () => (await httpJson(writer.port, '/ready')).status === 200, 10_000, 100);
+    expect([writer.process.pid, stillRunning(writer)]).toEqual([pid, true]);
+    expect(log(writer)).toContain('DATABASE_PASSWORD_FILE changed: new connections use the new secret');
+    expect(log(writer)).not.toMatch(/\bERROR\b|dead-lettered/);
+  });
+
   it('never writes the password to a log', () => {
     for (const writer of [...Object.values(writers), ...badConfig]) {
       expect(log(writer)).not.toContain(password);
       expect(log(writer)).not.toContain(wrongPassword);
+      expect(log(writer)).not.toMatch(new RegExp(`${rotation.old}|${rotation.new}`));
     }
   });
 });

@@ -120,7 +120,7 @@ describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integra
     expect(received[0].eventTime).toEqual(new Date('2023-07-10T13:30:00Z'));
   });
 
-  it('a wrong Kafka password: one clear error, /ready 503, and the process keeps retrying instead of crash-looping', async () => {
+  it('a wrong Kafka password: one clear error, /ready 503, retries instead of crash-looping, and logs in once the file is fixed', async () => {
     const wrong = await startService('preprocessor', {
       ...env, KAFKA_SASL_PASSWORD_FILE: secretFile('wrong-password', 'not-the-password'), TRANSACTIONAL_ID: `prep-wrong-${symbol}`,
     }, `test-${symbol}-preprocessor-wrong`);
@@ -131,6 +131,12 @@ describe('secured slice: SASL_SSL Kafka, https registry, TLS PostgreSQL (integra
     await waitFor('refused logins retried with /ready 503, the process still up', async () =>
       authFailures() >= 3 && wrong.process.exitCode === null && (await readiness()) === 503, 90_000, 500);
     expect(wrong.process.exitCode).toBeNull();
+    // Rotation (issue 18 point 4): the file rewritten in place reaches the next login, same process.
+    const pid = wrong.process.pid;
+    writeFileSync(join(dir, 'wrong-password'), `${kafkaPassword}\n`);
+    await waitFor('/ready once KAFKA_SASL_PASSWORD_FILE holds the right password', async () => (await readiness()) === 200, 60_000, 250);
+    expect([wrong.process.pid, wrong.process.exitCode]).toEqual([pid, null]);
+    expect(readFileSync(wrong.logFile, 'utf8')).toContain('KAFKA_SASL_PASSWORD_FILE changed: new connections use the new secret');
     expect(readFileSync(wrong.logFile, 'utf8')).not.toContain('not-the-password');
   });
 
