@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { LOCAL_STACK } from '@md/config';
-import { TOPICS, type CleanBar } from '@md/contracts';
+import { TOPIC_TABLE, TOPICS, type CleanBar } from '@md/contracts';
 import { DBB_EXCERPT_FILE, fixturePath } from '@md/fixtures';
-import { SchemaCodec, createIdempotentProducer, createKafka } from '@md/kafka';
+import { SchemaCodec, createIdempotentProducer, createKafka, ensureTopics } from '@md/kafka';
 import { PgDb } from '@md/storage';
 import {
   expectedDbbBars, httpJson, metricValue, registerTestSecrets, startGroupAtEnd, startService, startTlsPostgres, stopService, uniqueId, waitFor,
@@ -104,6 +104,8 @@ describe('timescale-writer on PostgreSQL over TLS with verify-full and a passwor
     pg.psql(`CREATE DATABASE ${rotation.role} OWNER ${rotation.role}`);
     rotation.file = join(pg.dir, 'rotation.password');
     kafka = createKafka(`test-${run}`, [LOCAL_STACK.kafkaBrokers]);
+    // The groups start at the topics' end: the topics must exist (this spec may be the first of a run).
+    await ensureTopics(kafka, TOPIC_TABLE);
     // Every writer of the suite side by side (each its own groups, at the topics' end): the suite stays short on two cores.
     badConfig = await Promise.all(badSettings().map((databaseUrl, i) => startService('timescale-writer', {
       DATABASE_URL: databaseUrl, DATABASE_PASSWORD_FILE: passwordFile(`bad-${i}.password`, password),
