@@ -72,4 +72,14 @@ describe('mdctl exit codes and messages (no broker needed: all fail before conne
     expect(await runMdctl(['--brokers', 'kafka', 'lag'], c.io)).toBe(2);
     expect(c.err()).toContain('mdctl: --brokers "kafka" is not a broker list');
   });
+
+  it('answers with this run\'s exit code, not one an earlier task of the process left, and leaves that one as it was', async () => {
+    process.exitCode = 1;
+    try {
+      expect(await runMdctl(['asyncapi', '--check'], { out: new PassThrough(), err: new PassThrough() })).toBe(0);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = undefined;
+    }
+  });
 });

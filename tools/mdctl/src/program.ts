@@ -80,6 +80,10 @@ export function buildProgram(io: CliIo): Command {
 
 /** Runs `argv` (user arguments, no node/script) and resolves with the exit code; never throws. */
 export async function runMdctl(argv: readonly string[], io: CliIo): Promise<number> {
+  // A command signals an exit code through process.exitCode (Ctrl-C): only this run's counts, not
+  // one left by earlier work in the same process (a test runner running files in band sets it).
+  const before = process.exitCode;
+  process.exitCode = undefined;
   try {
     await buildProgram(io).parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -88,5 +92,7 @@ export async function runMdctl(argv: readonly string[], io: CliIo): Promise<numb
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     io.err.write(`mdctl: ${(err as Error).message ?? err}\n`);
     return exitCodeOf(err);
+  } finally {
+    process.exitCode = before;
   }
 }
