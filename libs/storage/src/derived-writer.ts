@@ -1,5 +1,6 @@
 import type { AltSignalRecord, FeatureVectorRecord, IntrinsicBarRecord, VixRegimeRecord } from '@md/contracts';
 import { toIso } from './bar-writer';
+import { copyField } from './copy-text';
 import { layoutOf } from './feature-layouts';
 import type { Queryable } from './db-port';
 import { sqlIdentifier } from './sql-identifier';
@@ -45,7 +46,7 @@ export async function upsertFeatureVectors(db: Queryable, vectors: readonly Feat
     // COPY into a transaction-local staging table, then one merge: the bars sink's measured form
     // (bar-copy-writer.ts); in the embedded database it also skips parsing eight parameter arrays.
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS feature_vectors_staging (LIKE ${s}.feature_vectors INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-    const text = rows.map((v, i) => `${v.symbol}\t${v.timeframe}\t${toIso(v.eventTime)}\t${copyText(v.featureSet)}\t${layouts[i].id}\t${valueArrays[i]}\t` +
+    const text = rows.map((v, i) => `${v.symbol}\t${v.timeframe}\t${toIso(v.eventTime)}\t${copyField(v.featureSet)}\t${layouts[i].id}\t${valueArrays[i]}\t` +
       `${availableTimes[i] ?? '\\N'}\t${v.generation ?? 0}\n`).join('');
     await db.copyFrom(`COPY feature_vectors_staging (${FEATURE_COLUMNS}) FROM STDIN`, [text]);
     await db.query(`INSERT INTO ${s}.feature_vectors AS f (${FEATURE_COLUMNS}) SELECT ${FEATURE_COLUMNS} FROM feature_vectors_staging ${conflict}`);
@@ -64,11 +65,6 @@ export async function upsertFeatureVectors(db: Queryable, vectors: readonly Feat
 }
 
 const FEATURE_COLUMNS = 'symbol, timeframe, time, feature_set, layout, feature_values, available_time, generation';
-
-/** A COPY text-format field: backslash, tab, newline and carriage return escaped (PostgreSQL docs, COPY, Text Format). */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
-}
 
 /** A float8[] literal: each vector travels as one text element (unnest of a 2-D array would flatten it). */
 function arrayLiteral(values: ReadonlyArray<number | null | undefined>): string {

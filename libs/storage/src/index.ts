@@ -6,6 +6,7 @@ export * from './bar-writer';
 export * from './sql-identifier';
 export * from './bar-queries';
 export * from './bar-copy-writer';
+export * from './copy-text';
 export * from './pglite-db';
 export * from './open-db';
 export * from './capabilities';
