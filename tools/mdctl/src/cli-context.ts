@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connectionSettingsFromEnv, kafkaConnectionOf, LOCAL_STACK, registryConnectionOf, SERVICE_PORTS, type KafkaConnection, type RegistryConnection } from '@md/config';
-import { parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
+import { envSecret, parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
 import { OperationError } from './usage-error';
 
 /** Where a command writes; tests pass their own streams. */
@@ -49,19 +48,10 @@ const HTTP_TIMEOUT_MS = 15_000;
 
 /**
  * The bearer token mdctl sends to the services' APIs (issue 18): MD_API_TOKEN, or the file named
- * by MD_API_TOKEN_FILE (a mounted secret, re-read at each command). Unset: no header, which an API
- * running without API_TOKENS_FILE (loopback only) accepts.
+ * by MD_API_TOKEN_FILE (a mounted secret). Unset: no header, which an API running without
+ * API_TOKENS_FILE (loopback only) accepts.
  */
-export function apiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.MD_API_TOKEN_FILE) {
-    try {
-      return readFileSync(env.MD_API_TOKEN_FILE, 'utf8').trim();
-    } catch (err) {
-      throw new OperationError(`MD_API_TOKEN_FILE ("${env.MD_API_TOKEN_FILE}") cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, err);
-    }
-  }
-  return env.MD_API_TOKEN || undefined;
-}
+export const apiToken = (env: NodeJS.ProcessEnv = process.env) => envSecret('MD_API_TOKEN', env);
 
 /** One HTTP request with a deadline; a refused connection names the service and how to start it. */
 export async function httpRequest(url: string, what: string, init: RequestInit = {}): Promise<Response> {

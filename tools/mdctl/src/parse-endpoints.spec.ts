@@ -1,5 +1,9 @@
 import { redactUrl } from '@md/config';
-import { parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiToken } from './cli-context';
+import { databasePassword, parseBaseUrl, parseBrokers, parseDatabaseUrl } from './parse-endpoints';
 import { UsageError } from './usage-error';
 
 describe('parseBrokers', () => {
@@ -37,5 +41,18 @@ describe('parseDatabaseUrl', () => {
   it('redacts credentials in a URL', () => {
     expect(redactUrl('postgres://md:s3cret@db:5432/md')).toBe('postgres://…@db:5432/md');
     expect(redactUrl('postgres://127.0.0.1:5432/test')).toBe('postgres://127.0.0.1:5432/test');
+  });
+});
+
+describe('secrets from the environment or a file', () => {
+  it('reads NAME or the file NAME_FILE names, and refuses both at once naming them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mdctl-secret-')), 'token');
+    writeFileSync(file, 'from-file\n');
+    expect(apiToken({ MD_API_TOKEN_FILE: file })).toBe('from-file');
+    expect(apiToken({ MD_API_TOKEN: 'inline' })).toBe('inline');
+    expect(apiToken({})).toBeUndefined();
+    expect(databasePassword({ DATABASE_PASSWORD_FILE: file })).toBe('from-file');
+    expect(() => apiToken({ MD_API_TOKEN: 'inline', MD_API_TOKEN_FILE: file })).toThrow(UsageError);
+    expect(() => apiToken({ MD_API_TOKEN_FILE: join(file, 'missing') })).toThrow(/MD_API_TOKEN_FILE is invalid .*cannot read it/);
   });
 });

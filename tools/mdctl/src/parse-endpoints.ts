@@ -49,11 +49,14 @@ export function parseDatabaseUrl(text: string | undefined, command: string): str
   return url;
 }
 
-/** DATABASE_PASSWORD, or the file DATABASE_PASSWORD_FILE names, as the writer reads them (both set: a usage error). */
-export function databasePassword(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** A secret NAME, or the file NAME_FILE names, as the services read them (both set: a usage error); undefined when neither. */
+export function envSecret(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
-    return withFileSecrets(z.object({ DATABASE_PASSWORD: z.string() }), env).DATABASE_PASSWORD || undefined;
+    return withFileSecrets(z.object({ [name]: z.string() }), env)[name] || undefined;
   } catch (err) {
     throw err instanceof ConfigError ? new UsageError(err.message.replace(/^config: /, '')) : err;
   }
 }
+
+/** DATABASE_PASSWORD, or the file DATABASE_PASSWORD_FILE names, as the writer reads them. */
+export const databasePassword = (env: NodeJS.ProcessEnv = process.env) => envSecret('DATABASE_PASSWORD', env);
