@@ -113,6 +113,14 @@ describe('API access and audit (integration)', () => {
     expect(writer.process.exitCode).toBeNull();
   });
 
+  it('stops at start with one line naming API_TOKENS_FILE when the file is unusable, never the token', async () => {
+    const weak = join(dir, 'weak-tokens.json');
+    writeFileSync(weak, JSON.stringify({ tokens: [{ name: 'weak', token: 'short-secret', scopes: ['read'] }] }));
+    const bad = await startService('timescale-writer', { API_TOKENS_FILE: weak }, `test-${slice.run}-bad-tokens`);
+    expect(await exitCode(bad)).toBe(1);
+    expect(readFileSync(bad.logFile, 'utf8').trim()).toBe(`config: API_TOKENS_FILE is invalid ("${weak}"): tokens.0.token: must be at least 32 characters (make one with: openssl rand -base64 32)`);
+  });
+
   it('listens on 127.0.0.1 only without a tokens file, and says so at start', async () => {
     expect((await call(open.port, '/v1/replay')).status).toBe(200);
     await expect(call(open.port, '/health', undefined, '127.0.0.2')).rejects.toThrow();
@@ -124,7 +132,7 @@ describe('API access and audit (integration)', () => {
   it('audits every request, answered or refused, in the JSON-lines file and on md.audit.v1 alike', async () => {
     const audited = () => readFileSync(auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     // Each request above, 13 on the writer (the waitFor loop adds one or more), is a line once its answer is sent.
-    const lines = await waitFor('the audit lines', async () => (audited().length >= 13 ? audited() : undefined), 10_000, 100);
+    const lines = (await waitFor('the audit lines', async () => (audited().length >= 13 ? audited() : undefined), 10_000, 100))!;
     const first = lines.find((l) => l.status === 200 && l.token === 'research');
     expect(first).toMatchObject({ service: 'timescale-writer', method: 'GET', route: '/v1/bars', rows: ROWS, params: expect.stringContaining(`"symbol":"${slice.run}"`) });
     expect(first.durationMs).toBeGreaterThan(0);
@@ -136,12 +144,12 @@ describe('API access and audit (integration)', () => {
 
     const codec = new SchemaCodec(LOCAL_STACK.registryUrl);
     const wanted = new Set(lines.map((l) => l.requestId));
-    const onTopic = await waitFor('the audit records on md.audit.v1', async () => {
+    const onTopic = (await waitFor('the audit records on md.audit.v1', async () => {
       const records = await readTopicRange(slice.kafka, TOPICS.audit, auditStart, { timeoutMs: 5_000 });
       const ours = await Promise.all(records.map((r) => codec.decode<any>(TOPICS.audit, r.value)));
       const found = ours.filter((r) => wanted.has(r.requestId));
       return found.length >= wanted.size ? found : undefined;
-    }, 30_000, 500);
+    }, 30_000, 500))!;
     const byId = new Map(onTopic.map((r) => [r.requestId, r]));
     for (const { audit, ...line } of lines) {
       expect(audit).toBe(TOPICS.audit);

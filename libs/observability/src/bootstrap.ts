@@ -1,6 +1,7 @@
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@md/contracts';
+import { openTokenFile } from './access/token-file';
 import { applyCalendarOverridesFile } from './calendar-overrides-file';
 
 export interface ServiceBoot {
@@ -85,6 +86,8 @@ export function listenAddress(httpHost: string, tokensFile: string | undefined):
 export function runService<C extends ServiceConfigBase>(name: string, config: C, module: unknown): void {
   Promise.resolve().then(() => {
     applyCalendarOverridesFile(config.CALENDAR_OVERRIDES_FILE, name);
+    // A bad tokens file stops the start here, with one line, before anything listens.
+    if (config.API_TOKENS_FILE) openTokenFile(config.API_TOKENS_FILE);
     const listen = listenAddress(config.HTTP_HOST, config.API_TOKENS_FILE);
     new Logger(name)[listen.level](listen.note);
     return bootService({

@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiAccess } from './api-access';
 import { AccessGuard, API_ACCESS, AUDIT_LOG, AuditRowsInterceptor } from './access.guard';
 import { AUDIT_SINK, AuditLog, type AuditSink } from './audit-log';
-import { TokenFile } from './token-file';
+import { openTokenFile } from './token-file';
 
 /** The access and audit settings of commonConfig (libs/config). */
 export interface AccessConfig {
@@ -20,7 +20,7 @@ export function accessProviders(config: AccessConfig): Provider[] {
     {
       provide: API_ACCESS,
       useFactory: () => {
-        const file = config.API_TOKENS_FILE ? new TokenFile(config.API_TOKENS_FILE, logger) : undefined;
+        const file = config.API_TOKENS_FILE ? openTokenFile(config.API_TOKENS_FILE) : undefined;
         return new ApiAccess({ tokens: file && (() => file.current()), ratePerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST });
       },
     },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { SecretFile } from '@md/config';
 import { ConfigError } from '@md/contracts';
 import { parseApiTokens, type ApiToken } from './api-tokens';
@@ -47,4 +48,17 @@ export class TokenFile {
     }
     return this.tokens;
   }
+}
+
+const opened = new Map<string, TokenFile>();
+
+/**
+ * The process's TokenFile for `path`, opened once: the boot checks it before Nest builds the
+ * module (a bad file is one line naming API_TOKENS_FILE, not a DI stack trace), and the API's
+ * guard then follows the same instance.
+ */
+export function openTokenFile(path: string): TokenFile {
+  let file = opened.get(path);
+  if (!file) opened.set(path, (file = new TokenFile(path, new Logger('ApiAccess'))));
+  return file;
 }
