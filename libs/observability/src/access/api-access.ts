@@ -21,7 +21,7 @@ export const LOCAL_CALLER = 'local';
 /** The decision for one request: pure but for the rate buckets it keeps. */
 export class ApiAccess {
   private readonly limiter: RateLimiter;
-  private known = new Set<string>();
+  private tokensSeen?: readonly ApiToken[];
 
   constructor(private readonly settings: AccessSettings) {
     this.limiter = new RateLimiter(settings.burst);
@@ -50,9 +50,10 @@ export class ApiAccess {
     return { status: 200, token: token.name };
   }
 
+  /** The file gives a new list only when it changed: drop the buckets of names no longer in it. */
   private forgetRemoved(tokens: readonly ApiToken[]): void {
-    if (tokens.length === this.known.size && tokens.every((t) => this.known.has(t.name))) return;
-    this.known = new Set(tokens.map((t) => t.name));
-    this.limiter.retain(this.known);
+    if (tokens === this.tokensSeen) return;
+    this.tokensSeen = tokens;
+    this.limiter.retain(new Set(tokens.map((t) => t.name)));
   }
 }
