@@ -1,4 +1,4 @@
-import type { RouteSpec, ServiceUnderFuzz } from './fuzz-routes';
+import type { RouteSpec } from './fuzz-routes';
 import { OVERSIZE_URL_LENGTH, SAFE_URL_LENGTH, type FuzzRequest } from './fuzz-requests';
 
 // What every answer of the fuzz must be (issue 18 point 2): never 5xx, always in time, and every
@@ -18,19 +18,6 @@ export interface Outcome {
   ms: number;
 }
 
-export interface KnownGap {
-  id: string;
-  service: ServiceUnderFuzz;
-  status: number;
-  message: RegExp;
-  why: string;
-  /** A log line the gap writes (checked to be the only ERROR lines of that service). */
-  logLine?: RegExp;
-}
-
-/** None left: the refusals made before a route's parsing now name the path or the body (libs/observability request-errors.filter.ts). Kept so a new one is recorded with its fix. */
-export const KNOWN_GAPS: KnownGap[] = [];
-
 const NAMED = /^query parameter ([A-Za-z_$][\w$]*)((?:\.[^.:\s]+)*): \S/;
 
 /** The route Express would run for this method and path (templates in declaration order). */
@@ -46,7 +33,7 @@ function templateRegex(template: string): RegExp {
 
 export const namesOf = (route: RouteSpec) => [...Object.keys(route.query), ...(route.pathParam ? [route.pathParam.name] : []), ...(route.bodyParams ?? [])];
 
-export type Verdict = { ok: true; gap?: KnownGap } | { ok: false; problem: string };
+export type Verdict = { ok: true } | { ok: false; problem: string };
 
 export function verdict(routes: readonly RouteSpec[], req: FuzzRequest, out: Outcome): Verdict {
   const fail = (problem: string): Verdict => ({ ok: false, problem });
@@ -73,8 +60,6 @@ export function verdict(routes: readonly RouteSpec[], req: FuzzRequest, out: Out
   // path parameter, a body that is no JSON or too large names the body.
   if (status === 400 && route.pathParam && /^path parameter: not valid percent-encoded UTF-8 /.test(message)) return { ok: true };
   if ((status === 400 || status === 413) && req.body !== undefined && /^request body: /.test(message)) return { ok: true };
-  const gap = KNOWN_GAPS.find((g) => g.service === req.service && g.status === status && g.message.test(message));
-  if (gap) return { ok: true, gap };
   return fail(`${status} "${message.slice(0, 300)}" names no parameter of ${route.method} ${route.path} (${namesOf(route).join(', ')})`);
 }
 
